@@ -1087,9 +1087,10 @@ def test_the_measure_layer_says_the_growth_caution_and_writes_nothing(tmp_path: 
     assert written.notes == [
         f"{scenario}: line 1 says '200k requests a month', {stated} (left as written)",
         f"{scenario}: line 7 says '200k requests/month', {stated} (left as written)",
-        f"{scenario}: line 32: replica_requests_per_s is stated at 2,000/400 tokens, where "
-        "1,200/250 tokens were measured: re-check it (a model, gpu and engine in its place are "
-        "estimated at the measured lengths); left as written",
+        # the share the capacity was stated at (20 %) goes with its lengths
+        f"{scenario}: line 32: replica_requests_per_s is stated at 2,000/400 tokens, 20% "
+        "cached, where 1,200/250 tokens, 12% cached were measured: re-check it (a model, gpu "
+        "and engine in its place are estimated at the measured traffic); left as written",
     ]
     code, _, err = run("usage", logs, "-o", scenario)
     assert code == 0, err

@@ -408,7 +408,8 @@ def test_a_date_filter_at_a_month_edge_of_longer_logs_keeps_that_month_complete(
     """Logs of March to June, a request every 3 hours from 01:30 (so none within an hour of
     a month's edges), read --since April 1 --until May 31: the logs go on past both cuts, so
     April and May are complete, 8 requests a day each (243.5 a month, no growth). A cut
-    inside a month leaves that month partial."""
+    inside a month leaves that month partial: April 2 01:30 is 25.5 hours (8.5 mean gaps)
+    after its start."""
     times = [
         dt.datetime(2026, 3, 1, 1, 30, tzinfo=UTC) + dt.timedelta(hours=3 * k)
         for k in range(8 * (31 + 30 + 31 + 30))
@@ -438,9 +439,11 @@ def test_a_date_filter_at_a_month_edge_of_longer_logs_keeps_that_month_complete(
         ("2026-04", False),
         ("2026-05", True),
     ]
-    # logs that begin inside the window: the first month is partial, as without a filter
+    # logs that begin inside the window: their own start stands, as without a filter: 01:30
+    # on March 1 is half a mean gap (3 hours) after the month's, under 5 of them (15 hours),
+    # so March is covered from its start
     late = profile_usage([csv_path], since=dt.date(2026, 2, 1), until=until)
-    assert [m["complete"] for m in late.by_month] == [False, True, True]
+    assert [m["complete"] for m in late.by_month] == [True, True, True]
 
 
 def test_usage_into_a_portfolio_is_refused_not_ignored(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -246,4 +247,86 @@ def test_refreshed_updates_the_measured_lengths_of_a_capacity_to_re_check(
         "line 5: replica_requests_per_s is stated at 2,000/400 tokens, where 1,000/200 tokens "
         "were measured: re-check it (a model, gpu and engine in its place are estimated at "
         "the measured lengths); left as written"
+    ]
+
+
+def test_a_flat_fit_the_scenario_already_keeps_is_not_warned_of(tmp_path: Path) -> None:
+    """Three months fitted flat (+0.00%) onto a scenario that keeps 0: the warning said the
+    +0.00% was not written and the scenario kept its own 0, the same number as shown. With
+    a growth of 0.0001 kept (+0.01%, another number as shown), it stays."""
+    scenario = with_growth(tmp_path, "0.0 ")
+    code, _, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert "growth_monthly" not in err
+    scenario = with_growth(tmp_path, "0.0001")
+    code, _, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert (
+        f"warning: {scenario}: growth_monthly +0.00% a month is fitted from only 3 complete "
+        "months (2026-10 to 2026-12); it is not written, the scenario keeps its own "
+        "(growth_monthly = 0.0001)"
+    ) in " ".join(err.split())
+
+
+def test_o_over_the_starter_names_a_capacity_stated_at_another_cached_share(
+    tmp_path: Path,
+) -> None:
+    """Logs of the starter's 2,000/400 tokens with 1,600 of the 2,000 cached (80 %): the
+    starter's capacity is stated 'at 2,000/400 tokens, 20% cached', 60 points away, and is
+    named with its share, as other token lengths are."""
+    rows = []
+    day = dt.datetime(2026, 10, 1, 0, 30, tzinfo=dt.UTC)
+    while day.month < 12:
+        rows.append(f"{day.isoformat()},m,2000,400,1600\n")
+        day += dt.timedelta(hours=6)
+    logs = tmp_path / "c.csv"
+    logs.write_text(
+        "created_at,model,prompt_tokens,completion_tokens,cached_tokens\n" + "".join(rows)
+    )
+    scenario = tmp_path / "t.toml"
+    scenario.write_text(STARTER)
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    said = [" ".join(line.split()) for line in err.split("note: ")[1:]]
+    assert (
+        f"{scenario}: line 32: replica_requests_per_s is stated at 2,000/400 tokens, 20% "
+        "cached, where 2,000/400 tokens, 80% cached were measured: re-check it (a model, gpu "
+        "and engine in its place are estimated at the measured traffic); left as written"
+    ) in said
+
+
+def test_stale_lines_read_a_cached_share_with_its_lengths() -> None:
+    """A share more than 10 points from the measured 80 % is named, with the lengths it
+    was stated at; one within 10 points is not, unless the lengths are far (then both)."""
+    from types import SimpleNamespace
+
+    from payback.measure.usage.rewritten import stale_lines
+
+    profile: Any = SimpleNamespace(
+        traffic={
+            "requests_per_month": 1000.0,
+            "input_tokens": 2000.0,
+            "output_tokens": 400.0,
+            "cached_input_share": 0.8,
+        }
+    )
+    text = (
+        "# sized at 2,000/400 tokens, 75% cached\n"  # 5 points: as measured
+        "# sized at 2,000/400 tokens, 69% cached\n"  # 11 points
+        "# sized at 1,000/400 tokens, 80% cached\n"  # other lengths, the share with them
+        "# 20% cached in the old days\n"  # a share alone
+    )
+    assert stale_lines(text, profile) == [
+        "line 2 says '2,000/400 tokens, 69% cached', where 2,000/400 tokens, 80% cached were "
+        "measured: it may no longer describe the traffic (left as written)",
+        "line 3 says '1,000/400 tokens, 80% cached', where 2,000/400 tokens, 80% cached were "
+        "measured: it may no longer describe the traffic (left as written)",
+        "line 4 says '20% cached', where 80% cached were measured: it may no longer describe "
+        "the traffic (left as written)",
+    ]
+    # without a cached-token column the share is not measured: nothing to read it against
+    profile.traffic.pop("cached_input_share")
+    assert stale_lines(text, profile) == [
+        "line 3 says '1,000/400 tokens', where 2,000/400 tokens were measured: it may no "
+        "longer describe the traffic (left as written)"
     ]

@@ -107,15 +107,13 @@ def expected(
     lo = dt.datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
     hi = dt.datetime(until.year, until.month, until.day, tzinfo=UTC) + DAY if until else None
 
-    def inside(r: Record) -> bool:
+    def in_dates(r: Record) -> bool:
         t = r.ts.astimezone(UTC)
-        return (
-            (lo is None or t >= lo)
-            and (hi is None or t < hi)
-            and (model is None or r.model == model)
-        )
+        return (lo is None or t >= lo) and (hi is None or t < hi)
 
-    used = [r for r in ok if inside(r)]
+    # the logs' coverage is every model's rows inside the dates; the counts the model's
+    dated = [r for r in ok if in_dates(r)]
+    used = [r for r in dated if model is None or r.model == model]
     rows = {
         "read": len(records),
         "used": len(used),
@@ -129,19 +127,19 @@ def expected(
     # stands for
     grain: dict[int, float] = {}
     bucket = 0.0
-    for src in {r.src for r in used}:
-        instants = [r.ts.astimezone(UTC) for r in used if r.src == src and r.seconds is None]
+    for src in {r.src for r in dated}:
+        instants = [r.ts.astimezone(UTC) for r in dated if r.src == src and r.seconds is None]
         day = all(t == t.replace(hour=0, minute=0, second=0, microsecond=0) for t in instants)
         day = day and len({t.date() for t in instants}) >= 3
         hour = all(t == _floor_hour(t) for t in instants)
         grain[src] = 86400.0 if day else 3600.0 if hour else 0.0
-        seconds = [r.seconds for r in used if r.src == src and r.seconds is not None]
+        seconds = [r.seconds for r in dated if r.src == src and r.seconds is not None]
         bucket = max(bucket, grain[src], *seconds)
     slack = max(3600.0, bucket)
 
     months: dict[int, dict[str, Any]] = {}
     hourly: Counter[dt.datetime] = Counter()
-    for r in used:
+    for r in dated:
         t = r.ts.astimezone(UTC)
         m = months.setdefault(
             _index(t),
@@ -153,12 +151,10 @@ def expected(
                 "cached": 0.0,
                 "first": t,
                 "end": t,
+                "logs": 0.0,
             },
         )
-        m["requests"] += r.requests
-        m["input"] += r.input
-        m["output"] += r.output
-        m["cached"] += r.cached
+        m["logs"] += r.requests
         m["first"] = min(m["first"], t)
         if r.seconds is not None:
             end = t + dt.timedelta(seconds=r.seconds)
@@ -166,7 +162,12 @@ def expected(
             g = grain[r.src]
             end = t + (dt.timedelta(seconds=g) if g else dt.timedelta(microseconds=1))
         m["end"] = max(m["end"], end)
-        hourly[_floor_hour(t)] += r.requests
+        if model is None or r.model == model:
+            m["requests"] += r.requests
+            m["input"] += r.input
+            m["output"] += r.output
+            m["cached"] += r.cached
+            hourly[_floor_hour(t)] += r.requests
     present = set(months)
     # where the filters cut logs that go on past them
     first_ok = min((r.ts.astimezone(UTC) for r in ok), default=None)
@@ -176,21 +177,22 @@ def expected(
     for i, m in months.items():
         following = _next_month(m["start"])
         m["days"] = (following - m["start"]).days
-        starts = (
-            i - 1 in present
-            or (m["first"] - m["start"]).total_seconds() <= slack
-            or cut_lo == m["start"]
-        )
-        ends = (
-            i + 1 in present
-            or (following - m["end"]).total_seconds() <= slack
-            or cut_hi == following
-        )
+        before = i - 1 in present or cut_lo == m["start"]
+        after = i + 1 in present or cut_hi == following
+        # an edge is covered within 5 mean gaps of the month's requests (over the time it
+        # covers: from its start or first request to its end or where its data end), or
+        # the slack where that is longer
+        span = (following if after else m["end"]) - (m["start"] if before else m["first"])
+        gap = span.total_seconds() / m["logs"] if m["logs"] > 0 else 0.0
+        allowed = max(slack, 5.0 * gap)
+        starts = before or (m["first"] - m["start"]).total_seconds() <= allowed
+        ends = after or (following - m["end"]).total_seconds() <= allowed
         m["complete"] = starts and ends
-        m["busiest"] = max(v for h, v in hourly.items() if _index(h) == i)
+        m["busiest"] = max((v for h, v in hourly.items() if _index(h) == i), default=0.0)
     order = sorted(months)
     # a month of rows of zero requests only (empty buckets) is covered time, not a figure
-    full = [months[i] for i in order if months[i]["complete"] and months[i]["requests"] > 0]
+    # (a month of the logs without a request of the model asked is a zero for it)
+    full = [months[i] for i in order if months[i]["complete"] and months[i]["logs"] > 0]
     empty = sorted(set(range(order[0], order[-1] + 1)) - present)
     notes: list[str] = []
     if full:
@@ -219,7 +221,8 @@ def expected(
     requests = sum(r.requests for r in used)
     inp = sum(r.input for r in used)
     traffic = {"requests_per_month": rate}
-    if len(full) >= 2:  # fewer complete months measure no growth: left out, as usage does
+    # fewer complete months, or one without a request of the model, measure no growth
+    if len(full) >= 2 and all(m["requests"] > 0 for m in full):
         xs = np.array([_index(m["start"]) for m in full], dtype=float)
         ys = np.log([m["requests"] / m["days"] for m in full])
         traffic["growth_monthly"] = math.exp(np.polyfit(xs, ys, 1)[0]) - 1
@@ -231,11 +234,16 @@ def expected(
     if bucket <= 3600:
         if full:  # the last complete month's busiest hour over its own mean hour
             last = full[-1]
-            ratio = last["busiest"] / (last["requests"] / (last["days"] * 24))
+            ratio = (
+                last["busiest"] / (last["requests"] / (last["days"] * 24))
+                if last["requests"]
+                else math.nan  # none of the model's requests: not measured
+            )
         else:
             busiest = max(m["busiest"] for m in window)
             ratio = busiest / (sum(m["requests"] for m in window) / hours)
-        traffic["peak_to_average"] = min(730.0, max(1.0, ratio))
+        if not math.isnan(ratio):
+            traffic["peak_to_average"] = min(730.0, max(1.0, ratio))
     counted = [r for r in used if r.requests > 0]  # not the empty buckets
     per_request = all(r.requests == 1 and r.seconds is None for r in counted)
     percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}

@@ -584,6 +584,7 @@ LIBRARY_ADVICE = {
     "with columns cached=COLUMN": "with --columns cached=COLUMN",
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
+    "a since date of ": "--since ",
 }
 """The library's advice in its own words (a function to call) and the command line's for
 it (a command to run), so that the library names no command or flag."""

@@ -434,9 +434,14 @@ def usage(  # long: most of it is its options and their help text
 ) -> None:
     """The workload from real request logs: the `[traffic]` of a scenario, measured.
 
-    **requests_per_month**: requests per day in the last complete calendar month (UTC) × 30.44
-    (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests per day over
-    complete months; **input_tokens** / **output_tokens**: means per request (p50/p90/p99
+    **requests_per_month**: requests per day in the last complete calendar month (UTC) ×
+    30.4375 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests per
+    day over complete months. A month is complete when the logs cover its start and its end:
+    its first request within an hour, a bucket or 5 mean gaps between its requests of its
+    start (a gap that long comes 0.7 % of the time; a late start missed costs about 5
+    requests), likewise at its end. The months are the logs', --model or not: a complete
+    month without a request of the model is a zero for it (no growth fitted across it).
+    **input_tokens** / **output_tokens**: means per request (p50/p90/p99
     shown); **cached_input_share**: cached / input tokens; **peak_to_average**: the busiest
     clock hour of that same last complete month over its mean hour (not measured from daily
     buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines line over 16
@@ -445,10 +450,12 @@ def usage(  # long: most of it is its options and their help text
     and comments kept; a range the file gave stays in a comment after the measured number,
     `# was {dist = ...}`; a file that is not a scenario is refused), and the words an earlier -o
     wrote there (title, header, capacity comment) made true of the new traffic; its other lines
-    that state other traffic (200k requests/month, 2,000/400 tokens) are named, left as written.
+    that state other traffic (200k requests/month, 2,000/400 tokens, 20% cached) are named, left
+    as written.
     A new path gets the starter scenario with this traffic, titled by it, its capacity estimated
     at the measured token lengths. A growth fitted from under 6 complete months is not written
-    (warned of, with the traffic it would compound to). DuckDB reads files larger than memory.
+    (warned of, with the traffic it would compound to, where the scenario keeps another
+    growth). DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,
     read-only and with a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default

@@ -89,8 +89,10 @@ def _summary(profile: UsageProfile) -> Any:
         "growth_monthly": (
             f"{traffic['growth_monthly']:+.2%}  (log-linear fit of requests per day over "
             f"{len(full)} complete months)"
-            if len(full) >= 2
+            if "growth_monthly" in traffic
             else "not measured  (fewer than two complete months to fit)"
+            if len(full) < 2
+            else "not measured  (a complete month without a request of the model)"
         ),
         "input_tokens": f"{traffic['input_tokens']:,.1f} mean" + spread("input_tokens"),
         "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),

@@ -45,6 +45,7 @@ PAGE_ADVICE = {
     "with columns cached=COLUMN": "with `payback usage --columns` cached=COLUMN",
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(`payback usage --sql` gives that DuckDB SQL)",
+    "a since date of ": "`payback usage --since` ",
 }
 """The library's advice in its own words (a function to call) and the page's for it (a
 choice on the page). Log profiling is not on the page: its advice names the command."""

@@ -19,9 +19,11 @@ their definitions:
   dates without times).
 
 A calendar month is complete when the logs cover it from its first hour to its last: the
-first request within an hour (or one bucket) of its start and the data reaching within an
-hour (or one bucket) of its end, where a neighbouring month with requests covers the edge
-they share. Months without any request inside the span (a stray timestamp, a gap) are left
+first request within an hour, one bucket or 5 mean gaps between the month's requests of its
+start (whichever is longest) and the data reaching as near its end, where a neighbouring
+month with requests covers the edge they share (:mod:`~payback.measure.usage.coverage`: why
+5). The months are the logs', before ``--model``: a model's requests are counted in them,
+a complete month without one a zero for it. Months without any request inside the span (a stray timestamp, a gap) are left
 out and named in a warning. Rows that cannot be read are counted and shown, never dropped
 silently.
 """
@@ -44,6 +46,7 @@ from payback.measure.usage.formats import FORMATS, check_options, parse_columns,
 from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.otel import check_otel_spans
+from payback.measure.usage.overlap import overlap_warning, overlaps
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -53,8 +56,6 @@ from payback.measure.usage.profile import (
     by_month,
     cached_measured,
     monthly,
-    overlap_warning,
-    overlaps,
     span,
 )
 from payback.measure.usage.quotes import check_quotes
@@ -107,29 +108,9 @@ def profile_usage(
             since=since,
             until=until,
             filters=said_filters(model, since, until),
+            model=model,
         )
         return restore(cached_measured(profile, finds_cached(con, sources, explicit)))
-
-
-def _cut(
-    con: Any, since: dt.date | None, until: dt.date | None
-) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Where the date filters cut logs that go on past them: the start of the since day
-    when a readable request came before it, the end of the until day when one came at or
-    after that end (see :func:`payback.measure.usage.profile.monthly`)."""
-    if since is None and until is None:
-        return None, None
-    first, last = con.execute(sql.LOGS_SPAN).fetchone()
-    start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC) if since else None
-    end = (
-        dt.datetime(until.year, until.month, until.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
-        if until
-        else None
-    )
-    return (
-        start if start and first is not None and first.astimezone(dt.UTC) < start else None,
-        end if end and last is not None and last.astimezone(dt.UTC) >= end else None,
-    )
 
 
 def _summarize(
@@ -147,9 +128,11 @@ def _summarize(
     since: dt.date | None = None,
     until: dt.date | None = None,
     filters: str = "",
+    model: str | None = None,
 ) -> UsageProfile:
     """The profile from the ``hourly`` table (built from files, or fetched from an engine);
-    ``filters``: those given, for the message when none of the rows is left."""
+    ``filters``: those given, for the message when none of the rows is left; ``model``:
+    the one asked, whose counts are read against the logs' coverage."""
     counts = sql.row_counts(con)
     totals = sql.totals(con)
     if models_count is not None:
@@ -172,7 +155,8 @@ def _summarize(
         con.execute(sql.MONTHS).fetchall(),
         con.execute(sql.ENDS).fetchall(),
         con.execute(sql.SOURCES).fetchall(),
-        _cut(con, since, until),
+        sql.cut(con, since, until),
+        model,
     )
     notes += months.notes
     warnings += months.warnings
@@ -182,6 +166,7 @@ def _summarize(
     if totals.per_request:
         percentiles = sql.token_percentiles(con)
     models = by_model(con.execute(models_sql).fetchall(), totals.requests)
+    first, last = sql.one(con, sql.COVERED_SPAN)  # the logs', any model
     if totals.models > sql.MODELS_SHOWN:
         notes.append(
             f"by model: the {sql.MODELS_SHOWN} models with the most requests of {totals.models:,}"
@@ -192,7 +177,7 @@ def _summarize(
         by_month=by_month(months.months),
         by_model=models,
         rows=_rows(counts, totals),
-        span=span(totals.first, totals.last, months),
+        span=span(first, last, months),
         format=chosen,
         files=files,
         formats=formats,
@@ -331,7 +316,9 @@ def usage_sql(
         sql.COUNTS,
         sql.REASONS,
         sql.USED,
+        sql.COVERED,
         sql.TOTALS,
+        sql.COVERED_SPAN,
         sql.SOURCES,
         sql.MONTHS,
         sql.ENDS,
@@ -414,6 +401,7 @@ def profile_database(
         since=since,
         until=until,
         filters=said_filters(model, since, until),
+        model=model,
     )
     return cached_measured(profile, "cached" in resolve_fields(found, spec, explicit))
 
@@ -448,6 +436,7 @@ def _profile_rollup(
             since=since,
             until=until,
             filters=said_filters(model, since, until),
+            model=model,
         )
     finally:
         fetched.con.close()
@@ -472,7 +461,7 @@ def database_sql(
     ``columns`` (or a known table's, taken as typed: times as timestamps, tokens as numbers,
     attributes as maps). Passwords never appear (the URL is shown masked). ``dialect``
     defaults to the engine's (DuckDB without a URL)."""
-    from payback.measure.usage.tables import FILTERED, KNOWN, USED, WHY, profile_query
+    from payback.measure.usage.tables import FILTERED, KNOWN, OTHER_MODEL, USED, WHY, profile_query
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -511,7 +500,9 @@ def database_sql(
         "-- then computed from those rows (usage_sql() gives that DuckDB SQL).\n"
         "-- status: 0 not an LLM call that succeeded; "
         + "; ".join(f"{i + 1} {why}" for i, why in enumerate(WHY))
-        + f"; {FILTERED} outside the filters; {USED} used.\n"
+        + f"; {FILTERED} outside the filters; {USED} used"
+        + (f"; {OTHER_MODEL} another model, inside the dates" if model else "")
+        + ".\n"
         + (
             "-- A table of many blocks is read in parts on PostgreSQL 14 and later: this query\n"
             "-- with WHERE ctid >= '(first,0)' AND ctid < '(end,0)' on each range of blocks,\n"

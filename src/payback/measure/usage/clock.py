@@ -77,10 +77,18 @@ class Clock:
         return f"CAST(date_part('epoch', {time}) * 1000000 AS BIGINT)" if self.time else time
 
 
-def clock(sql: str, kind: str, dialect: str, used: int, *, date: bool = False) -> Clock:
+def clock(
+    sql: str,
+    kind: str,
+    dialect: str,
+    used: int,
+    *,
+    date: bool = False,
+    others: tuple[int, ...] = (),
+) -> Clock:
     """The row's time (:class:`Clock`); microseconds from numbers and text, and on every
-    engine but PostgreSQL, whose own conversion is cheap. ``used``: the highest status (the
-    rows used), each status a whole number from 0. ``date``: the time is a PostgreSQL
+    engine but PostgreSQL, whose own conversion is cheap. ``used``: the status of the rows
+    used, each status a whole number from 0 to it, and ``others`` above it (under 16). ``date``: the time is a PostgreSQL
     ``date``, read as a time without a zone (midnight, UTC): ``date_bin`` has no form for a
     date and would take it to a time with a zone in the session's zone (the printed query,
     run in a session not in UTC, put a day's requests in the hours of another)."""
@@ -93,7 +101,9 @@ def clock(sql: str, kind: str, dialect: str, used: int, *, date: bool = False) -
     # that early cannot be used; its hour is kept as on the other engines)
     start = f"CASE WHEN t < {epoch} AND {hour} < t THEN {hour} + INTERVAL '1 hour' ELSE {hour} END"
     # a constant a status (a CASE of them: a product of intervals costs 0.2 s more)
-    micros = " ".join(f"WHEN {s} THEN INTERVAL '{s} microseconds'" for s in [used, *range(used)])
+    micros = " ".join(
+        f"WHEN {s} THEN INTERVAL '{s} microseconds'" for s in [used, *others, *range(used)]
+    )
     return Clock(
         # 'infinity' and '-infinity' are no time, as DuckDB's epoch_us gives none
         row=f"CASE WHEN isfinite({sql}) THEN {f'CAST({sql} AS TIMESTAMP)' if date else sql} END",

@@ -12,6 +12,7 @@ from payback.measure.usage import sql
 from payback.measure.usage.engines import Engine
 from payback.measure.usage.tables import (
     FILTERED,
+    OTHER_MODEL,
     USED,
     WHY,
     Table,
@@ -40,7 +41,8 @@ says the grouping set (``GROUPING(hour, tin, tout, tmodel)``: 7 by hour, 11 by i
 tokens, 13 by output tokens, 14 by model, the last three over the rows used); ``status``
 0 for rows that are not LLM calls that succeeded, 1 to ``len(WHY)`` for those that cannot
 be used (why: :data:`payback.measure.usage.tables.WHY`), ``FILTERED`` for those outside the
-filters, ``USED`` for those used; ``tin`` and ``tout`` are token buckets
+filters, ``USED`` for those used, ``OTHER_MODEL`` for those of another model than the one
+asked (inside the dates: the logs' coverage); ``tin`` and ``tout`` are token buckets
 (:func:`payback.measure.usage.tables.bucket_width`), read here as their midpoints."""
 
 _TYPES = {
@@ -55,7 +57,8 @@ _TYPES = {
 HOURLY = f"""CREATE TEMP TABLE hourly AS
 SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS part,
        0 AS src, NULL::VARCHAR AS file, CASE WHEN g = 7 THEN hour END AS hour, NULL::VARCHAR AS model,
-       status >= 1 AS keep, status >= {FILTERED} AS good, status = {USED} AS inside, FALSE AS dup,
+       status >= 1 AS keep, status >= {FILTERED} AS good, status = {USED} AS inside,
+       status IN ({USED}, {OTHER_MODEL}) AS dated_in, FALSE AS dup,
        CASE WHEN g = 7 THEN why END AS why,
        CASE WHEN g = 11 THEN tin END AS qin, CASE WHEN g = 13 THEN tout END AS qout,
        CASE WHEN g = 14 THEN tmodel END AS qmodel,

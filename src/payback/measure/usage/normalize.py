@@ -492,7 +492,9 @@ def pipeline(
     return [
         "SET TimeZone = 'UTC'",
         f"CREATE TEMP VIEW logs AS\n{logs}",
-        HOURLY.replace("{inside}", filters_sql(model, since, until)),
+        HOURLY.replace("{inside}", filters_sql(model, since, until)).replace(
+            "{dated_in}", filters_sql(None, since, until)
+        ),
     ]
 
 

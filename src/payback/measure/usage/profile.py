@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.measure.usage.coverage import mark_complete
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -28,8 +29,6 @@ __all__ = [
     "cached_measured",
     "monthly",
     "months_said",
-    "overlap_warning",
-    "overlaps",
     "span",
     "utc",
 ]
@@ -62,9 +61,9 @@ class UsageProfile:
     """``read``, ``used``, ``unreadable`` (with ``examples``), ``not_llm_calls_or_failed``
     (other kinds of rows, failed requests) and ``filtered_out`` (by the dates or the model asked)."""
     span: dict[str, Any]
-    """First and last timestamp (UTC), the end of the data covered, the hours of the
-    complete months (else the covered hours), the complete and the empty months, and the
-    bucket length in seconds."""
+    """First and last timestamp of the logs (UTC; every model inside the dates), the end of
+    the data covered, the hours of the complete months (else the covered hours), the
+    complete and the empty months, and the bucket length in seconds."""
     format: str
     files: list[str]
     formats: dict[str, str]
@@ -118,6 +117,9 @@ class Month:
     first: dt.datetime
     end: dt.datetime
     busiest: float
+    logs: float
+    """The requests of every model in the month (its coverage's rate,
+    :mod:`~payback.measure.usage.coverage`); ``requests`` without ``--model``."""
     complete: bool = False
 
     @property
@@ -180,6 +182,7 @@ def monthly(
     end_rows: Iterable[Sequence[Any]],
     source_rows: Iterable[Sequence[Any]],
     cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+    model: str | None = None,
 ) -> Monthly:
     """The figures from the rows of the ``MONTHS``, ``ENDS`` and ``SOURCES`` queries.
 
@@ -190,13 +193,17 @@ def monthly(
     dates_only, whole_hours, bucket_seconds)``, each source's timestamp resolution.
     ``cut``: where a date filter cut logs that go on past it (the start of the since day,
     the end of the until day; ``None`` where the logs do not reach past the filter): a
-    month that begins or ends at a cut is covered there.
+    month that begins or ends at a cut is covered there. A ``month_rows`` row may end with
+    the requests of every model in the month (``--model`` given: ``model``): the months
+    and where they begin and end are the logs', the sums the model's
+    (:mod:`~payback.measure.usage.coverage`); a complete month without a request of the
+    model is a real zero.
     """
     grains, bucket = _grains(source_rows)
     months = _months(month_rows, end_rows, grains)
-    _mark_complete(months, max(3600.0, bucket), cut)
+    mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
-    full = [m for m in months if m.complete and m.requests > 0]
+    full = [m for m in months if m.complete and m.logs > 0]
     window, hours, rate, notes = _rate(months, full, cut)
     if not full and hours < SHORT_HOURS:
         warnings.append(
@@ -206,7 +213,9 @@ def monthly(
             "day and the days of the week they miss were as busy as those they hold; a week "
             "or more of logs (a complete month best) measures it"
         )
-    quiet = [m.start.strftime("%Y-%m") for m in months if m.complete and m.requests == 0]
+    if full and not full[-1].requests:
+        warnings.append(_gone_quiet(months, full[-1], model))
+    quiet = [m.start.strftime("%Y-%m") for m in months if m.complete and m.logs == 0]
     if quiet:
         notes.append(
             f"{', '.join(quiet)}: covered by the logs without a request (empty buckets); left "
@@ -214,13 +223,52 @@ def monthly(
         )
     growth = _growth(full)
     if growth is None:
-        notes.append(
-            f"growth_monthly is not measured: the logs hold {months_said(full)}, and a fit "
-            f"needs two or more ({KEPT})"
-        )
+        notes.append(_unfitted(full, model))
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
     return Monthly(months, empty, hours, bucket, rate, growth, peak, notes, warnings)
+
+
+def _gone_quiet(months: list[Month], last: Month, model: str | None) -> str:
+    """A warning for a ``requests_per_month`` of 0: the model asked has no request in
+    ``last``, the last complete month; where its requests are, before it or after it."""
+    said = f"{model} has no request in {last.start:%Y-%m}, the last complete month of the logs"
+    later = [m for m in months if m.requests and m.start > last.start]
+    if later:
+        return (
+            f"{said}: requests_per_month is 0, its requests coming after it (from "
+            f"{later[0].start:%Y-%m}); a since date of {later[0].start:%Y-%m-%d} gives their rate "
+            "over the hours the logs cover from then"
+        )
+    earlier = [m for m in months if m.requests]
+    return f"{said}: requests_per_month is 0 (its last were in {earlier[-1].start:%Y-%m})"
+
+
+def _unfitted(full: list[Month], model: str | None) -> str:
+    """Why the growth is not measured: fewer than two complete months with requests, or a
+    complete month of the logs without a request to the model asked (a real zero, which a
+    log-linear fit cannot take: leaving it out would fit only the months that had some)."""
+    none = [m.start.strftime("%Y-%m") for m in full if not m.requests]
+    if len(full) < 2 or not none:
+        return (
+            f"growth_monthly is not measured: the logs hold {months_said(full)}, and a fit "
+            f"needs two or more ({KEPT})"
+        )
+    # the months before its first (all of them where it has none in a complete month)
+    lead = next((k for k, m in enumerate(full) if m.requests), len(full))
+    rest = full[lead:]
+    leading = lead == len(none) and len(rest) >= 2
+    since = (
+        f"; a since date of {rest[0].start:%Y-%m-%d} fits the months from its first"
+        if leading
+        else ""
+    )
+    return (
+        f"growth_monthly is not measured: {model} has no request in {len(none)} of the logs' "
+        f"{len(full)} complete months ({', '.join(none)}): a log-linear fit cannot take a "
+        f"month of none, and leaving {'it' if len(none) == 1 else 'them'} out would fit only "
+        f"the months it had requests in{since} ({KEPT})"
+    )
 
 
 def _grains(source_rows: Iterable[Sequence[Any]]) -> tuple[dict[int, float], float]:
@@ -250,7 +298,7 @@ def _months(
         ends += [utc(last_instant) + step] if last_instant is not None else []
         ends += [utc(last_end)] if last_end is not None else []
     months: list[Month] = []
-    for start, r, i, o, c, m_first, busiest in month_rows:
+    for start, r, i, o, c, m_first, busiest, *logs in month_rows:
         begin = dt.datetime(start.year, start.month, 1, tzinfo=dt.UTC)
         months.append(
             Month(
@@ -263,33 +311,10 @@ def _months(
                 utc(m_first),
                 max(data_ends[start]),
                 float(busiest),
+                float(logs[0]) if logs else float(r),
             )
         )
     return months
-
-
-def _mark_complete(
-    months: list[Month],
-    slack: float,
-    cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
-) -> None:
-    """A month is complete when covered from its first hour to its last: its first request
-    within ``slack`` seconds of its start and its data within ``slack`` of its end, where a
-    month with requests next to it, or a date filter's cut of logs that go on past it,
-    covers the edge they share."""
-    present = {m.index for m in months}
-    for m in months:
-        starts = (
-            m.index - 1 in present
-            or (m.first - m.start).total_seconds() <= slack
-            or cut[0] == m.start
-        )
-        reaches_end = (
-            m.index + 1 in present
-            or (m.following - m.end).total_seconds() <= slack
-            or cut[1] == m.following
-        )
-        m.complete = starts and reaches_end
 
 
 def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
@@ -358,7 +383,7 @@ def _growth(full: list[Month]) -> float | None:
     """The compound monthly rate of a least-squares fit of ln(requests per day) on the
     month number over the complete months with requests; None with fewer than two (not
     measured: noted, the table says so, and ``-o`` that the scenario keeps its own)."""
-    if len(full) < 2:
+    if len(full) < 2 or not all(m.requests for m in full):
         return None
     xs = [float(m.index) for m in full]
     ys = [math.log(m.requests / m.days) for m in full]
@@ -390,6 +415,12 @@ def _peak(
             "measure it"
         )
         return None
+    if all(m.complete for m in window) and not window[-1].requests:
+        notes.append(
+            f"peak_to_average is not measured: {window[-1].start:%Y-%m}, the month "
+            f"requests_per_month is taken from, holds no request of the model asked ({KEPT})"
+        )
+        return None
     if all(m.complete for m in window):
         # the month requests_per_month is taken from: its busiest hour over its own mean
         # hour, so that the fleet a scenario sizes (finance.costs: a month's mean requests
@@ -418,7 +449,7 @@ def _ratio(m: Month) -> float:
 def _note_other_peaks(window: list[Month], peak: float, notes: list[str]) -> None:
     """A note naming the earlier complete month whose busiest hour stood highest over its
     own mean hour, when that is above ``peak`` (the last month's) by a tenth or more."""
-    earlier = window[:-1]
+    earlier = [m for m in window[:-1] if m.requests]
     if not earlier:
         return
     top = max(earlier, key=_ratio)
@@ -430,91 +461,6 @@ def _note_other_peaks(window: list[Month], peak: float, notes: list[str]) -> Non
         f"from: its busiest hour is {max(1.0, peak):.2f} mean hours; {top.start:%Y-%m}'s was "
         f"{_ratio(top):.2f}, at {top.requests / top.days:,.1f} requests a day against "
         f"{last.requests / last.days:,.1f} (a spike then, or a quieter month's lumpier hours)"
-    )
-
-
-OVERLAP_SECONDS = 3600.0
-"""Files whose requests overlap by less than this (a log rotated while requests were in
-flight) are not said to overlap."""
-OVERLAPS_KEPT = 50
-
-
-def overlaps(
-    file_rows: Iterable[Sequence[Any]],
-    source_rows: Iterable[Sequence[Any]],
-    formats: dict[str, str],
-) -> list[dict[str, Any]]:
-    """The pairs of files of the same format whose requests overlap by
-    :data:`OVERLAP_SECONDS` or more where their rows cannot be matched by request id (not
-    every row of both carries one). ``file_rows``: ``(source, file, first, last_instant,
-    last_end, ids)`` from the ``FILES`` query; ``source_rows`` as in :func:`monthly` (a row
-    stands for its day or hour where the timestamps are dates or whole hours). A file's
-    requests span from its first row to where its data end (a bucket's end, a day's end)."""
-    grains, _ = _grains(source_rows)
-    spans: dict[str, list[tuple[dt.datetime, dt.datetime, str, bool]]] = {}
-    for src, name, first, last_instant, last_end, ids in file_rows:
-        if first is None or name is None:
-            continue
-        grain = grains.get(src, 0.0)
-        ends = [utc(last_end)] if last_end is not None else []
-        if last_instant is not None:
-            ends.append(utc(last_instant) + dt.timedelta(seconds=grain))
-        end = max(ends) if ends else utc(first)
-        fmt = formats.get(name, "")
-        spans.setdefault(fmt, []).append((utc(first), end, name, bool(ids)))
-    found: list[dict[str, Any]] = []
-    for fmt, items in spans.items():
-        items.sort()
-        for k, (_a_first, a_end, a_name, a_ids) in enumerate(items):
-            for b_first, b_end, b_name, b_ids in items[k + 1 :]:
-                if (a_end - b_first).total_seconds() < OVERLAP_SECONDS:
-                    break  # sorted by start: no later file starts early enough
-                lo, hi = b_first, min(a_end, b_end)
-                if (hi - lo).total_seconds() < OVERLAP_SECONDS or (a_ids and b_ids):
-                    continue
-                found.append(
-                    {
-                        "files": [a_name, b_name],
-                        "format": fmt,
-                        "from": lo.isoformat(),
-                        "to": hi.isoformat(),
-                        "hours": (hi - lo).total_seconds() / 3600,
-                    }
-                )
-                if len(found) >= OVERLAPS_KEPT:
-                    return found
-    return found
-
-
-def _days(pair: dict[str, Any]) -> str:
-    """An overlap's dates: ``from 2026-01-15 to 2026-01-31``, or ``on`` one day."""
-    lo = dt.datetime.fromisoformat(pair["from"]).date()
-    hi = (dt.datetime.fromisoformat(pair["to"]) - dt.timedelta(microseconds=1)).date()
-    return f"on {lo.isoformat()}" if lo == hi else f"from {lo.isoformat()} to {hi.isoformat()}"
-
-
-def overlap_warning(pairs: list[dict[str, Any]]) -> str | None:
-    """One line naming the files that overlap in time and the dates (:func:`overlaps`)."""
-    if not pairs:
-        return None
-    head = pairs[0]
-    if len(pairs) == 1:
-        said = (
-            f"{head['files'][0]} and {head['files'][1]} ({head['format']} logs whose rows carry "
-            f"no request id to match) overlap in time {_days(head)}"
-        )
-    else:
-        shown = "; ".join(f"{p['files'][0]} and {p['files'][1]} {_days(p)}" for p in pairs[:3])
-        more = f"; and {len(pairs) - 3:,} more pairs" if len(pairs) > 3 else ""
-        said = (
-            f"{len(pairs):,} pairs of log files of one format whose rows carry no request id "
-            f"to match overlap in time: {shown}{more}"
-        )
-    times = "twice" if len(pairs) == 1 else "once for each file that holds them"
-    return (
-        f"{said}: if they are exports of the same log, the requests of those days are "
-        f"counted {times} (give each day in one file only); separate logs of the same hours "
-        "(two replicas, each writing its own) are counted right"
     )
 
 
@@ -580,8 +526,9 @@ def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
 
 
 def span(first: Any, last: Any, months: Monthly) -> dict[str, Any]:
-    """The first and last timestamps (UTC), the end of the data covered, the hours the mean
-    hour is taken over, the complete and the empty months, and the bucket length."""
+    """The first and last timestamps of the logs (UTC; every model inside the dates), the
+    end of the data covered, the hours the mean hour is taken over, the complete and the
+    empty months, and the bucket length."""
     return {
         "first": utc(first).isoformat(),
         "last": utc(last).isoformat(),
@@ -589,7 +536,7 @@ def span(first: Any, last: Any, months: Monthly) -> dict[str, Any]:
         "hours": months.hours,
         # those with requests: the months the rate, the growth and the peak are taken over
         # (a month of empty buckets only is complete in by_month, and noted)
-        "complete_months": [m.start.strftime("%Y-%m") for m in months.complete if m.requests],
+        "complete_months": [m.start.strftime("%Y-%m") for m in months.complete if m.logs],
         "empty_months": [_month_label(i) for i in months.empty],
         "bucket_seconds": months.bucket_seconds,
     }

@@ -11,8 +11,9 @@ measurement, and the lines whose words may no longer describe it, named.
   the capacity's (``capacity estimated at the measured 1,747/275 tokens``);
 - every other line that states requests a month (``200k requests/month``, a starter's
   title and header) or token lengths (``at 2,000/400 tokens``, a capacity estimated for
-  other prompts) more than 10 % away from the measured ones (:func:`stale_lines`): left
-  as written, named by its line number.
+  other prompts) more than 10 % away from the measured ones, or a cached share (``20%
+  cached``) more than 10 points away (:func:`stale_lines`): left as written, named by its
+  line number, with the lengths and the share it states together.
 
 Nothing here reads or writes a file.
 """
@@ -20,7 +21,7 @@ Nothing here reads or writes a file.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from payback.measure.usage.written import (
     MIN_GROWTH_MONTHS,
@@ -69,6 +70,11 @@ REQUESTS = re.compile(
     re.I,
 )
 TOKENS = re.compile(r"(?<![\w.,])(?P<i>[0-9][0-9,]*)\s*/\s*(?P<o>[0-9][0-9,]*)\s+tokens\b")
+CACHED = re.compile(r"(?<![\w.,])(?P<c>[0-9]+(?:\.[0-9]+)?)\s*%\s*cached\b", re.I)
+STALE_POINTS = 0.10
+"""How far a cached share a line states (``20% cached``) may be from the measured one, in
+points of share (0.10: ten points), before the line is named: a share near 0 has no
+relative scale."""
 UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
 
 
@@ -95,7 +101,10 @@ def refreshed(text: str, fmt: Format, profile: UsageProfile) -> tuple[str, list[
         title = traffic_title(profile, said["rest"], kept)
         if title != name:
             body = with_values(body, fmt, {"scenario.name": title})
-    written = len(profile.span["complete_months"]) >= MIN_GROWTH_MONTHS
+    written = (
+        len(profile.span["complete_months"]) >= MIN_GROWTH_MONTHS
+        and "growth_monthly" in profile.traffic
+    )
     body = GROWTH.sub(
         lambda m: (
             f"{m['key']}{m['pad']}# {STARTER_GROWTH}" if written else growth_comment(m, profile)
@@ -124,11 +133,13 @@ def _number(text: str) -> float:
 
 def stale_lines(text: str, profile: UsageProfile) -> list[str]:
     """Each line of ``text`` that states requests a month or ``input/output tokens`` more
-    than :data:`STALE_SHARE` away from ``profile``'s (a starter's title and header, a
-    capacity stated at other token lengths, a comment of the user's), as one line that
-    names it and says it is left as written."""
+    than :data:`STALE_SHARE` away from ``profile``'s, or a cached share more than
+    :data:`STALE_POINTS` away (a starter's title and header, a capacity stated at other
+    token lengths or another share, a comment of the user's), as one line that names it and
+    says it is left as written."""
     now = float(profile.traffic["requests_per_month"])
     lengths = (float(profile.traffic["input_tokens"]), float(profile.traffic["output_tokens"]))
+    share = profile.traffic.get("cached_input_share")
     out: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         for found in REQUESTS.finditer(line):
@@ -140,25 +151,49 @@ def stale_lines(text: str, profile: UsageProfile) -> list[str]:
                     "traffic (left as written)"
                 )
                 break
-        for found in TOKENS.finditer(line):
-            stated = (_number(found["i"]), _number(found["o"]))
-            if not any(_far(s, m) for s, m in zip(stated, lengths, strict=True)):
-                continue
-            out.append(_tokens_line(number, line, found, _lengths(profile)))
-            break
+        stated = _stated(line, lengths, share)
+        if stated:
+            out.append(_tokens_line(number, line, stated, profile))
     return out
 
 
-def _tokens_line(number: int, line: str, found: Any, lengths: str) -> str:
-    """The line for a line stating other token lengths: a capacity's, to re-check."""
-    stated = f"{found['i']}/{found['o']} tokens"
+def _stated(line: str, lengths: tuple[float, float], share: float | None) -> str:
+    """What ``line`` states of the traffic that is far from the measured ``lengths`` (input
+    and output tokens) and cached ``share``: its ``2,000/400 tokens``, its ``20% cached``
+    (more than :data:`STALE_POINTS` away), both where either is (``2,000/400 tokens, 20%
+    cached``: the lengths a capacity was stated at go with their share); ``""`` else."""
+    stated = list(TOKENS.finditer(line))
+    away = [
+        t
+        for t in stated
+        if any(_far(s, m) for s, m in zip((_number(t["i"]), _number(t["o"])), lengths, strict=True))
+    ]
+    # the first far from the measured, else the first
+    tokens = (away or stated)[0] if away or stated else None
+    far = bool(away)
+    cached = CACHED.search(line) if share is not None else None
+    if cached is not None and share is not None:
+        far = far or abs(float(cached["c"]) / 100.0 - share) > STALE_POINTS
+    if not far:
+        return ""
+    said = [f"{tokens['i']}/{tokens['o']} tokens"] if tokens is not None else []
+    return ", ".join(said + ([f"{cached['c']}% cached"] if cached is not None else []))
+
+
+def _tokens_line(number: int, line: str, stated: str, profile: UsageProfile) -> str:
+    """The line for a line stating other token lengths or another cached share (what
+    :func:`_stated` gives): a capacity's, to re-check."""
+    measured = ", ".join(
+        ([f"{_lengths(profile)} tokens"] if "tokens" in stated else [])
+        + ([f"{profile.traffic['cached_input_share']:.0%} cached"] if "cached" in stated else [])
+    )
     if re.match(r"\s*replica_requests_per_s\s*[=:]", line):
         return (
-            f"line {number}: replica_requests_per_s is stated at {stated}, where {lengths} "
-            "tokens were measured: re-check it (a model, gpu and engine in its place are "
-            "estimated at the measured lengths); left as written"
+            f"line {number}: replica_requests_per_s is stated at {stated}, where {measured} "
+            "were measured: re-check it (a model, gpu and engine in its place are estimated "
+            f"at the measured {'traffic' if 'cached' in stated else 'lengths'}); left as written"
         )
     return (
-        f"line {number} says {stated!r}, where {lengths} tokens were measured: it may no "
-        "longer describe the traffic (left as written)"
+        f"line {number} says {stated!r}, where {measured} were measured: it may no longer "
+        "describe the traffic (left as written)"
     )

@@ -7,6 +7,7 @@ DuckDB is imported where a connection is made, never at the top.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from payback.measure.usage.frames import gzip_fault
 __all__ = [
     "AFTER",
     "COUNTS",
+    "COVERED",
+    "COVERED_SPAN",
     "ENDS",
     "FILES",
     "HOURLY",
@@ -36,6 +39,7 @@ __all__ = [
     "Source",
     "Totals",
     "connect",
+    "cut",
     "first_line",
     "interrupted",
     "json_path",
@@ -174,7 +178,8 @@ class Source:
 # -- the queries over the normalized rows ----------------------------------------
 
 HOURLY = """CREATE TEMP TABLE hourly AS
-SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep, good, inside, dup, why,
+SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep, good, inside, dated_in,
+       dup, why,
        qin, qout,
        count(*) AS n, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
        sum(cached) AS cached, min(ts) AS first, max(ts) AS last,
@@ -192,11 +197,12 @@ FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
       FROM (SELECT *, epoch_us(ts) AS us, epoch_us(ts) // 3600000000 AS hour,
-                   coalesce({inside}, FALSE) AS inside FROM logs))
-GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
+                   coalesce({inside}, FALSE) AS inside, coalesce({dated_in}, FALSE) AS dated_in FROM logs))
+GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dated_in, dup, why), (qin), (qout))"""
 """The one pass over the logs: rows grouped by source, file and clock hour (``hour``: hours
 since 1970, UTC; part 3; ``ids``: whether every row carries a request id; ``over_lines``:
-whether a CSV value runs over lines, :mod:`~payback.measure.usage.quotes`) and the counts of each input (part 2) and output (part 1) token value of single
+whether a CSV value runs over lines, :mod:`~payback.measure.usage.quotes`; ``inside``: within
+the filters, ``dated_in``: within the date filters, any model) and the counts of each input (part 2) and output (part 1) token value of single
 requests, for exact percentiles. Times are split with integer arithmetic on microseconds
 (date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
 
@@ -225,6 +231,15 @@ USED = (
     "AND NOT dup"
 )
 
+COVERED = (
+    "CREATE TEMP VIEW covered AS SELECT * FROM hourly WHERE part = 3 AND keep AND good "
+    "AND dated_in AND NOT dup"
+)
+"""The rows inside the date filters, of every model: the time the logs cover
+(:mod:`~payback.measure.usage.coverage`), ``--model`` or not."""
+
+COVERED_SPAN = "SELECT min(first), max(last) FROM covered  -- the logs' span, any model"
+
 TOTALS = """SELECT coalesce(sum(n), 0), sum(requests), sum(input), sum(output), sum(cached),
        min(first), max(last), bool_and(per_request) FILTER (WHERE requests > 0),
        count(DISTINCT coalesce(model, '(none)')) FILTER (WHERE requests > 0)
@@ -240,11 +255,11 @@ SOURCES = f"""SELECT src,
        bool_and(on_days) AND (bool_and(dated)
             OR count(DISTINCT hour) FILTER (WHERE on_days IS NOT NULL) >= {MIDNIGHT_DAYS}) AS dates_only,
        bool_and(on_hours) AS whole_hours, max(seconds) AS bucket_seconds
-FROM used GROUP BY src ORDER BY src  -- each source's timestamp resolution and bucket length"""
+FROM covered GROUP BY src ORDER BY src  -- each source's timestamp resolution and bucket length"""
 
 ENDS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, src,
        max(last_instant), max(last_end)
-FROM used GROUP BY ALL  -- where each source's data ends in each month"""
+FROM covered GROUP BY ALL  -- where each source's data ends in each month (any model)"""
 
 FILES = """SELECT src, file, min(first) FILTER (WHERE requests > 0),
        max(last_instant) FILTER (WHERE requests > 0), max(last_end) FILTER (WHERE requests > 0),
@@ -258,12 +273,17 @@ WHERE part = 3 AND keep AND good AND NOT dup  -- whether any readable request na
 LOGS_SPAN = """SELECT min(first), max(last) FROM hourly
 WHERE part = 3 AND keep AND good AND NOT dup  -- the readable requests, inside the filters or not"""
 
-MONTHS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, sum(requests),
-       sum(input), sum(output), sum(cached), min(first), max(requests) AS busiest_hour
-FROM (SELECT hour, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
-             sum(cached) AS cached, min(first) AS first
-      FROM used GROUP BY hour)
+MONTHS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month,
+       coalesce(sum(requests), 0), coalesce(sum(input), 0), coalesce(sum(output), 0),
+       coalesce(sum(cached), 0), min(first), coalesce(max(requests), 0) AS busiest_hour,
+       sum(logs) AS logs
+FROM (SELECT hour, sum(requests) FILTER (WHERE inside) AS requests,
+             sum(input) FILTER (WHERE inside) AS input, sum(output) FILTER (WHERE inside) AS output,
+             sum(cached) FILTER (WHERE inside) AS cached, min(first) AS first, sum(requests) AS logs
+      FROM covered GROUP BY hour)
 GROUP BY 1 ORDER BY 1"""
+"""By month: the sums of the rows used (the model asked), and over every model inside the
+dates (``covered``) the first time and the requests (``logs``: the coverage's rate)."""
 
 MODELS = f"""SELECT coalesce(model, '(none)') AS model, sum(requests), sum(input), sum(output), sum(cached)
 FROM used GROUP BY 1 HAVING sum(requests) > 0 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
@@ -291,10 +311,14 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     and they are dates without a time of day (2026-11-01) or fall on 3 days or more (one
 --     2026-11-01T00:00:00Z is an instant at midnight),
 --     whole hours when every one is at :00; a row then stands for that day or hour;
---   a month is complete when the logs cover it from its start to its end: the first request
---     within max(1 h, bucket length) of its start, or requests in the month before, or a
---     since date on its 1st with readable requests before it; likewise at its end (an
---     until date on its last day); months without requests inside the span are left out;
+--   a month is complete when the logs (every model: coverage is the logs', the sums the
+--     model's) cover it from its start to its end: the first request within
+--     max(1 h, bucket length, 5 mean gaps between its requests) of its start, a mean gap
+--     being the time the month covers / its requests (a gap of 5 is a 0.7 % chance), or
+--     requests in the month before, or a since date on its 1st with readable requests
+--     before it; likewise at its end (an until date on its last day); months without
+--     requests inside the span are left out; a complete month without a request of the
+--     model asked is a zero for it (and no growth is fitted across it);
 --   a row of zero requests (an empty bucket) is time the logs cover, with no requests or tokens:
 --     it counts toward a month's coverage and the covered hours; a month of such rows only is
 --     left out of the figures below, a model of such rows only is not listed; an OpenAI usage
@@ -396,7 +420,29 @@ class Totals:
 def totals(con: Any) -> Totals:
     """Make the ``used`` view, and :class:`Totals` over it."""
     con.execute(USED)
+    con.execute(COVERED)
     return Totals(*one(con, TOTALS))
+
+
+def cut(
+    con: Any, since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Where the date filters cut logs that go on past them: the start of the since day
+    when a readable request came before it, the end of the until day when one came at or
+    after that end (see :func:`payback.measure.usage.profile.monthly`)."""
+    if since is None and until is None:
+        return None, None
+    first, last = con.execute(LOGS_SPAN).fetchone()
+    start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC) if since else None
+    end = (
+        dt.datetime(until.year, until.month, until.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
+        if until
+        else None
+    )
+    return (
+        start if start and first is not None and first.astimezone(dt.UTC) < start else None,
+        end if end and last is not None and last.astimezone(dt.UTC) >= end else None,
+    )
 
 
 def token_percentiles(con: Any) -> dict[str, dict[str, float] | None]:

@@ -87,12 +87,14 @@ from payback.measure.usage.clock import clock as clock_of
 from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import COMMA, FIELDS, GENERIC, NOT_FINITE
 from payback.measure.usage.sqltypes import kind_of, whole
+from payback.measure.usage.statuses import FILTERED, OTHER_MODEL, USED, WHY, _status
 
 __all__ = [
     "BUCKET_DIGITS",
     "DIALECTS",
     "FILTERED",
     "KNOWN",
+    "OTHER_MODEL",
     "USED",
     "WHY",
     "Table",
@@ -105,26 +107,6 @@ __all__ = [
 
 MAX_TOKENS = 1e8
 """More tokens than this in one request is a broken row (as for files)."""
-
-WHY = (
-    "no time that reads as a date",
-    "a time before 1970 or after 2199",
-    COMMA,
-    "token counts missing or not numbers",
-    NOT_FINITE,
-    "negative token counts",
-    "more cached tokens than input tokens",
-    "over 10^8 tokens a request",
-)
-"""Why a row that is an LLM call cannot be used, in the order the checks are made (the
-first that holds, as for files): its ``status`` is 1 + the index here (0: not an LLM call
-that succeeded, :data:`FILTERED`: outside the filters, :data:`USED`)."""
-FILTERED = len(WHY) + 1
-USED = len(WHY) + 2
-
-
-def _status(why: str) -> int:
-    return WHY.index(why) + 1
 
 
 @dataclass(frozen=True)
@@ -533,12 +515,15 @@ def profile_query(
         if end_block is not None:
             source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
     dates = [table.columns.get(c, "").lower() == "date" for terms in fields["ts"] for c, _ in terms]
-    clock = clock_of(ts_sql, ts_kind, dialect, USED, date=all(dates))
+    others = (OTHER_MODEL,) if model else ()
+    clock = clock_of(ts_sql, ts_kind, dialect, USED, date=all(dates), others=others)
     inside = ["TRUE"]
     if since:
         inside.append(f"t >= {clock.at(since)}")
     if until:
         inside.append(f"t < {clock.at(until + dt.timedelta(days=1))}")
+    # the rows of other models inside the dates: the logs' coverage, not the model's counts
+    other = f"WHEN {' AND '.join(inside)} THEN {OTHER_MODEL} " if model else ""
     if model:
         inside.append(f"model = {_literal(model)}")
     text = f"""SELECT g, hour, status, tin, tout, tmodel, n, input, output, cached, first_us, last_us
@@ -562,7 +547,7 @@ FROM (SELECT t, {clock.key} AS hs, input, output, cached,
                            {_finite_status(table, fields)}WHEN input < 0 OR output < 0 OR cached < 0 THEN {_status(WHY[5])}
                            WHEN cached > input THEN {_status(WHY[6])}
                            WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN {_status(WHY[7])}
-                           WHEN {" AND ".join(inside)} THEN {USED} ELSE {FILTERED} END AS status
+                           WHEN {" AND ".join(inside)} THEN {USED} {other}ELSE {FILTERED} END AS status
             FROM (SELECT {clock.row} AS t,
                          {exprs["input"][0]} AS input,
                          {exprs["output"][0]} AS output,

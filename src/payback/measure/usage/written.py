@@ -100,7 +100,9 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     """One line on the fitted growth and ``-o``: for a fit from fewer than
     :data:`MIN_GROWTH_MONTHS` complete months, that it is not written (``kept``: the
     scenario's own growth, which stays), with the traffic it would imply in the horizon's
-    last month (none for a flat fit: a growth of 0 is told as any other); for a growth
+    last month (none for a flat fit: a growth of 0 is told as any other), and nothing
+    where the scenario's own growth is the fit to the precision shown (+0.00% and 0); for a
+    growth
     written, that traffic when it is over ten times today's. With no growth fitted (fewer
     than two complete months: not measured, absent from the profile's traffic), that it is
     not written where the scenario keeps a growth other than 0 (where it keeps 0, a note
@@ -111,14 +113,17 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     months = _fitted(profile)
     own = "" if kept is None else f" (growth_monthly = {kept:g})"
     advice = f"set the growth you expect, or measure {MIN_GROWTH_MONTHS} complete months or more"
-    if len(months) < 2:
+    if "growth_monthly" not in profile.traffic:
         if kept == 0.0:  # said 0, and 0 it is
             return None
         mine = "" if kept is None else f" {kept:g}"
-        return (
-            f"growth_monthly is not measured: the logs hold {months_said(months)}; the "
-            f"scenario keeps its own{mine}: {advice}"
+        none = [m["month"] for m in profile.by_month if m["month"] in months and not m["requests"]]
+        why = (
+            f"the model asked has no request in {', '.join(none)} (complete months of the logs)"
+            if none and len(months) >= 2
+            else f"the logs hold {months_said(months)}"
         )
+        return f"growth_monthly is not measured: {why}; the scenario keeps its own{mine}: {advice}"
     now = float(profile.traffic["requests_per_month"])
     then = now * (1.0 + growth) ** (horizon_months - 1)
     implied = (
@@ -126,6 +131,8 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
         f"requests in month {horizon_months} (from {_count(now)} a month now)"
     )
     if len(months) < MIN_GROWTH_MONTHS:
+        if kept is not None and f"{growth:+.2%}" == f"{kept:+.2%}":
+            return None  # the growth the file keeps is the fit, as far as the fit is shown
         return (
             f"growth_monthly {growth:+.2%} a month is fitted from only {months_said(months)}"
             + (f": {implied}" if growth != 0.0 else "")
@@ -294,7 +301,7 @@ def traffic_title(profile: UsageProfile, rest: str, kept: float | None) -> str:
         )
         grew = (
             f"its {len(months)} months grew {growth:+.2%}/month"
-            if len(months) >= 2
+            if "growth_monthly" in profile.traffic
             else "growth not measured"
         )
         said = f" ({held}: {grew})"
@@ -314,7 +321,7 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
 
     profile = as_written(profile)
     data = scenario_data_from_text(text, "toml", "new scenario")
-    written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS
+    written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS and "growth_monthly" in profile.traffic
     notes: list[str] = []
     old = str(data["scenario"]["name"])
     title = traffic_title(profile, old.split(": ", 1)[-1], data["traffic"]["growth_monthly"])
@@ -364,7 +371,7 @@ def traffic_head(profile: UsageProfile) -> str:
 def growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
     months = _fitted(profile)
     growth = float(profile.traffic.get("growth_monthly", 0.0))
-    if len(months) >= 2:
+    if "growth_monthly" in profile.traffic:
         why = (
             f"{len(months)} months ({months[0]} to {months[-1]}) grew {growth:+.2%}/month: "
             "too few to extrapolate; set yours"
