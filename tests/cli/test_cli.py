@@ -1127,7 +1127,7 @@ def _flags(group: TyperGroup) -> set[str]:
 
 
 def test_the_library_names_no_flag_and_the_command_line_translates_its_advice() -> None:
-    from payback.cli._errors import LIBRARY_ADVICE
+    from payback.cli._advice import LIBRARY_ADVICE
 
     group = typer.main.get_command(payback_cli.app)
     assert isinstance(group, TyperGroup)

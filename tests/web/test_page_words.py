@@ -13,7 +13,7 @@ import pytest
 import payback
 from helpers import EXAMPLES, run
 from payback.catalog.apis import SEARCH_HINT
-from payback.cli._errors import LIBRARY_ADVICE, in_command_words
+from payback.cli._advice import LIBRARY_ADVICE, in_command_words
 from payback.scenario import read_scenario_data
 from payback.web.state import Held, evaluate_inputs
 from payback.web.words import PAGE_ADVICE, in_page_words, message_markdown

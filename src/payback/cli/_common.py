@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 from typer._click.globals import get_current_context
 
+from payback.cli._advice import in_command_words
 from payback.cli._errors import (
     EmptyPath,
     NotFinite,
@@ -27,7 +28,6 @@ from payback.cli._errors import (
     _annotation,
     _shown,
     clean,
-    in_command_words,
 )
 from payback.cli._errors import echo as echo
 from payback.cli._streams import escaped, message_line, write_out

@@ -40,6 +40,7 @@ from typer._click import Context, Parameter
 from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from payback.cli._advice import in_command_words
 from payback.cli._encoding import replace_unencodable
 from payback.cli._help import fold_help, may_show_help
 from payback.cli._streams import (
@@ -569,33 +570,3 @@ def _bad_value(exc: click.BadParameter, param: Parameter, argv: Sequence[str]) -
             if arg.startswith(opt + "="):
                 return arg[len(opt) + 1 :]
     return None
-
-
-LIBRARY_ADVICE = {
-    "search_api_models(text) lists them": "payback catalog apis --search TEXT lists them",
-    "recommend() chooses one": "run `payback recommend FILE` to choose one",
-    "(recommend() finds one)": "(payback recommend FILE finds one)",
-    "for recommend() to choose one": "for `payback recommend FILE` to choose one",
-    "(even when forced)": "(even with --force)",
-    "monte_carlo() shows the spread": "analyze --samples N shows the spread",
-    "name one with table (and columns ts=": "name one with --table (and --columns ts=",
-    "with columns ts=": "with --columns ts=",
-    "with columns model=COLUMN": "with --columns model=COLUMN",
-    "with columns cached=COLUMN": "with --columns cached=COLUMN",
-    "the one query profile_database() runs": "the one query `payback usage` runs",
-    "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
-    "a since date of ": "--since ",
-}
-"""The library's advice in its own words (a function to call) and the command line's for
-it (a command to run), so that the library names no command or flag."""
-
-
-def in_command_words(line: str) -> str:
-    """``line`` with the library's advice told as the command line's.
-
-    >>> in_command_words("unknown API model 'x'; no close match (search_api_models(text) lists them)")
-    "unknown API model 'x'; no close match (payback catalog apis --search TEXT lists them)"
-    """
-    for library, command in LIBRARY_ADVICE.items():
-        line = line.replace(library, command)
-    return line

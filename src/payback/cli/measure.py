@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from payback.cli._advice import in_command_words
 from payback.cli._common import (
     ForceFlag,
     JsonFlag,
@@ -22,7 +23,6 @@ from payback.cli._common import (
     from_catalog,
     user_errors,
 )
-from payback.cli._errors import in_command_words
 from payback.cli._files import (
     _calibration_output,
     _check_scenario_suffix,

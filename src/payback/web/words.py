@@ -1,7 +1,7 @@
 """The library's advice told in the page's words: what to choose or click on the page, not
 a function to call. Every message the page shows from the library goes through
 :func:`in_page_words`, as the command line's go through its own mapping
-(``payback.cli._errors.LIBRARY_ADVICE``: a command or flag), so the library names neither.
+(``payback.cli._advice.LIBRARY_ADVICE``: a command or flag), so the library names neither.
 
 And every text the page writes from a file or a user, as Streamlit's Markdown shows it as
 written (:func:`markdown_literal`): a name in the page's sentences (:func:`names_as_written`),

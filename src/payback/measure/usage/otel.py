@@ -36,7 +36,7 @@ def what_otel_reads() -> str:
 
 def otel_table_text(label: str, have: str) -> str:
     """The line for a table (CSV, Parquet) read as OTLP spans (in the library's words:
-    the command line names its flags, :data:`payback.cli._errors.LIBRARY_ADVICE`)."""
+    the command line names its flags, :data:`payback.cli._advice.LIBRARY_ADVICE`)."""
     return (
         f"{label}: not OTLP spans but a table, of columns {have}; {what_otel_reads()}. Pick "
         "the table's format (auto finds it), or read it as generic logs, naming its columns "
