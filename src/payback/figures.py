@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 __all__ = [
     "TIES_BELOW",
@@ -25,6 +26,7 @@ __all__ = [
     "share_text",
     "shares_alike",
     "typed_number",
+    "written_number",
 ]
 
 TIES_BELOW = 1e12
@@ -243,6 +245,25 @@ def limit_text(limit: float) -> str:
     if limit == int(limit):
         return f"{limit:,.0f}"
     return f"{limit:.15f}".rstrip("0").rstrip(".")
+
+
+def written_number(value: float) -> str:
+    """A number read from a file as a message quotes it: as Python writes it (``200000``,
+    ``0.7``, ``2000000000.0``, ``1e+308``), but a whole number of 17 digits or more to six
+    significant figures, however long: TOML, YAML and JSON read a whole number of any length
+    up to 4,300 digits, past the largest float (about 1.8e308), where ``:g`` fails and
+    ``repr`` writes every digit.
+
+    >>> written_number(200000), written_number(0.7), written_number(2e9), written_number(1e308)
+    ('200000', '0.7', '2000000000.0', '1e+308')
+    >>> written_number(10**20), written_number(int("9" * 309)), written_number(-12345678 * 10**400)
+    ('1e+20', '1e+309', '-1.23457e+407')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        mantissa, _, exponent = f"{Decimal(value):.5e}".partition("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent):+03d}"
+    return repr(value)
 
 
 _SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "%": 0.01}

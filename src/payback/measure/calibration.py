@@ -239,7 +239,14 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     import difflib
 
     from payback.scenario.messages import show_value
-    from payback.scenario.words import BOUND_ERRORS, TYPE_WORDS, as_number, bound_words
+    from payback.scenario.words import (
+        BOUND_ERRORS,
+        TYPE_WORDS,
+        as_number,
+        beyond_float,
+        beyond_float_words,
+        bound_words,
+    )
 
     path, field, kind = ".".join(loc), loc[-1] if loc else "", err["type"]
     value = err.get("input")
@@ -263,6 +270,8 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
         return f"{path}: required field is missing{_meaning(model, field)}"
     if kind in BOUND_ERRORS:
         return f"{path}{shown}: {bound_words(kind, err.get('ctx', {}))}{_meaning(model, field)}"
+    if kind == "float_type" and beyond_float(value):  # 400 digits: "not a valid number"
+        return f"{path}{shown}: {beyond_float_words(model, field, value)}{_meaning(model, field)}"
     if kind == "literal_error":
         return f"{path}{shown}: allowed: {err.get('ctx', {}).get('expected', '')}"
     if kind == "list_type" and field in _LIST_WORDS:
