@@ -37,6 +37,7 @@ from payback.hardware.training import Method
 from payback.limits import read_input
 
 __all__ = [
+    "MAX_LATENCY_MS",
     "Calibration",
     "Measured",
     "Percentiles",
@@ -55,13 +56,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
+MAX_LATENCY_MS = 1e9
+"""The longest latency a benchmark may give [ms]: over 11 days, past any request's; one
+longer is a unit slip (nanoseconds or microseconds written as milliseconds)."""
+
+
 class Percentiles(_Model):
     """A latency's distribution over the benchmark's requests [ms]."""
 
-    mean: float | None = Field(None, ge=0.0, le=1e9)
-    p50: float | None = Field(None, ge=0.0, le=1e9)
-    p90: float | None = Field(None, ge=0.0, le=1e9)
-    p99: float | None = Field(None, ge=0.0, le=1e9)
+    mean: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p50: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p90: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p99: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
 
 
 class ServingMeasurement(_Model):
