@@ -1,7 +1,9 @@
 """Numbers out of range in a benchmark result, tried as a new user would: a whole number past
 the largest float in any numeric field crashed import-benchmark (``int too large to
 convert to float``, exit 1), a latency over 1e9 ms leaked pydantic's error (exit 1),
-and a warning printed 1e308 failed requests with 309 digits."""
+and a warning printed 1e308 failed requests with 309 digits. A run whose prompts held no
+tokens was imported as ``0 in`` and written as ``input_tokens = 0.0``, which a scenario
+then scaled from without a word: it is refused, the file is not written."""
 
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ from payback.measure.benchmarks import read_benchmark_with_warnings
 BIG = 10**400
 SLIP = " ms (over 11 days: a unit slip, nanoseconds or microseconds as milliseconds?)"
 LARGEST = "must be under about 1.8e308, the largest number payback computes with"
+EMPTY = (
+    "no prompt tokens over 1,000 completed requests, where each request sends at least one "
+    "(requests that failed, or a dataset not read?); rerun the benchmark: a capacity "
+    "measured without prompts leaves out their prefill"
+)
 
 
 def _result(tmp_path: Path, name: str, **changes: Any) -> Path:
@@ -150,3 +157,40 @@ def test_failed_requests_past_any_count_are_said_short(tmp_path: Path) -> None:
     assert warnings == [
         f"{path}: 1×10³⁰⁸ of 1×10³⁰⁸ requests failed; capacity counts completed ones"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "said"),
+    [
+        ("vllm_save_result.json", "total_input_tokens", "total_input_tokens = 0"),
+        (
+            "genai_perf_profile_export_genai_perf.json",
+            "input_sequence_length__avg",
+            "input_sequence_length: avg = 0",
+        ),
+    ],
+)
+def test_a_run_without_prompt_tokens_is_refused_and_not_written(
+    tmp_path: Path, name: str, key: str, said: str
+) -> None:
+    path = _result(tmp_path, name, **{key: 0})
+    out = tmp_path / "cal.toml"
+    assert _refused(path, "-o", str(out)) == f"{said}: {EMPTY}"
+    assert not out.exists()
+
+
+def test_a_calibration_with_zero_prompt_tokens_is_refused(tmp_path: Path) -> None:
+    cal = tmp_path / "cal.toml"
+    cal.write_text(
+        '[calibration]\nkind = "benchmark"\ntool = "vllm bench serve"\n\n[serving]\n'
+        "replica_requests_per_s = 17.5\noutput_tokens_per_s = 3500.0\ninput_tokens = 0.0\n"
+        "output_tokens = 200.0\n"
+    )
+    code, out, err = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--calibration", cal
+    )
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: --calibration {cal}: serving.input_tokens = 0.0: must be > 0 "
+        "(mean prompt tokens per request)"
+    )

@@ -77,8 +77,9 @@ class ServingMeasurement(_Model):
     """Completed requests per second."""
     output_tokens_per_s: float = Field(ge=0.0, le=1e9)
     """Output tokens per second."""
-    input_tokens: float = Field(ge=0.0, le=1e7)
-    """Mean prompt tokens per request."""
+    input_tokens: float = Field(gt=0.0, le=1e7)
+    """Mean prompt tokens per request (every request sends at least one: a mean of 0 is a
+    run whose prompts were lost)."""
     output_tokens: float = Field(gt=0.0, le=1e6)
     """Mean output tokens per request."""
     completed: Whole | None = Field(None, ge=1)

@@ -18,6 +18,7 @@ from payback.measure.calibration import Percentiles, ServingMeasurement, problem
 from payback.scenario.words import BEYOND_FLOAT, beyond_float
 
 __all__ = [
+    "empty_prompts",
     "figure",
     "json_objects",
     "measured",
@@ -170,6 +171,19 @@ def figure(value: float) -> str:
     ('1,003', '1×10³⁰⁸')
     """
     return far_text(value) or f"{value:,.0f}"
+
+
+def empty_prompts(where: str, said: str, completed: float | None) -> PaybackError:
+    """The line for a run whose prompts held no tokens (``said``: the field and its 0):
+    every request sends at least one, so its requests failed or its dataset was not read,
+    and a capacity measured so leaves out prefill, which a scenario's prompts then add
+    nothing to."""
+    over = f" over {figure(completed)} completed requests" if completed else ""
+    return PaybackError(
+        f"{where}: {said}: no prompt tokens{over}, where each request sends at least one "
+        "(requests that failed, or a dataset not read?); rerun the benchmark: a capacity "
+        "measured without prompts leaves out their prefill"
+    )
 
 
 def whole_or_none(value: Any) -> int | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from payback.errors import PaybackError
 from payback.measure.benchmarks._common import (
+    empty_prompts,
     figure,
     measured,
     number,
@@ -112,6 +113,10 @@ def _throughput(
         raise PaybackError(
             f"{where}: input_sequence_length and output_sequence_length (or output_token_throughput) are required"
         )
+    if isl == 0:
+        given = _block(metrics, "input_sequence_length") is not None
+        said = "input_sequence_length: avg = 0" if given else "total_isl: avg = 0"
+        raise empty_prompts(where, said, count)
     return rps, out_tps, isl, osl, count
 
 

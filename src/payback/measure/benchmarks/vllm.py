@@ -15,6 +15,7 @@ import numpy as np
 from payback.errors import PaybackError
 from payback.figures import written_number
 from payback.measure.benchmarks._common import (
+    empty_prompts,
     figure,
     measured,
     number,
@@ -111,6 +112,10 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
     if total_out is None or total_in is None:
         raise PaybackError(
             f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
+        )
+    if total_in == 0:
+        raise empty_prompts(
+            where, f"total_input_tokens = {_json(data['total_input_tokens'])}", completed
         )
     failed = number(data, "failed", where, whole=True) or 0.0
     if failed:
