@@ -194,3 +194,30 @@ def test_a_calibration_with_zero_prompt_tokens_is_refused(tmp_path: Path) -> Non
         f"error: --calibration {cal}: serving.input_tokens = 0.0: must be > 0 "
         "(mean prompt tokens per request)"
     )
+
+
+def test_a_number_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Past 4,300 digits Python's JSON and TOML readers refuse to convert a whole number
+    (ValueError: 'Exceeds the limit', an internal error, exit 1)."""
+    text = (DATA / "vllm_save_result.json").read_text()
+    path = tmp_path / "long.json"
+    path.write_text(text.replace('"completed": 1000', '"completed": ' + "9" * 5000, 1))
+    code, out, err = run("import-benchmark", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: {path} line 1: completed = a 5,000-digit number: must be under about 1.8e308, "
+        "the largest number payback computes with"
+    )
+    cal = tmp_path / "cal.toml"
+    cal.write_text(
+        '[calibration]\nkind = "benchmark"\ntool = "vllm bench serve"\n\n[serving]\n'
+        f"replica_requests_per_s = {'1' * 4400}\n"
+    )
+    code, out, err = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--calibration", cal
+    )
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: --calibration {cal} line 6: replica_requests_per_s = a 4,400-digit number: "
+        "must be under about 1.8e308, the largest number payback computes with"
+    )

@@ -151,3 +151,26 @@ def test_a_long_whole_number_is_written_short_and_near(value: int) -> None:
     assert len(shown) <= 14, shown
     assert re.fullmatch(r"-?\d(\.\d{1,5})?e\+\d{2,4}", shown), shown
     assert abs(Decimal(shown) - value) <= abs(value) * Decimal("5e-6")
+
+
+LONG = "must be under about 1.8e308, the largest number payback computes with"
+
+
+def test_a_number_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Past 4,300 digits Python's readers refuse to convert a whole number (ValueError:
+    'Exceeds the limit', an internal error, exit 1)."""
+    new = "requests_per_month = " + "9" * 5000
+    toml = _edited(tmp_path, "l.toml", QUARTER, r"^requests_per_month = 200000", new)
+    assert _one_line("analyze", toml) == (
+        f"error: {toml} line 12: requests_per_month = a 5,000-digit number: {LONG}"
+    )
+    yaml = tmp_path / "l.yaml"
+    yaml.write_text(
+        "scenario: {name: n, horizon_months: 12}\n"
+        f"traffic:\n  requests_per_month: -{'1' * 5000}\n",
+        encoding="utf-8",
+    )
+    assert _one_line("analyze", yaml) == (
+        f"error: {yaml} line 3: requests_per_month = a 5,000-digit negative number: must be "
+        "over about -1.8e308, the lowest number payback computes with"
+    )

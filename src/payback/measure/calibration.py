@@ -34,7 +34,7 @@ from payback.errors import PaybackError
 from payback.hardware.calibration import DecodePoint, Factors
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
-from payback.limits import read_input
+from payback.limits import long_number, read_input
 
 __all__ = [
     "MAX_LATENCY_MS",
@@ -337,6 +337,8 @@ def load_calibration_with_warnings(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
         ) from None
+    except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
+        raise long_number(raw.decode("utf-8-sig"), str(p)) from None
     if "calibration" not in data:
         raise PaybackError(
             f"{p}: not a calibration file: it has no [calibration] table "

@@ -13,11 +13,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from payback.figures import limit_text, typed_number
+from payback.limits import BELOW_FLOAT, BEYOND_FLOAT
 from payback.scenario.paths import schema_range
 
 __all__ = [
-    "BELOW_FLOAT",
-    "BEYOND_FLOAT",
     "BOUND_ERRORS",
     "TYPE_WORDS",
     "as_number",
@@ -80,12 +79,6 @@ def as_number(value: Any, plain: bool = False) -> str:
     if plain:
         return f"; YAML reads {value} as text; write {number}"
     return f"; write {number}, without quotes or units"
-
-
-BEYOND_FLOAT = "must be under about 1.8e308, the largest number payback computes with"
-"""What a field with no bound above says of a number past the largest float."""
-BELOW_FLOAT = "must be over about -1.8e308, the lowest number payback computes with"
-"""What a field with no bound below says of a number below the lowest float."""
 
 
 def beyond_float(value: Any) -> bool:

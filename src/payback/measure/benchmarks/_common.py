@@ -13,9 +13,9 @@ from pydantic import ValidationError
 
 from payback.errors import PaybackError
 from payback.figures import far_text, limit_text, written_number
-from payback.limits import read_input
+from payback.limits import BEYOND_FLOAT, long_number, read_input
 from payback.measure.calibration import Percentiles, ServingMeasurement, problems
-from payback.scenario.words import BEYOND_FLOAT, beyond_float
+from payback.scenario.words import beyond_float
 
 __all__ = [
     "empty_prompts",
@@ -38,6 +38,8 @@ def json_objects(path: Path) -> list[dict[str, Any]]:
         raise PaybackError(f"{path}: JSON nested too deeply to be a benchmark result") from None
     except _Twice as twice:
         raise PaybackError(f"{path}: {twice}; give each key once") from None
+    except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
+        raise long_number(text, str(path)) from None
     if not objects or not all(isinstance(o, dict) for o in objects):
         other = next((o for o in objects if not isinstance(o, dict)), None)
         listed = text.lstrip().startswith("[")
