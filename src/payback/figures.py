@@ -26,6 +26,7 @@ __all__ = [
     "share_text",
     "shares_alike",
     "typed_number",
+    "typed_text",
     "written_number",
 ]
 
@@ -260,10 +261,33 @@ def written_number(value: float) -> str:
     ('1e+20', '1e+309', '-1.23457e+407')
     """
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
-        mantissa, _, exponent = f"{Decimal(value):.5e}".partition("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}e{int(exponent):+03d}"
+        return _six_figures(Decimal(value))
     return repr(value)
+
+
+def _six_figures(value: Decimal) -> str:
+    mantissa, _, exponent = f"{value:.5e}".partition("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent):+03d}"
+
+
+def typed_text(text: str, width: int = 24) -> str:
+    """A number as typed on the command line, for a message: as typed up to ``width``
+    characters, a longer number to six significant figures (as :func:`written_number`),
+    other long text cut with an ellipsis.
+
+    >>> typed_text("1e6"), typed_text("9" * 400), typed_text("-" + "1_000" * 100)
+    ('1e6', '1e+400', '-1e+399')
+    >>> typed_text("x" * 30)
+    'xxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    if len(text) <= width:
+        return text
+    try:
+        number = Decimal(text.strip().replace("_", ""))
+    except ArithmeticError:
+        number = Decimal("nan")
+    return _six_figures(number) if number.is_finite() else text[: width - 1] + "…"
 
 
 _SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "%": 0.01}

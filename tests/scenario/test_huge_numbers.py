@@ -174,3 +174,26 @@ def test_a_number_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> N
         f"error: {yaml} line 3: requests_per_month = a 5,000-digit negative number: must be "
         "over about -1.8e308, the lowest number payback computes with"
     )
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [
+        (
+            f"npv_usd=-{'9' * 400}",
+            "'npv_usd=-1e+400': npv_usd must be within ±1×10²¹: no scenario within a file's "
+            "limits comes near it",
+        ),
+        (
+            f"break_even_month={'9' * 400}",
+            "'break_even_month=1e+400': break_even_month must be under about 1.8e308, the "
+            "largest number payback computes with",
+        ),
+        ("npv_usd=inf", "'npv_usd=inf': the value must be a finite number"),
+    ],
+)
+def test_a_solve_target_past_any_float_is_said_short(target: str, said: str) -> None:
+    """A 400-digit target was quoted whole (400 digits) and told only 'must be a finite
+    number', where its metric has a bound."""
+    vary = ("--vary", "traffic.requests_per_month", "--target", target)
+    assert _one_line("solve", QUARTER, *vary) == f"error: --target {said}"
