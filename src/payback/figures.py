@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 __all__ = [
     "TIES_BELOW",
@@ -25,6 +26,8 @@ __all__ = [
     "share_text",
     "shares_alike",
     "typed_number",
+    "typed_text",
+    "written_number",
 ]
 
 TIES_BELOW = 1e12
@@ -243,6 +246,48 @@ def limit_text(limit: float) -> str:
     if limit == int(limit):
         return f"{limit:,.0f}"
     return f"{limit:.15f}".rstrip("0").rstrip(".")
+
+
+def written_number(value: float) -> str:
+    """A number read from a file as a message quotes it: as Python writes it (``200000``,
+    ``0.7``, ``2000000000.0``, ``1e+308``), but a whole number of 17 digits or more to six
+    significant figures, however long: TOML, YAML and JSON read a whole number of any length
+    up to 4,300 digits, past the largest float (about 1.8e308), where ``:g`` fails and
+    ``repr`` writes every digit.
+
+    >>> written_number(200000), written_number(0.7), written_number(2e9), written_number(1e308)
+    ('200000', '0.7', '2000000000.0', '1e+308')
+    >>> written_number(10**20), written_number(int("9" * 309)), written_number(-12345678 * 10**400)
+    ('1e+20', '1e+309', '-1.23457e+407')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        return _six_figures(Decimal(value))
+    return repr(value)
+
+
+def _six_figures(value: Decimal) -> str:
+    mantissa, _, exponent = f"{value:.5e}".partition("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent):+03d}"
+
+
+def typed_text(text: str, width: int = 24) -> str:
+    """A number as typed on the command line, for a message: as typed up to ``width``
+    characters, a longer number to six significant figures (as :func:`written_number`),
+    other long text cut with an ellipsis.
+
+    >>> typed_text("1e6"), typed_text("9" * 400), typed_text("-" + "1_000" * 100)
+    ('1e6', '1e+400', '-1e+399')
+    >>> typed_text("x" * 30)
+    'xxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    if len(text) <= width:
+        return text
+    try:
+        number = Decimal(text.strip().replace("_", ""))
+    except ArithmeticError:
+        number = Decimal("nan")
+    return _six_figures(number) if number.is_finite() else text[: width - 1] + "…"
 
 
 _SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "%": 0.01}

@@ -17,7 +17,10 @@ all the memory or blocking.
   :data:`MAX_NAME_BYTES` (255);
 - the terminal's width: at most :data:`MAX_COLUMNS` (1,000) columns are drawn;
 - only regular files are read or written: a FIFO, a device or a socket is refused, even
-  with ``--force``.
+  with ``--force``;
+- a number: under about 1.8e308 (the largest float) either way; a whole number of over
+  :data:`MAX_DIGITS` (4,300) digits, which Python's readers refuse to convert, is refused
+  by :func:`long_number` with its line.
 
 >>> check_path("a" * 300 + ".toml")
 Traceback (most recent call last):
@@ -30,7 +33,9 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,8 +43,11 @@ from typing import Any
 from payback.errors import PaybackError
 
 __all__ = [
+    "BELOW_FLOAT",
+    "BEYOND_FLOAT",
     "MAX_ALTERNATIVES",
     "MAX_COLUMNS",
+    "MAX_DIGITS",
     "MAX_GROWTH_MONTHLY",
     "MAX_INPUT_BYTES",
     "MAX_LOG_LINE_BYTES",
@@ -56,6 +64,7 @@ __all__ = [
     "check_regular",
     "check_tree",
     "columns",
+    "long_number",
     "read_input",
     "shown_path",
 ]
@@ -106,6 +115,15 @@ def columns() -> int:
     import shutil
 
     return min(shutil.get_terminal_size().columns, MAX_COLUMNS)
+
+
+MAX_DIGITS = sys.int_info.default_max_str_digits
+"""The digits of a whole number TOML, YAML and JSON are read with: 4,300, Python's bound on
+converting text to a whole number (the time it takes grows as its square)."""
+BEYOND_FLOAT = "must be under about 1.8e308, the largest number payback computes with"
+"""What a field with no bound above says of a number past the largest float."""
+BELOW_FLOAT = "must be over about -1.8e308, the lowest number payback computes with"
+"""What a field with no bound below says of a number below the lowest float."""
 
 
 def _mib(size: int) -> str:
@@ -287,3 +305,31 @@ def _depths(data: Any) -> Iterator[int]:
             stack.extend((value, depth + 1) for value in node.values())
         elif isinstance(node, list):
             stack.extend((value, depth + 1) for value in node)
+
+
+_LONG_NUMBER = re.compile(rf"(?<![\w.])[-+]?\d(?:_?\d){{{MAX_DIGITS},}}")
+_KEY_BEFORE = re.compile(r"""["']?([\w.-]+)["']?\s*[:=]\s*$""")
+
+
+def long_number(text: str, source: str) -> PaybackError:
+    """The line for a file (TOML, YAML or JSON ``text``) whose reader refused a whole number
+    of over :data:`MAX_DIGITS` digits: its line, its key where one comes before it, its
+    length, and what a number may be. Without such a number in ``text``, a line that says
+    the file holds a number too long to read.
+
+    >>> print(long_number("[traffic]\\nrequests_per_month = " + "9" * 5000, "b.toml"))
+    b.toml line 2: requests_per_month = a 5,000-digit number: must be under about 1.8e308, the largest number payback computes with
+    >>> print(long_number('{"completed": -' + "1_0" * 2500 + "}", "r.json"))
+    r.json line 1: completed = a 5,000-digit negative number: must be over about -1.8e308, the lowest number payback computes with
+    """
+    found = _LONG_NUMBER.search(text)
+    if found is None:
+        return PaybackError(f"{source}: holds a number too long to read; {BEYOND_FLOAT}")
+    line = text.count("\n", 0, found.start()) + 1
+    before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+    key = _KEY_BEFORE.search(before)
+    digits = sum(c.isdigit() for c in found.group())
+    said = f"{key.group(1)} = " if key else ""
+    below = found.group().startswith("-")
+    what, rule = ("negative number", BELOW_FLOAT) if below else ("number", BEYOND_FLOAT)
+    return PaybackError(f"{source} line {line}: {said}a {digits:,}-digit {what}: {rule}")

@@ -186,7 +186,7 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
     data = {**raw("vllm_save_result.json"), "failed": 12}
     _, warnings = read_benchmark_with_warnings(write_json(tmp_path / "f.json", data))
     assert warnings == [
-        f"{tmp_path / 'f.json'}: 12 of 1012 requests failed; capacity counts completed ones"
+        f"{tmp_path / 'f.json'}: 12 of 1,012 requests failed; capacity counts completed ones"
     ]
 
 

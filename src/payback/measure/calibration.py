@@ -34,9 +34,10 @@ from payback.errors import PaybackError
 from payback.hardware.calibration import DecodePoint, Factors
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
-from payback.limits import read_input
+from payback.limits import long_number, read_input
 
 __all__ = [
+    "MAX_LATENCY_MS",
     "Calibration",
     "Measured",
     "Percentiles",
@@ -55,13 +56,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
+MAX_LATENCY_MS = 1e9
+"""The longest latency a benchmark may give [ms]: over 11 days, past any request's; one
+longer is a unit slip (nanoseconds or microseconds written as milliseconds)."""
+
+
 class Percentiles(_Model):
     """A latency's distribution over the benchmark's requests [ms]."""
 
-    mean: float | None = Field(None, ge=0.0, le=1e9)
-    p50: float | None = Field(None, ge=0.0, le=1e9)
-    p90: float | None = Field(None, ge=0.0, le=1e9)
-    p99: float | None = Field(None, ge=0.0, le=1e9)
+    mean: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p50: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p90: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
+    p99: float | None = Field(None, ge=0.0, le=MAX_LATENCY_MS)
 
 
 class ServingMeasurement(_Model):
@@ -71,8 +77,9 @@ class ServingMeasurement(_Model):
     """Completed requests per second."""
     output_tokens_per_s: float = Field(ge=0.0, le=1e9)
     """Output tokens per second."""
-    input_tokens: float = Field(ge=0.0, le=1e7)
-    """Mean prompt tokens per request."""
+    input_tokens: float = Field(gt=0.0, le=1e7)
+    """Mean prompt tokens per request (every request sends at least one: a mean of 0 is a
+    run whose prompts were lost)."""
     output_tokens: float = Field(gt=0.0, le=1e6)
     """Mean output tokens per request."""
     completed: Whole | None = Field(None, ge=1)
@@ -239,7 +246,14 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     import difflib
 
     from payback.scenario.messages import show_value
-    from payback.scenario.words import BOUND_ERRORS, TYPE_WORDS, as_number, bound_words
+    from payback.scenario.words import (
+        BOUND_ERRORS,
+        TYPE_WORDS,
+        as_number,
+        beyond_float,
+        beyond_float_words,
+        bound_words,
+    )
 
     path, field, kind = ".".join(loc), loc[-1] if loc else "", err["type"]
     value = err.get("input")
@@ -263,6 +277,8 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
         return f"{path}: required field is missing{_meaning(model, field)}"
     if kind in BOUND_ERRORS:
         return f"{path}{shown}: {bound_words(kind, err.get('ctx', {}))}{_meaning(model, field)}"
+    if kind == "float_type" and beyond_float(value):  # 400 digits: "not a valid number"
+        return f"{path}{shown}: {beyond_float_words(model, field, value)}{_meaning(model, field)}"
     if kind == "literal_error":
         return f"{path}{shown}: allowed: {err.get('ctx', {}).get('expected', '')}"
     if kind == "list_type" and field in _LIST_WORDS:
@@ -321,6 +337,8 @@ def load_calibration_with_warnings(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
         ) from None
+    except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
+        raise long_number(raw.decode("utf-8-sig"), str(p)) from None
     if "calibration" not in data:
         raise PaybackError(
             f"{p}: not a calibration file: it has no [calibration] table "

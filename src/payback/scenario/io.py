@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
-from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
+from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, long_number, read_input
 from payback.scenario import messages
 from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
 from payback.scenario.followed import followed, not_sampled
@@ -128,6 +128,8 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
             f"{source}: tables and lists nested over {MAX_NESTING} deep; the limit is "
             f"{MAX_NESTING} (a scenario nests about 5)"
         ) from None
+    except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
+        raise long_number(text, source) from None
     if data is None or data == {}:  # one line, not one a missing section (YAML reads None)
         raise PaybackError(
             f"{source}: empty (no sections); a scenario has [scenario], [traffic], [baseline] "

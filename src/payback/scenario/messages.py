@@ -16,11 +16,12 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from payback.figures import written_number
 from payback.scenario.distributions import DISTS, Distribution, stated_end_problem
 from payback.scenario.nulls import null_words
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import KINDS, Scenario, field_docstring
-from payback.scenario.words import BOUND_ERRORS, bound_words
+from payback.scenario.words import BOUND_ERRORS, beyond_float, beyond_float_words, bound_words
 from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
 from payback.scenario.words import as_number as _as_number
 
@@ -112,8 +113,8 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    if isinstance(value, int) and abs(value) >= 10**16:  # 1e30 read as a count: as written
-        return f"{value:.6g}"
+    if isinstance(value, int):  # 1e30 read as a count, 400 digits past any float: shortened
+        return written_number(value)
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -320,6 +321,9 @@ def _explain_one(
         lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
     elif kind in BOUND_ERRORS:
         lines.append(f"{path} = {shown}: {bound_words(kind, ctx)}{hint}")
+    elif kind == "float_type" and beyond_float(value):  # 400 digits: "not a valid number"
+        words = beyond_float_words(_model_at(raw_loc) if raw_loc else None, field, value)
+        lines.append(f"{path} = {shown}: {words}{hint}")
     elif kind == "literal_error":
         lines.append(f"{path} = {shown}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":

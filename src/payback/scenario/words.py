@@ -5,12 +5,25 @@ number in quotes, a value past a bound, a value of the wrong type)."""
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
-from payback.figures import limit_text, typed_number
+from pydantic import BaseModel
 
-__all__ = ["BOUND_ERRORS", "TYPE_WORDS", "as_number", "bound_words"]
+from payback.figures import limit_text, typed_number
+from payback.limits import BELOW_FLOAT, BEYOND_FLOAT
+from payback.scenario.paths import schema_range
+
+__all__ = [
+    "BOUND_ERRORS",
+    "TYPE_WORDS",
+    "as_number",
+    "beyond_float",
+    "beyond_float_words",
+    "bound_words",
+]
 
 TYPE_WORDS = {
     "float_type": "must be a number",
@@ -66,3 +79,40 @@ def as_number(value: Any, plain: bool = False) -> str:
     if plain:
         return f"; YAML reads {value} as text; write {number}"
     return f"; write {number}, without quotes or units"
+
+
+def beyond_float(value: Any) -> bool:
+    """Whether ``value`` is a whole number past the largest float: TOML, YAML and JSON read
+    one of any length (up to 4,300 digits), which a number field cannot hold.
+
+    >>> beyond_float(10**400), beyond_float(-(10**400)), beyond_float(10**300), beyond_float(1e308)
+    (True, True, False, False)
+    """
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max
+    )
+
+
+def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) -> str:
+    """What a number field of ``model`` says of ``value``, a whole number past the largest
+    float either way (pydantic says only "a valid number"): the field's bound on that side,
+    as a value past it is told, where it has one; the largest float where it has none.
+
+    >>> from pydantic import Field
+    >>> class M(BaseModel):
+    ...     low: float = Field(gt=0.0, lt=1e13)
+    ...     free: float = Field(ge=0.0)
+    >>> beyond_float_words(M, "low", 10**400), beyond_float_words(M, "low", -(10**400))
+    ('must be < 10,000,000,000,000', 'must be > 0')
+    >>> beyond_float_words(M, "free", 10**400)
+    'must be under about 1.8e308, the largest number payback computes with'
+    >>> beyond_float_words(None, "free", -(10**400))
+    'must be over about -1.8e308, the lowest number payback computes with'
+    """
+    beyond = BEYOND_FLOAT if value > 0 else BELOW_FLOAT
+    if model is None or field not in model.model_fields:
+        return beyond
+    allowed = schema_range(model, field)
+    if value > 0:
+        return beyond if allowed.highest == math.inf else f"must be {allowed.describe_high()}"
+    return beyond if allowed.lowest == -math.inf else f"must be {allowed.describe_low()}"

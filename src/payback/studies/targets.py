@@ -18,7 +18,8 @@ from payback.analysis.alone import local_path
 from payback.analysis.lookups import Resolved
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
-from payback.figures import limit_text
+from payback.figures import limit_text, typed_text
+from payback.limits import BEYOND_FLOAT
 from payback.scenario import FieldRange, Scenario
 from payback.scenario.paths import schema_range, value_at, with_value
 from payback.scenario.schema import MAX_FLEET_GPUS, ScenarioInfo
@@ -98,6 +99,7 @@ def parse_target(text: str) -> Target:
             f"expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}",
         )
     metric, number = match.groups()
+    quoted = repr(f"{metric}={typed_text(number)}")  # 400 digits said short: 'npv_usd=1e+400'
     if metric not in METRICS:
         close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
@@ -110,7 +112,9 @@ def parse_target(text: str) -> Target:
         raise PaybackError.bad(
             "target", quoted, f"{number!r} is not a number (e.g. {metric}=3)"
         ) from None
-    if not math.isfinite(value):
+    # typed as digits past any float (1e400): told the metric's bound, else the float's
+    overflow = math.isinf(value) and re.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?", number.lower())
+    if not math.isfinite(value) and not overflow:
         raise PaybackError.bad("target", quoted, "the value must be a finite number")
     if metric != "npv_usd" and value < 0:
         raise PaybackError.bad("target", quoted, f"{metric} must be ≥ 0")
@@ -122,6 +126,8 @@ def parse_target(text: str) -> Target:
             f"{limit_text(TARGET_LIMITS[metric])}: no scenario within a file's limits comes "
             "near it",
         )
+    if overflow:
+        raise PaybackError.bad("target", quoted, f"{metric} {BEYOND_FLOAT}")
     return Target(metric, value)  # type: ignore[arg-type]
 
 

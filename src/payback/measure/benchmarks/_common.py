@@ -12,11 +12,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from payback.errors import PaybackError
-from payback.figures import limit_text
-from payback.limits import read_input
+from payback.figures import far_text, limit_text, written_number
+from payback.limits import BEYOND_FLOAT, long_number, read_input
 from payback.measure.calibration import Percentiles, ServingMeasurement, problems
+from payback.scenario.words import beyond_float
 
-__all__ = ["json_objects", "measured", "number", "percentiles", "whole_or_none"]
+__all__ = [
+    "empty_prompts",
+    "figure",
+    "json_objects",
+    "measured",
+    "number",
+    "percentiles",
+    "whole_or_none",
+]
 
 
 def json_objects(path: Path) -> list[dict[str, Any]]:
@@ -29,6 +38,8 @@ def json_objects(path: Path) -> list[dict[str, Any]]:
         raise PaybackError(f"{path}: JSON nested too deeply to be a benchmark result") from None
     except _Twice as twice:
         raise PaybackError(f"{path}: {twice}; give each key once") from None
+    except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
+        raise long_number(text, str(path)) from None
     if not objects or not all(isinstance(o, dict) for o in objects):
         other = next((o for o in objects if not isinstance(o, dict)), None)
         listed = text.lstrip().startswith("[")
@@ -125,41 +136,79 @@ def number(
     positive: bool = False,
     whole: bool = False,
     at_most: float | None = None,
+    unit: str = "",
 ) -> float | None:
     """``data[key]`` as a float, or None when absent; one line naming it when it is not a
-    finite number (≥ 0; > 0 with ``positive``; a whole number with ``whole``; ≤ ``at_most``)."""
+    finite number (≥ 0; > 0 with ``positive``; a whole number with ``whole``; ≤ ``at_most``,
+    said in ``unit``, which may go on to say why). The value is shown as the file wrote it,
+    a whole number of 400 digits shortened (``1e+400``), which is past the largest float."""
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+    if isinstance(value, float) and not math.isfinite(value):
         raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
     problem = None
     if positive and value <= 0:
         problem = "must be > 0"
     elif value < 0:
         problem = "must be ≥ 0"
-    elif whole and not float(value).is_integer():
+    elif whole and isinstance(value, float) and not value.is_integer():
         problem = "must be a whole number"
     elif at_most is not None and value > at_most:
-        problem = f"must be ≤ {limit_text(at_most)}"
+        problem = f"must be ≤ {limit_text(at_most)}{unit}"
+    elif beyond_float(value):
+        problem = BEYOND_FLOAT
     if problem:
-        raise PaybackError(f"{where}: {key} = {value!r}: {problem}")
+        raise PaybackError(f"{where}: {key} = {written_number(value)}: {problem}")
     return float(value)
 
 
+def figure(value: float) -> str:
+    """A figure a benchmark's line computes (requests, tokens), whole, with separators, in
+    powers of ten past 10^18 (1e300 requests were printed with 301 digits).
+
+    >>> figure(1003.0), figure(1e308)
+    ('1,003', '1×10³⁰⁸')
+    """
+    return far_text(value) or f"{value:,.0f}"
+
+
+def empty_prompts(where: str, said: str, completed: float | None) -> PaybackError:
+    """The line for a run whose prompts held no tokens (``said``: the field and its 0):
+    every request sends at least one, so its requests failed or its dataset was not read,
+    and a capacity measured so leaves out prefill, which a scenario's prompts then add
+    nothing to."""
+    over = f" over {figure(completed)} completed requests" if completed else ""
+    return PaybackError(
+        f"{where}: {said}: no prompt tokens{over}, where each request sends at least one "
+        "(requests that failed, or a dataset not read?); rerun the benchmark: a capacity "
+        "measured without prompts leaves out their prefill"
+    )
+
+
 def whole_or_none(value: Any) -> int | None:
-    """A positive whole number (64 or 64.0), else None (null, "inf", true, 0)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    """A positive whole number (64 or 64.0), else None (null, "inf", true, 0); a whole
+    number past the largest float is one, which its field's bound refuses."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return int(value) if value >= 1 and float(value).is_integer() else None
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return None
+    return int(value) if value >= 1 else None
 
 
-def measured(where: str, **fields: Any) -> ServingMeasurement:
-    """The serving measurement; one line per field out of range, naming ``where``."""
+def measured(where: str, names: Mapping[str, str], **fields: Any) -> ServingMeasurement:
+    """The serving measurement; one line per field out of range, naming ``where`` and the
+    field by the result file's name for it (``names``: vLLM's ``max_concurrency`` for
+    ``concurrency``), where it has one."""
     try:
         return ServingMeasurement(**fields)
     except ValidationError as exc:
-        raise PaybackError(problems(exc, where)) from None
+        lines = problems(exc, where)
+    for ours, theirs in names.items():
+        lines = [line.replace(f"{where}: {ours} = ", f"{where}: {theirs} = ", 1) for line in lines]
+    raise PaybackError(lines)
 
 
 def percentiles(values: Mapping[str, float | None]) -> Percentiles | None:

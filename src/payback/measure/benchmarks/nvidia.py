@@ -9,8 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.measure.benchmarks._common import measured, number, percentiles, whole_or_none
-from payback.measure.calibration import Calibration, Percentiles
+from payback.measure.benchmarks._common import (
+    empty_prompts,
+    figure,
+    measured,
+    number,
+    percentiles,
+    whole_or_none,
+)
+from payback.measure.calibration import MAX_LATENCY_MS, Calibration, Percentiles
 
 __all__ = ["from_nvidia", "is_nvidia"]
 
@@ -41,7 +48,9 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         )
     errors = _avg(metrics, where, "error_request_count")
     if errors:
-        warnings.append(f"{where}: {errors:.0f} requests failed; capacity counts completed ones")
+        warnings.append(
+            f"{where}: {figure(errors)} requests failed; capacity counts completed ones"
+        )
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
     duration = _avg(metrics, where, "benchmark_duration", positive=True)
@@ -58,6 +67,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     created = data.get("start_time") or data.get("end_time")
     serving = measured(
         where,
+        {"concurrency": "input_config's concurrency"},
         replica_requests_per_s=rps,
         output_tokens_per_s=out_tps if out_tps is not None else osl * rps,
         input_tokens=isl,
@@ -103,6 +113,10 @@ def _throughput(
         raise PaybackError(
             f"{where}: input_sequence_length and output_sequence_length (or output_token_throughput) are required"
         )
+    if isl == 0:
+        given = _block(metrics, "input_sequence_length") is not None
+        said = "input_sequence_length: avg = 0" if given else "total_isl: avg = 0"
+        raise empty_prompts(where, said, count)
     return rps, out_tps, isl, osl, count
 
 
@@ -140,8 +154,16 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
             f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected one of "
             f"{', '.join(_TIME_SCALE)}"
         )
+    unit = str(block.get("unit", "ms"))
+    slip = f" {unit} (over 11 days: is its unit, {unit}, right?)"
     got = {
-        k: number(block, k if k != "mean" else "avg", f"{where}: {names[0]}")
+        k: number(
+            block,
+            k if k != "mean" else "avg",
+            f"{where}: {names[0]}",
+            at_most=MAX_LATENCY_MS / scale,
+            unit=slip,
+        )
         for k in ("mean", "p50", "p90", "p99")
     }
     return percentiles({k: None if v is None else v * scale for k, v in got.items()})

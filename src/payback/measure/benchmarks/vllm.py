@@ -13,8 +13,17 @@ from typing import Any
 import numpy as np
 
 from payback.errors import PaybackError
-from payback.measure.benchmarks._common import measured, number, percentiles, whole_or_none
-from payback.measure.calibration import Calibration, Percentiles
+from payback.figures import written_number
+from payback.measure.benchmarks._common import (
+    empty_prompts,
+    figure,
+    measured,
+    number,
+    percentiles,
+    whole_or_none,
+)
+from payback.measure.calibration import MAX_LATENCY_MS, Calibration, Percentiles
+from payback.scenario.words import beyond_float
 
 __all__ = ["from_vllm", "is_vllm"]
 
@@ -42,6 +51,7 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     warnings += _read_as_unlimited(data, where)
     serving = measured(
         where,
+        _NAMES,
         replica_requests_per_s=rps,
         output_tokens_per_s=output_rate,
         input_tokens=total_in / completed,
@@ -66,6 +76,15 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
         ),
         warnings,
     )
+
+
+_NAMES = {
+    "replica_requests_per_s": "request_throughput",
+    "output_tokens_per_s": "output_throughput",
+    "duration_s": "duration",
+    "concurrency": "max_concurrency",
+}
+"""The result file's name for each field of the measurement it gives as it is."""
 
 
 def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, float, list[str]]:
@@ -94,17 +113,25 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
         raise PaybackError(
             f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
         )
+    if total_in == 0:
+        raise empty_prompts(
+            where, f"total_input_tokens = {_json(data['total_input_tokens'])}", completed
+        )
     failed = number(data, "failed", where, whole=True) or 0.0
     if failed:
         warnings.append(
-            f"{where}: {failed:.0f} of {completed + failed:.0f} requests failed; capacity counts completed ones"
+            f"{where}: {figure(failed)} of {figure(completed + failed)} requests failed; "
+            "capacity counts completed ones"
         )
     return completed, rps, total_in, total_out, warnings
 
 
 def _json(value: Any) -> str:
-    """A value as the result file spells it (``null``, ``0``)."""
-    return "null" if value is None else repr(value)
+    """A value as the result file spells it (``null``, ``0``, ``-1``, ``"fast"``), a
+    number of 400 digits shortened (``1e+400``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return written_number(value)
+    return json.dumps(value)
 
 
 def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -> None:
@@ -115,7 +142,7 @@ def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -
     if duration and abs(rps * duration / completed - 1.0) > 0.01:
         raise PaybackError(
             f"{where}: request_throughput = {rps:,.4g} disagrees with completed / duration = "
-            f"{completed:,.0f} / {duration:,.4g} s = {completed / duration:,.4g} requests/s "
+            f"{figure(completed)} / {duration:,.4g} s = {completed / duration:,.4g} requests/s "
             "(vLLM writes the one from the other); correct whichever was changed"
         )
 
@@ -131,14 +158,22 @@ def _requests_per_s(data: Mapping[str, Any], where: str, completed: float) -> fl
     return completed / duration
 
 
+_SLIP = " ms (over 11 days: a unit slip, nanoseconds or microseconds as milliseconds?)"
+"""Why a latency past :data:`MAX_LATENCY_MS` is refused."""
+
+
 def _stats(data: Mapping[str, Any], where: str, metric: str) -> Percentiles | None:
     """``mean_{metric}_ms``, the median (``p50_`` or ``median_``), ``p90_`` and ``p99_``."""
-    median = number(data, f"p50_{metric}_ms", where)
+
+    def ms(key: str) -> float | None:
+        return number(data, f"{key}_{metric}_ms", where, at_most=MAX_LATENCY_MS, unit=_SLIP)
+
+    median = ms("p50")
     found = {
-        "mean": number(data, f"mean_{metric}_ms", where),
-        "p50": median if median is not None else number(data, f"median_{metric}_ms", where),
-        "p90": number(data, f"p90_{metric}_ms", where),
-        "p99": number(data, f"p99_{metric}_ms", where),
+        "mean": ms("mean"),
+        "p50": median if median is not None else ms("median"),
+        "p90": ms("p90"),
+        "p99": ms("p99"),
     }
     return percentiles(found)
 
@@ -171,19 +206,22 @@ def _read_as_unlimited(data: Mapping[str, Any], where: str) -> list[str]:
     concurrency, rate = data.get("max_concurrency"), data.get("request_rate")
     if concurrency not in (None, 0) and whole_or_none(concurrency) is None:
         said.append(
-            f"{where}: max_concurrency = {json.dumps(concurrency)} is not a whole number of clients "
+            f"{where}: max_concurrency = {_json(concurrency)} is not a whole number of clients "
             "(vLLM writes one, or null for no limit): read as no limit"
         )
     if rate not in (None, "inf") and _request_rate(rate) is None and rate != math.inf:
         said.append(
-            f'{where}: request_rate = {json.dumps(rate)} is not a rate (vLLM writes requests/s, or "inf"'
+            f'{where}: request_rate = {_json(rate)} is not a rate (vLLM writes requests/s, or "inf"'
             " for all at once): read as all at once"
         )
     return said
 
 
 def _request_rate(rate: Any) -> float | None:
-    """The offered request rate; None for ``inf`` (unlimited) or anything not a rate."""
+    """The offered request rate; None for ``inf`` (unlimited) or anything not a rate. A
+    whole number past the largest float is kept as it is, for its field's bound to refuse."""
+    if beyond_float(rate):
+        return rate if rate > 0 else None
     if isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate):
         return float(rate) if rate > 0 else None
     return None
