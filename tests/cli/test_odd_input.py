@@ -91,6 +91,16 @@ def test_a_number_past_a_float_says_so() -> None:
     )
 
 
+def test_a_long_number_past_a_float_is_said_short() -> None:
+    """--swing 9…9 (400 digits) printed all 400 digits after the words; it is said as a
+    number to six figures, as a scenario's is."""
+    line = one_error(*run("sensitivity", SEED, "--swing", "9" * 400))
+    assert line.endswith(
+        ": must be a finite number; 1e+400 is past the largest a number holds (about 1.8e308)"
+    ), line
+    assert len(line) < 200, line
+
+
 @pytest.mark.parametrize(
     ("args", "named"),
     [

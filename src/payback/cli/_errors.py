@@ -421,7 +421,12 @@ class NotFinite(click.BadParameter):
         word = self.typed.strip().lower().lstrip("+-")
         if word in ("inf", "infinity", "nan"):
             return "must be a finite number"
-        return f"must be a finite number; {self.typed.strip()} is past the largest a number holds (about 1.8e308)"
+        from payback.figures import typed_text
+
+        return (
+            f"must be a finite number; {typed_text(self.typed.strip())} is past the largest a "
+            "number holds (about 1.8e308)"
+        )
 
 
 class EmptyPath(click.BadParameter):
