@@ -27,14 +27,26 @@ def test_usage_keeps_the_traffic_comments_in_their_column() -> None:
     before = _comment_columns(text, "traffic")
     assert set(before.values()) == {34}  # the starter's column
     after = with_traffic(text, "toml", TRAFFIC)
-    assert "requests_per_month = 1461" + " " * 9 + "# in month 1" in after
+    # the words were written about the old value: marked with it (as the page's download does)
+    assert "requests_per_month = 1461" + " " * 9 + "# was 200000: in month 1" in after
     assert _comment_columns(after, "traffic") == before
 
 
 def test_a_value_past_the_column_keeps_one_space() -> None:
     text = "[traffic]\nrequests_per_month = 1   # in month 1\n"
     after = with_traffic(text, "toml", {"requests_per_month": 123_456_789})
-    assert after == "[traffic]\nrequests_per_month = 123456789 # in month 1\n"
+    assert after == "[traffic]\nrequests_per_month = 123456789 # was 1: in month 1\n"
+
+
+def test_usage_marks_the_words_of_a_value_it_replaces() -> None:
+    """usage -o into growth.toml wrote ``growth_monthly = 0.0  # +8% a month: 1M now, ~5.9M
+    in month 24``: words about the file's value beside the measured one, tried as a new user
+    would. They are marked with the value they were written about; a value unchanged keeps
+    its words as they are."""
+    text = (EXAMPLES / "growth.toml").read_text()
+    after = with_traffic(text, "toml", {"growth_monthly": 0.0, "peak_to_average": 3.0})
+    assert "growth_monthly = 0.0             # was 0.08: +8% a month: 1M now" in after
+    assert after.replace("0.0             # was 0.08: ", "0.08            # ", 1) == text
 
 
 def test_a_value_set_by_path_keeps_its_comment_column() -> None:

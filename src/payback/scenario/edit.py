@@ -112,7 +112,7 @@ def with_traffic(
         for key, value in values.items():
             old = section.get(key)
             if not isinstance(old, Mapping):
-                _set(section, key, value, fmt)
+                _set(section, key, value, fmt, mark=True)  # its words were of the old value
                 continue
             kept = keep_range(section, key, value, fmt)  # a range the user gave: kept, and said
             if replaced is not None:
