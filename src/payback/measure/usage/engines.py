@@ -111,8 +111,10 @@ def connect(url: str) -> Engine:
         return _Postgres(url)
     if scheme in ("clickhouse", "clickhouses"):
         return _ClickHouse(url)
-    if scheme == "chdb":
-        return _Chdb(url)
+    if scheme == "chdb":  # its module reads a data folder without writing into it
+        from payback.measure.usage.chfolder import Chdb
+
+        return Chdb(url)
     if scheme == "duckdb" or url.lower().endswith((".duckdb", ".ddb")):
         return _DuckDB(url)
     raise PaybackError.bad("url", repr(mask(url)), f"a URL of {', '.join(SCHEMES)}")
@@ -564,37 +566,3 @@ class _ClickHouse(_Whole):
 
     def close(self) -> None:
         self.client.close()
-
-
-class _Chdb(_Whole):
-    """ClickHouse in-process (chdb) on a local data folder: the same SQL as a server."""
-
-    dialect = "clickhouse"
-
-    def __init__(self, url: str) -> None:
-        self.url, self.shown = url, mask(url)
-        path = local_path(url, os.path.isdir, self.shown, "chdb data folder")
-        try:
-            session: Any = importlib.import_module("chdb.session")
-        except ImportError:
-            raise PaybackError(
-                f"{self.shown}: ClickHouse in-process needs chdb: pip install chdb"
-            ) from None
-        self.names = contextlib.ExitStack()  # a name that is not UTF-8: a link, until closed
-        self.session = session.Session(self.names.enter_context(clean_names([path]))[0][0])
-
-    def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        settings = f" SETTINGS readonly = 2, max_execution_time = {_timeout()}"
-        try:
-            result = self.session.query(sql + settings, "ArrowTable")
-        except Exception as exc:
-            raise _failed(self.shown, "the query failed", exc, self.url) from None
-        columns = [c.to_pylist() for c in result.columns]
-        return list(zip(*columns, strict=True)) if columns else []
-
-    def tables(self) -> list[Table]:
-        return _clickhouse_tables(self, "default")
-
-    def close(self) -> None:
-        self.session.close()
-        self.names.close()
