@@ -59,6 +59,7 @@ from payback.measure.usage.profile import (
 )
 from payback.measure.usage.quotes import check_quotes
 from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
+from payback.measure.usage.unixtime import check_span
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -157,6 +158,7 @@ def _summarize(
     # whether any row names a model: asked only where no row is left to profile
     named = table is not None or bool(totals.rows) or bool(sql.one(con, sql.MODEL_NAMED)[0])
     _check_rows(counts, totals, names, chosen, filters, named)
+    check_span(names, totals.first, totals.last)  # not day numbers read as seconds
     pairs = (
         overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
         if len(formats) > 1
