@@ -399,6 +399,18 @@ def totals(con: Any) -> Totals:
     return Totals(*one(con, TOTALS))
 
 
+ZERO_TOKENS = (
+    "every request is logged with 0 input and 0 output tokens: failed or error rows, or "
+    "token columns not filled? no workload has lengths of 0"
+)
+
+
+def zero_tokens(input_tokens: float, output_tokens: float) -> str | None:
+    """:data:`ZERO_TOKENS` where the logs' requests (their tokens, or the mean of them)
+    hold no input and no output token: a warning, and ``-o`` writes nothing from them."""
+    return ZERO_TOKENS if input_tokens == 0 and output_tokens == 0 else None
+
+
 def token_percentiles(con: Any) -> dict[str, dict[str, float] | None]:
     """p50, p90 and p99 of the input and output tokens of single requests
     (:data:`PERCENTILES`)."""
