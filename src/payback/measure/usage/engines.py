@@ -430,6 +430,24 @@ class _Postgres(_Whole):
 # -- DuckDB -----------------------------------------------------------------------------
 
 
+def _check_duckdb_file(path: str, shown: str) -> None:
+    """One line when ``path`` does not start as a DuckDB database does (``DUCK`` at byte 8):
+    DuckDB's own words were "Cannot launch in-memory database in read-only mode!" for a CSV."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return  # (said where DuckDB opens it)
+    if head[8:12] == b"DUCK":
+        return
+    text = b"\0" not in head and head.decode("utf-8", "replace").count("\ufffd") <= 3
+    what = "is empty" if not head else "is text" if text else "does not start as one does"
+    raise PaybackError(
+        f"{shown}: not a DuckDB database file ({path!r} {what}); give log files (CSV, JSON "
+        "lines, Parquet) as paths, not as a duckdb:// URL"
+    )
+
+
 class _DuckDB(_Whole):
     dialect = "duckdb"
 
@@ -438,6 +456,7 @@ class _DuckDB(_Whole):
 
         self.url, self.shown = url, mask(url)
         path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
+        _check_duckdb_file(path, self.shown)
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
             with clean_names([path], beside=[".wal"]) as (read, _):  # (a name not UTF-8)
                 odd = read != [path]  # DuckDB names a database by its file: then, by AS

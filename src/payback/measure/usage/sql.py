@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from payback.errors import PaybackError
+from payback.limits import MAX_LOG_LINE_BYTES
 from payback.measure.usage.frames import gzip_fault
 
 __all__ = [
@@ -220,6 +221,15 @@ FROM (SELECT file_id, line,
 once however many errors it has, the first three shown in order as an unreadable row is
 (a tab as ``\\t``, white space as one space, at most 200 characters)."""
 
+REJECTED_WHYS = f"""SELECT why, count(*) FROM (
+  SELECT CASE WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM')
+              THEN {sql_str(f"lines over {MAX_LOG_LINE_BYTES >> 20} MiB")}
+              WHEN bool_or(error_type = 'INVALID ENCODING') THEN 'lines that are not UTF-8'
+              ELSE 'lines that do not split into the header''s columns' END AS why
+  FROM reject_errors GROUP BY scan_id, file_id, line) GROUP BY why ORDER BY why"""
+"""Why each rejected line was (one reason a line, the first that holds): too long (a JSON
+line too), not UTF-8, or a CSV line that does not split into the header's columns."""
+
 USED = (
     "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside "
     "AND NOT dup"
@@ -357,9 +367,6 @@ class RowCounts:
     """Why the unreadable rows (and rejected lines) could not be used, most rows first."""
 
 
-REJECTED_WHY = "lines that do not split into the header's columns, or are not UTF-8"
-
-
 def row_counts(con: Any) -> RowCounts:
     """:class:`RowCounts` of the ``hourly`` table and DuckDB's reject tables."""
     read, skipped_rows, unreadable, bad, duplicates = one(con, COUNTS)
@@ -371,7 +378,8 @@ def row_counts(con: Any) -> RowCounts:
     examples = [" ".join(str(x).split()) for x in [*(bad or []), *(rejected_examples or [])]]
     reasons = {str(why): int(rows) for why, rows in con.execute(REASONS).fetchall()}
     if rejected:
-        reasons[REJECTED_WHY] = int(rejected)
+        for why, lines in con.execute(REJECTED_WHYS).fetchall():
+            reasons[str(why)] = reasons.get(str(why), 0) + int(lines)
     reasons = dict(sorted(reasons.items(), key=lambda item: -item[1]))
     return RowCounts(read, skipped_rows, unreadable, rejected, examples, int(duplicates), reasons)
 
