@@ -10,7 +10,7 @@ request was made then, and numbers that small are another count read as seconds:
 numbers (20,000 is 2024-10-04 counted in days, 05:33 on 1970-01-01 in seconds), a
 spreadsheet's date serials (45,800.25), Julian days (2,460,000). Read as seconds they put
 every request into a few hours, and requests_per_month came out at the hour's rate times
-730.5 (800 requests a day over 200 days read as 584,400 a month). One stray time of 0 among
+730.5 (800 requests, four a day over 200 days, read as 584,400 a month). One stray time of 0 among
 real ones is a row in 1970, as before; only logs that hold no later time are refused.
 """
 
