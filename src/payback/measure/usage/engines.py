@@ -442,9 +442,9 @@ def _check_duckdb_file(path: str, shown: str) -> None:
         return
     text = b"\0" not in head and head.decode("utf-8", "replace").count("\ufffd") <= 3
     what = "is empty" if not head else "is text" if text else "does not start as one does"
+    hint = "; give log files (CSV, JSON lines, Parquet) as paths, not as a duckdb:// URL"
     raise PaybackError(
-        f"{shown}: not a DuckDB database file ({path!r} {what}); give log files (CSV, JSON "
-        "lines, Parquet) as paths, not as a duckdb:// URL"
+        f"{shown}: not a DuckDB database file ('{path}' {what})" + (hint if "://" in shown else "")
     )
 
 
