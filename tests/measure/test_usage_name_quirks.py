@@ -32,23 +32,21 @@ def test_a_duckdb_file_named_by_a_byte_not_utf8_that_duckdb_refuses_is_one_line(
 ) -> None:
     """DuckDB's message names the file by its bytes, which its binding cannot decode: it was
     'internal error: UnicodeDecodeError: ...', exit 1. Now what a clean name gets, the byte
-    as \\xNN, exit 2; as a duckdb:// URL too."""
+    as \\xNN, exit 2; as a duckdb:// URL too (which is told to give logs as paths)."""
     clean = tmp_path / "bad.duckdb"
     clean.write_text(NOT_A_DATABASE)
     odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"bad\xff.duckdb"))
     with open(os.fsencode(odd), "w") as fh:
         fh.write(NOT_A_DATABASE)
-    said = (
-        ': cannot open the database (IO Error: The file "{}" exists, but it is not a valid '
-        "DuckDB database file!)"
-    )
+    said = ": not a DuckDB database file ('{}' is text)"
+    hint = "; give log files (CSV, JSON lines, Parquet) as paths, not as a duckdb:// URL"
     code, out, err = run("usage", clean)
     assert_user_error(code, out, err, f"error: {clean}{said.format(clean)}")
     shown = f"{tmp_path}/bad\\xff.duckdb"
     for given, url in ((odd, ""), ("duckdb://" + odd, "duckdb://")):
         code, out, err = run("usage", given)
         assert_user_error(code, out, err)
-        assert err == f"error: {url}{shown}{said.format(shown)}\n"
+        assert err == f"error: {url}{shown}{said.format(shown)}{hint if url else ''}\n"
 
 
 def test_the_printed_sql_names_a_glob_like_name_with_a_quote_as_a_sql_literal(

@@ -90,8 +90,12 @@ def _write_traffic(path: Path, profile: UsageProfile) -> tuple[str, list[str]]:
     scenario_with_traffic`: an existing scenario updated, or a new one), after telling its
     warnings (a growth fitted from too few months is not written), then its notes. What
     it wrote (a key of :data:`_WROTE`), and the profile's notes its lines said again."""
+    from payback.measure.usage.sql import zero_tokens
     from payback.measure.usage.written import scenario_with_traffic
 
+    zero = zero_tokens(profile.traffic["input_tokens"], profile.traffic["output_tokens"])
+    if zero:
+        raise PaybackError(f"-o {path}: nothing written: {zero}")
     written = scenario_with_traffic(path, profile)
     _warn(written.warnings)
     _write_new(path, written.text, force=path.exists(), flag="-o")

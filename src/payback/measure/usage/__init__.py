@@ -60,6 +60,7 @@ from payback.measure.usage.profile import (
 )
 from payback.measure.usage.quotes import check_quotes
 from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
+from payback.measure.usage.unixtime import check_span
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -140,6 +141,7 @@ def _summarize(
     # whether any row names a model: asked only where no row is left to profile
     named = table is not None or bool(totals.rows) or bool(sql.one(con, sql.MODEL_NAMED)[0])
     _check_rows(counts, totals, names, chosen, filters, named)
+    check_span(names, totals.first, totals.last)  # not day numbers read as seconds
     pairs = (
         overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
         if len(formats) > 1
@@ -160,6 +162,7 @@ def _summarize(
     )
     notes += months.notes
     warnings += months.warnings
+    warnings += [w for w in [sql.zero_tokens(totals.input, totals.output)] if w]
     if not totals.per_request:
         notes.append("the logs count requests in buckets: token percentiles are unknown")
     percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}

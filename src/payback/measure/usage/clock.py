@@ -6,23 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from payback.measure.usage.unixtime import unix_sql
+
 __all__ = ["Clock", "clock"]
 
 
 def _us(sql: str, kind: str) -> str:
     """Microseconds since 1970 (UTC; a time without a zone is UTC) from a time, a unix
-    number in s, ms, µs or ns (told apart by size), or text: ISO 8601, or a unix number
-    (as files are read). A number too large for microseconds in a BIGINT (beyond 9e21 ns,
-    the year 287,000), NaN or an infinity is no time (the cast would end the query)."""
+    number in s, ms, µs or ns (told apart by size, as files' are:
+    :mod:`payback.measure.usage.unixtime`), or text: ISO 8601, or a unix number (as files
+    are read). A number too large for microseconds in a BIGINT (beyond 9e21 ns, the year
+    287,000), NaN or an infinity is no time (the cast would end the query)."""
     if kind == "timestamp":
         return f"PAYBACK_EPOCH_US({sql})"
     if kind == "number":
-        x = f"CAST({sql} AS DOUBLE)"
-        return (
-            f"CAST(CASE WHEN NOT abs({x}) < 9e21 THEN NULL "
-            f"WHEN abs({x}) >= 1e17 THEN {x} / 1e3 WHEN abs({x}) >= 1e14 THEN {x} "
-            f"WHEN abs({x}) >= 1e11 THEN {x} * 1e3 ELSE {x} * 1e6 END AS BIGINT)"
-        )
+        return f"CAST({unix_sql(f'CAST({sql} AS DOUBLE)', 6)} AS BIGINT)"
     return f"COALESCE(PAYBACK_TEXT_EPOCH_US({sql}), {_us(f'PAYBACK_NUMBER({sql})', 'number')})"
 
 

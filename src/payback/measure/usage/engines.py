@@ -111,8 +111,10 @@ def connect(url: str) -> Engine:
         return _Postgres(url)
     if scheme in ("clickhouse", "clickhouses"):
         return _ClickHouse(url)
-    if scheme == "chdb":
-        return _Chdb(url)
+    if scheme == "chdb":  # its module reads a data folder without writing into it
+        from payback.measure.usage.chfolder import Chdb
+
+        return Chdb(url)
     if scheme == "duckdb" or url.lower().endswith((".duckdb", ".ddb")):
         return _DuckDB(url)
     raise PaybackError.bad("url", repr(mask(url)), f"a URL of {', '.join(SCHEMES)}")
@@ -428,6 +430,24 @@ class _Postgres(_Whole):
 # -- DuckDB -----------------------------------------------------------------------------
 
 
+def _check_duckdb_file(path: str, shown: str) -> None:
+    """One line when ``path`` does not start as a DuckDB database does (``DUCK`` at byte 8):
+    DuckDB's own words were "Cannot launch in-memory database in read-only mode!" for a CSV."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return  # (said where DuckDB opens it)
+    if head[8:12] == b"DUCK":
+        return
+    text = b"\0" not in head and head.decode("utf-8", "replace").count("\ufffd") <= 3
+    what = "is empty" if not head else "is text" if text else "does not start as one does"
+    hint = "; give log files (CSV, JSON lines, Parquet) as paths, not as a duckdb:// URL"
+    raise PaybackError(
+        f"{shown}: not a DuckDB database file ('{path}' {what})" + (hint if "://" in shown else "")
+    )
+
+
 class _DuckDB(_Whole):
     dialect = "duckdb"
 
@@ -436,6 +456,7 @@ class _DuckDB(_Whole):
 
         self.url, self.shown = url, mask(url)
         path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
+        _check_duckdb_file(path, self.shown)
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
             with clean_names([path], beside=[".wal"]) as (read, _):  # (a name not UTF-8)
                 odd = read != [path]  # DuckDB names a database by its file: then, by AS
@@ -564,37 +585,3 @@ class _ClickHouse(_Whole):
 
     def close(self) -> None:
         self.client.close()
-
-
-class _Chdb(_Whole):
-    """ClickHouse in-process (chdb) on a local data folder: the same SQL as a server."""
-
-    dialect = "clickhouse"
-
-    def __init__(self, url: str) -> None:
-        self.url, self.shown = url, mask(url)
-        path = local_path(url, os.path.isdir, self.shown, "chdb data folder")
-        try:
-            session: Any = importlib.import_module("chdb.session")
-        except ImportError:
-            raise PaybackError(
-                f"{self.shown}: ClickHouse in-process needs chdb: pip install chdb"
-            ) from None
-        self.names = contextlib.ExitStack()  # a name that is not UTF-8: a link, until closed
-        self.session = session.Session(self.names.enter_context(clean_names([path]))[0][0])
-
-    def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        settings = f" SETTINGS readonly = 2, max_execution_time = {_timeout()}"
-        try:
-            result = self.session.query(sql + settings, "ArrowTable")
-        except Exception as exc:
-            raise _failed(self.shown, "the query failed", exc, self.url) from None
-        columns = [c.to_pylist() for c in result.columns]
-        return list(zip(*columns, strict=True)) if columns else []
-
-    def tables(self) -> list[Table]:
-        return _clickhouse_tables(self, "default")
-
-    def close(self) -> None:
-        self.session.close()
-        self.names.close()

@@ -372,6 +372,38 @@ def _bom_array(path: str) -> bool:
     return start.startswith(b"\xef\xbb\xbf") and start[3:].lstrip().startswith(b"[")
 
 
+class _Twice(Exception):
+    """A key given twice in one JSON object, with two values (its name)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object from its pairs; :class:`_Twice` for a key given twice with two values."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found and found[key] != value:
+            raise _Twice(key)
+        found[key] = value
+    return found
+
+
+def _loads(text: str, path: str, number: int) -> Any:
+    """A peeked record's JSON value; one line when an object in it gives a key twice.
+
+    DuckDB reads the first value of a key given twice and Python's ``json`` the last: which
+    the log meant cannot be told, so a file that gives two is refused. Only the peeked records are
+    looked at (:data:`PEEK_RECORDS`, each file's first): a key given twice only further on
+    is read as DuckDB reads it, the first."""
+    try:
+        return json.loads(text, object_pairs_hook=_once)
+    except _Twice as twice:
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 120 else shown[:119] + "…"
+        raise PaybackError(
+            f"{path}: record {number} gives the key {twice.args[0]!r} twice in one object "
+            f"({shown}): which value is meant cannot be told; write each key once"
+        ) from None
+
+
 def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
     """The JSON values of a JSON-lines file's first lines, and whether they are all its
     lines, each JSON; None when it has none."""
@@ -379,9 +411,9 @@ def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
     if not head:
         return None
     values = []
-    for line in head:
+    for number, line in enumerate(head, 1):
         try:
-            values.append(json.loads(line))
+            values.append(_loads(line, path, number))
         except (ValueError, RecursionError):  # not JSON, or nested too deep to peek at
             continue
     if not values:
@@ -408,9 +440,9 @@ def _peek_json(con: Any, path: str, array: bool = False) -> tuple[list[Any], boo
     if not rows:
         return None
     values = []
-    for (text,) in rows:
+    for number, (text,) in enumerate(rows, 1):
         with contextlib.suppress(ValueError, RecursionError):  # nested too deep to peek at
-            values.append(json.loads(text))
+            values.append(_loads(text, path, number))
     return values, len(rows) < PEEK_RECORDS and len(values) == len(rows)
 
 

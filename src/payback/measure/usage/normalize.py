@@ -27,6 +27,7 @@ from payback.measure.usage.otel import otel_table_text
 from payback.measure.usage.quotes import over_lines_sql
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 from payback.measure.usage.sqltypes import kind_of
+from payback.measure.usage.unixtime import unix_sql
 
 __all__ = [
     "GOOD",
@@ -271,13 +272,9 @@ def _keep(source: Source, template: str | None) -> str:
 
 def _epoch(x: str) -> str:
     """A UTC time from a unix number in seconds, milliseconds, microseconds or nanoseconds
-    (told apart by size: today is 1.7e9 s, 1.7e12 ms, 1.7e15 µs, 1.7e18 ns); none beyond
-    9e21 (ns: the year 287,000), as a database's time column is read."""
-    return (
-        f"TRY(to_timestamp(CASE WHEN NOT abs({x}) < 9e21 THEN NULL "
-        f"WHEN abs({x}) >= 1e17 THEN {x} / 1e9 WHEN abs({x}) >= 1e14 THEN {x} / 1e6 "
-        f"WHEN abs({x}) >= 1e11 THEN {x} / 1e3 ELSE {x} END))"
-    )
+    (told apart by size, as a database's time column is read:
+    :mod:`payback.measure.usage.unixtime`)."""
+    return f"TRY(to_timestamp({unix_sql(x, 0)}))"
 
 
 def _number(x: str, kind: str) -> str:

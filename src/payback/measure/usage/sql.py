@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from payback.errors import PaybackError
+from payback.limits import MAX_LOG_LINE_BYTES
 from payback.measure.usage.frames import gzip_fault
 
 __all__ = [
@@ -226,6 +227,15 @@ FROM (SELECT file_id, line,
 once however many errors it has, the first three shown in order as an unreadable row is
 (a tab as ``\\t``, white space as one space, at most 200 characters)."""
 
+REJECTED_WHYS = f"""SELECT why, count(*) FROM (
+  SELECT CASE WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM')
+              THEN {sql_str(f"lines over {MAX_LOG_LINE_BYTES >> 20} MiB")}
+              WHEN bool_or(error_type = 'INVALID ENCODING') THEN 'lines that are not UTF-8'
+              ELSE 'lines that do not split into the header''s columns' END AS why
+  FROM reject_errors GROUP BY scan_id, file_id, line) GROUP BY why ORDER BY why"""
+"""Why each rejected line was (one reason a line, the first that holds): too long (a JSON
+line too), not UTF-8, or a CSV line that does not split into the header's columns."""
+
 USED = (
     "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside "
     "AND NOT dup"
@@ -381,9 +391,6 @@ class RowCounts:
     """Why the unreadable rows (and rejected lines) could not be used, most rows first."""
 
 
-REJECTED_WHY = "lines that do not split into the header's columns, or are not UTF-8"
-
-
 def row_counts(con: Any) -> RowCounts:
     """:class:`RowCounts` of the ``hourly`` table and DuckDB's reject tables."""
     read, skipped_rows, unreadable, bad, duplicates = one(con, COUNTS)
@@ -395,7 +402,8 @@ def row_counts(con: Any) -> RowCounts:
     examples = [" ".join(str(x).split()) for x in [*(bad or []), *(rejected_examples or [])]]
     reasons = {str(why): int(rows) for why, rows in con.execute(REASONS).fetchall()}
     if rejected:
-        reasons[REJECTED_WHY] = int(rejected)
+        for why, lines in con.execute(REJECTED_WHYS).fetchall():
+            reasons[str(why)] = reasons.get(str(why), 0) + int(lines)
     reasons = dict(sorted(reasons.items(), key=lambda item: -item[1]))
     return RowCounts(read, skipped_rows, unreadable, rejected, examples, int(duplicates), reasons)
 
@@ -443,6 +451,18 @@ def cut(
         start if start and first is not None and first.astimezone(dt.UTC) < start else None,
         end if end and last is not None and last.astimezone(dt.UTC) >= end else None,
     )
+
+
+ZERO_TOKENS = (
+    "every request is logged with 0 input and 0 output tokens: failed or error rows, or "
+    "token columns not filled? no workload has lengths of 0"
+)
+
+
+def zero_tokens(input_tokens: float, output_tokens: float) -> str | None:
+    """:data:`ZERO_TOKENS` where the logs' requests (their tokens, or the mean of them)
+    hold no input and no output token: a warning, and ``-o`` writes nothing from them."""
+    return ZERO_TOKENS if input_tokens == 0 and output_tokens == 0 else None
 
 
 def token_percentiles(con: Any) -> dict[str, dict[str, float] | None]:
