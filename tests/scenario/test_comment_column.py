@@ -27,15 +27,15 @@ def test_usage_keeps_the_traffic_comments_in_their_column() -> None:
     before = _comment_columns(text, "traffic")
     assert set(before.values()) == {34}  # the starter's column
     after = with_traffic(text, "toml", TRAFFIC)
-    # the words were written about the old value: marked with it (as the page's download does)
-    assert "requests_per_month = 1461" + " " * 9 + "# was 200000: in month 1" in after
+    # the starter's words about the field stay true of a measured value: not marked
+    assert "requests_per_month = 1461" + " " * 9 + "# in month 1" in after
     assert _comment_columns(after, "traffic") == before
 
 
 def test_a_value_past_the_column_keeps_one_space() -> None:
     text = "[traffic]\nrequests_per_month = 1   # in month 1\n"
     after = with_traffic(text, "toml", {"requests_per_month": 123_456_789})
-    assert after == "[traffic]\nrequests_per_month = 123456789 # was 1: in month 1\n"
+    assert after == "[traffic]\nrequests_per_month = 123456789 # in month 1\n"
 
 
 def test_usage_marks_the_words_of_a_value_it_replaces() -> None:

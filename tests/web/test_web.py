@@ -2610,7 +2610,10 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
         assert "\u2060" not in page.locator("[data-testid=stMain]").evaluate(COPIED)
         captions = [c.evaluate(READ_AS_SEEN) for c in page.locator(CAPTION).all()]
         assert f"Showing my  **plan** www.x.com.toml. {STORED}" in captions
-        assert f"With '{first}', present values over 24 months:" in captions
+        assert (
+            f"With '{first}', present values over 24 months; saves is net of each one's own "
+            "one-time items:"
+        ) in captions
         assert f"{RENAMED['hosted GPT-4o-class API']} (hosted API)" in captions
         assert any(f"traffic ('{RENAMED['support triage']}') on" in c for c in captions)
         assert page.locator(ADDRESSES).count() == 0

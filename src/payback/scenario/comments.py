@@ -27,12 +27,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from payback.scenario.io import Format
 
-__all__ = ["WAS", "keep_range", "marked_values", "was_comment", "yaml_set"]
+__all__ = ["WAS", "keep_range", "marked_values", "of_the_value", "was_comment", "yaml_set"]
 
 WAS = "# was "
 """How a comment after a value the page changed is marked: ``# was 0.08: its words``."""
@@ -421,3 +423,31 @@ def _yaml_keep_range(table: Any, key: str, value: Any) -> bool:
     words = was_comment(_yaml_flow(old), line)
     _yaml_set_after(table, key, f"{words}\n{rest}", CommentMark(column))
     return True
+
+
+@cache
+def _starter_words() -> frozenset[str]:
+    """The words payback's starter scenario writes after each ``[traffic]`` number: about
+    the field (``mean prompt tokens per request``), true of any value."""
+    text = resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
+    section = text.split("[traffic]", 1)[1].split("\n[", 1)[0]
+    return frozenset(
+        line.split("#", 1)[1].strip()
+        for line in section.splitlines()
+        if "=" in line and "#" in line
+    )
+
+
+def of_the_value(table: Any, key: str, fmt: Format) -> bool:
+    """Whether the comment after ``table[key]`` may be about its value (``# +8% a month: 1M
+    now``), so that ``payback usage -o`` marks it with the value it replaces: any but the
+    starter's words about the field (``# in month 1``), which stay true of a measured one."""
+    if key not in table:  # a number new to the file: no words after it
+        return False
+    if fmt == "yaml":
+        from payback.scenario.edit import _yaml_after
+
+        comment = _yaml_after(table, key)[0].partition("\n")[0]
+    else:
+        comment = getattr(getattr(table.get(key), "trivia", None), "comment", "") or ""
+    return comment.strip().removeprefix("#").strip() not in _starter_words()

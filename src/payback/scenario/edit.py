@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
-from payback.scenario.comments import keep_range, was_comment, yaml_set
+from payback.scenario.comments import keep_range, of_the_value, was_comment, yaml_set
 from payback.scenario.io import (
     Format,
     parse_scenario,
@@ -112,7 +112,7 @@ def with_traffic(
         for key, value in values.items():
             old = section.get(key)
             if not isinstance(old, Mapping):
-                _set(section, key, value, fmt, mark=True)  # its words were of the old value
+                _set(section, key, value, fmt, mark=of_the_value(section, key, fmt))
                 continue
             kept = keep_range(section, key, value, fmt)  # a range the user gave: kept, and said
             if replaced is not None:
