@@ -162,7 +162,8 @@ def _summarize(
     )
     notes += months.notes
     warnings += months.warnings
-    warnings += [w for w in [sql.zero_tokens(totals.input, totals.output)] if w]
+    read_as = [sql.zero_tokens(totals.input, totals.output), sql.unreadable_warning(counts)]
+    warnings += [w for w in read_as if w]
     if not totals.per_request:
         notes.append("the logs count requests in buckets: token percentiles are unknown")
     percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}

@@ -474,3 +474,25 @@ def token_percentiles(con: Any) -> dict[str, dict[str, float] | None]:
         entry[f"p{round(float(p) * 100)}"] = float(value)
         percentiles[f"{name}_tokens"] = entry
     return percentiles
+
+
+UNREADABLE_SHARE = 0.01
+"""The share of rows left unread from which ``payback usage`` warns (beside its Rows line):
+the traffic it measures counts only the rows read, so a share left out is as much traffic
+missing, which ``-o`` writes."""
+
+
+def unreadable_warning(counts: RowCounts) -> str | None:
+    """A warning where :data:`UNREADABLE_SHARE` or more of the rows cannot be read: how many,
+    why (the first reasons), and that the traffic counts only the rows read."""
+    unread = counts.unreadable + counts.rejected
+    rows = counts.read + counts.rejected
+    if not rows or unread / rows < UNREADABLE_SHARE:
+        return None
+    why = "; ".join(f"{n:,} with {reason}" for reason, n in list(counts.reasons.items())[:2])
+    return (
+        f"{unread:,} of {rows:,} rows ({unread / rows:.0%}) could not be read"
+        + (f" ({why})" if why else "")
+        + ": the traffic counts only the rows read, so requests_per_month leaves them out "
+        "(if they were requests); the rows are shown under Rows"
+    )
