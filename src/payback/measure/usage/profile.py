@@ -183,7 +183,6 @@ def monthly(
     source_rows: Iterable[Sequence[Any]],
     cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
     model: str | None = None,
-    now: dt.datetime | None = None,
 ) -> Monthly:
     """The figures from the rows of the ``MONTHS``, ``ENDS`` and ``SOURCES`` queries.
 
@@ -198,19 +197,12 @@ def monthly(
     the requests of every model in the month (``--model`` given: ``model``): the months
     and where they begin and end are the logs', the sums the model's
     (:mod:`~payback.measure.usage.coverage`); a complete month without a request of the
-    model is a real zero. ``now`` (the time of the run by default): a month that has not
-    ended by then is not complete, whatever the logs hold past it, and logs that run past it
-    are warned of (a clock or a time zone slip).
+    model is a real zero.
     """
     grains, bucket = _grains(source_rows)
     months = _months(month_rows, end_rows, grains)
     mark_complete(months, max(3600.0, bucket), cut)
-    now = now or dt.datetime.now(dt.UTC)
-    for m in months:
-        m.complete = m.complete and m.following <= now
     empty, warnings = _empty(months)
-    if months[-1].end > now + dt.timedelta(hours=1):
-        warnings.append(_future(months, now))
     full = [m for m in months if m.complete and m.logs > 0]
     window, hours, rate, notes = _rate(months, full, cut)
     if not full and hours < SHORT_HOURS:
@@ -323,18 +315,6 @@ def _months(
             )
         )
     return months
-
-
-def _future(months: list[Month], now: dt.datetime) -> str:
-    """The warning for logs that run past the time of the run."""
-    later = [m for m in months if m.end > now]
-    requests = sum(m.logs for m in later if m.first > now)
-    return (
-        f"the logs run to {months[-1].end:%Y-%m-%d %H:%M} UTC, after now ({now:%Y-%m-%d %H:%M} "
-        "UTC): requests dated in the future (a clock or a time zone slip?); they are read as "
-        "dated, and a month not ended by now counts as partial"
-        + (f" ({requests:,.0f} requests in months that begin after now)" if requests else "")
-    )
 
 
 def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
