@@ -68,3 +68,12 @@ def test_a_key_twice_past_the_peeked_records_reads_the_first_value(tmp_path: Pat
     assert profile.traffic["input_tokens"] == 1000.0  # the first of 1000 and -5
     assert profile.rows["used"] == PEEK_RECORDS + 1
     assert json.loads(late)["input_tokens"] == -5  # Python's json reads the last
+
+
+def test_a_key_twice_that_no_format_reads_is_read(tmp_path: Path) -> None:
+    """A tag given twice under a record's metadata refused the whole file, which had been
+    read before: only a key a format may read (a time, a token count, a model, an id) is."""
+    logs = tmp_path / "meta.jsonl"
+    meta = TWICE.replace('"input_tokens":-5', '"meta":{"tag":"a","tag":"b"}')
+    logs.write_text("\n".join([meta, *records(7)]) + "\n")
+    assert profile_usage([logs]).rows["used"] == 8

@@ -376,11 +376,20 @@ class _Twice(Exception):
     """A key given twice in one JSON object, with two values (its name)."""
 
 
+def _read_key(key: str) -> bool:
+    """Whether a key may be one the log formats read: a time, a token count, a model or a
+    request id (``ts``, ``input_tokens``, ``usage.prompt_tokens``, ``model``); a key given
+    twice elsewhere (``meta.tag``) is not refused."""
+    word = key.lower()
+    return "token" in word or "time" in word or word in ("ts", "created", "date", "model", "id")
+
+
 def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object from its pairs; :class:`_Twice` for a key given twice with two values."""
+    """An object from its pairs; :class:`_Twice` for a key that may be read
+    (:func:`_read_key`) given twice with two values."""
     found: dict[str, Any] = {}
     for key, value in pairs:
-        if key in found and found[key] != value:
+        if key in found and found[key] != value and _read_key(key):
             raise _Twice(key)
         found[key] = value
     return found
