@@ -62,6 +62,23 @@ def test_alternative_names_that_differ_only_in_case_are_one_name() -> None:
     ]
 
 
+def test_alternative_names_apart_in_case_only_are_kept_outside_a_portfolio() -> None:
+    """Without workloads nothing names an alternative: two names that differ only in case
+    were read before and still are (the portfolio's rule had refused them everywhere)."""
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    second = copy.deepcopy(data["alternatives"][0])
+    second["name"] = second["name"].upper()
+    data["alternatives"].append(second)
+    names = [alt.name for alt in parse_scenario(data, source="q.toml").alternatives]
+    assert names == [data["alternatives"][0]["name"], second["name"]]
+    first = data["alternatives"][0]["name"]
+    data["alternatives"][1]["name"] = first  # the same name: refused, as before
+    assert lines(data) == [
+        f"p.toml: alternatives.1.name = {first!r}: used by alternatives.0 too; give each "
+        "alternative its own name"
+    ]
+
+
 def test_a_name_as_written_elsewhere_is_still_refused_in_the_old_words() -> None:
     data = example()
     data["workloads"][1]["name"] = "support triage"

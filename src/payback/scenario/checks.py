@@ -77,14 +77,16 @@ def cost_pair_problems(scenario: Scenario) -> list[str]:
 
 def name_problems(scenario: Scenario) -> list[str]:
     """Alternatives are told apart by name (the verdict, the tables, a workload's terms):
-    one name used twice is refused, as a workload's is."""
-    return repeated_names("alternatives", [alt.name for alt in scenario.alternatives])
+    one name used twice is refused, as a workload's is; in a portfolio, where a workload's
+    terms name an alternative, names that differ only in case or spaces too."""
+    names = [alt.name for alt in scenario.alternatives]
+    return repeated_names("alternatives", names, loose=bool(scenario.workloads))
 
 
-def repeated_names(path: str, names: list[str]) -> list[str]:
+def repeated_names(path: str, names: list[str], loose: bool = True) -> list[str]:
     """A line for each of ``names`` (the entries of the list at ``path``) that an earlier
-    one already uses: as written, or but for case and spaces (:func:`name_key`), both
-    named as written.
+    one already uses: as written, or (``loose``) but for case and spaces (:func:`name_key`),
+    both named as written.
 
     >>> for line in repeated_names("workloads", ["a", "b", "A ", "b"]):
     ...     print(line)
@@ -92,7 +94,7 @@ def repeated_names(path: str, names: list[str]) -> list[str]:
     case or spaces read as one); give each workload its own name
     workloads.3.name = 'b': used by workloads.1 too; give each workload its own name
     """
-    keys = [name_key(name) for name in names]
+    keys = [name_key(name) if loose else name for name in names]
     out = []
     for i, name in enumerate(names):
         if keys[i] in keys[:i]:
