@@ -177,6 +177,10 @@ def test_a_model_gone_quiet_is_a_zero_in_the_last_complete_month(tmp_path: Path)
         "peak_to_average is not measured: 2026-03, the month requests_per_month is taken from, "
         f"holds no request of the model asked ({KEPT})"
     ) in got.notes
+    # the table's reason is that one, not "no hourly detail in the logs" (per-second times)
+    code, out, err = run("usage", tmp_path / "q.csv", "--model", "old")
+    assert code == 0, err
+    assert "peak_to_average      not measured  (no request of the model in that month)" in out
 
 
 def test_a_model_that_began_later_is_pointed_to_its_own_months(tmp_path: Path) -> None:

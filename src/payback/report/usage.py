@@ -105,6 +105,8 @@ def _summary(profile: UsageProfile) -> Any:
             f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour"
             + (f" of {full[-1]})" if full else " covered)")
             if "peak_to_average" in traffic
+            else "not measured  (no request of the model in that month)"
+            if full and not traffic["requests_per_month"]
             else "not measured  (no hourly detail in the logs)"
         ),
     }
