@@ -228,7 +228,7 @@ def _check_rows(
         raise PaybackError(f"{names}: no rows; expected {chosen} request logs")
     usable = _usable(counts)
     if usable == 0:
-        why = "; ".join(f"{rows:,} with {reason}" for reason, rows in counts.reasons.items())
+        why = counts.why()
         skipped = counts.not_llm_calls_or_failed
         if skipped:
             why = "; ".join(filter(None, [why, f"{skipped:,} not LLM calls or failed"]))

@@ -390,6 +390,11 @@ class RowCounts:
     reasons: dict[str, int] = field(default_factory=dict)
     """Why the unreadable rows (and rejected lines) could not be used, most rows first."""
 
+    def why(self, most: int | None = None) -> str:
+        """:attr:`reasons` in words (``400 with token counts missing or not numbers``), the
+        ``most`` first where given."""
+        return "; ".join(f"{n:,} with {why}" for why, n in list(self.reasons.items())[:most])
+
 
 def row_counts(con: Any) -> RowCounts:
     """:class:`RowCounts` of the ``hourly`` table and DuckDB's reject tables."""
@@ -489,7 +494,7 @@ def unreadable_warning(counts: RowCounts) -> str | None:
     rows = counts.read + counts.rejected
     if not rows or unread / rows < UNREADABLE_SHARE:
         return None
-    why = "; ".join(f"{n:,} with {reason}" for reason, n in list(counts.reasons.items())[:2])
+    why = counts.why(2)
     return (
         f"{unread:,} of {rows:,} rows ({unread / rows:.0%}) could not be read"
         + (f" ({why})" if why else "")
