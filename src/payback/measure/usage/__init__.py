@@ -60,7 +60,7 @@ from payback.measure.usage.profile import (
 )
 from payback.measure.usage.quotes import check_quotes
 from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
-from payback.measure.usage.unixtime import check_span
+from payback.measure.usage.unixtime import check_span, future_warning
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -162,7 +162,11 @@ def _summarize(
     )
     notes += months.notes
     warnings += months.warnings
-    read_as = [sql.zero_tokens(totals.input, totals.output), sql.unreadable_warning(counts)]
+    read_as = [
+        sql.zero_tokens(totals.input, totals.output),
+        sql.unreadable_warning(counts),
+        future_warning(totals.last),
+    ]
     warnings += [w for w in read_as if w]
     if not totals.per_request:
         notes.append("the logs count requests in buckets: token percentiles are unknown")

@@ -12,6 +12,10 @@ spreadsheet's date serials (45,800.25), Julian days (2,460,000). Read as seconds
 every request into a few hours, and requests_per_month came out at the hour's rate times
 730.5 (800 requests, four a day over 200 days, read as 584,400 a month). One stray time of 0 among
 real ones is a row in 1970, as before; only logs that hold no later time are refused.
+
+Logs that run past now (by more than a day: a time zone written as UTC) are warned of
+(:func:`future_warning`): a clock, a time zone or the year is wrong, and their months after
+today would be counted as if they had happened.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any
 
 from payback.errors import PaybackError
 
-__all__ = ["CLOCK_ZERO_END", "UNITS", "check_span", "unix_sql"]
+__all__ = ["CLOCK_ZERO_END", "UNITS", "check_span", "future_warning", "now", "unix_sql"]
 
 UNITS = ((1e17, 9), (1e14, 6), (1e11, 3), (0.0, 0))
 """From which size a unix number is in which unit (its power of ten a second)."""
@@ -75,4 +79,31 @@ def check_span(names: str, first: Any, last: Any) -> None:
         f"{names}: ts: the times read, {_seconds(first)}-{_seconds(last)} seconds since 1970, "
         f"all fall {on} UTC: day numbers or spreadsheet dates read as seconds? give epoch "
         "seconds, epoch milliseconds or ISO 8601 times"
+    )
+
+
+FUTURE_SLACK = dt.timedelta(days=1)
+"""How far past now the logs' last time may run before it is warned of: the widest time
+zone (UTC+14) written as UTC, with room for a host's clock set a few hours off."""
+
+
+def now() -> dt.datetime:
+    """The time logs are judged by (a function, so tests can fix it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def future_warning(last: Any) -> str | None:
+    """A warning when the logs' last time (a datetime) lies more than :data:`FUTURE_SLACK`
+    past :func:`now`: no request was made then, so a clock, a time zone or a unit is wrong
+    (microseconds taken for a time in nanoseconds' place, a year typed wrong), and the months
+    after today are counted as if they had happened."""
+    if last is None:
+        return None
+    last, today = last.astimezone(dt.UTC), now()
+    if last <= today + FUTURE_SLACK:
+        return None
+    return (
+        f"the logs run to {last:%Y-%m-%d %H:%M} UTC, after now ({today:%Y-%m-%d %H:%M} UTC): "
+        "their months after today are counted as written; is a clock, a time zone or the "
+        "year wrong?"
     )
