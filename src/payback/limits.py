@@ -15,7 +15,8 @@ all the memory or blocking.
 - a line of a CSV or JSON-lines log: at most :data:`MAX_LOG_LINE_BYTES` (16 MiB);
 - a path: at most :data:`MAX_PATH_BYTES` (4,096) bytes, each name in it at most
   :data:`MAX_NAME_BYTES` (255);
-- the terminal's width: at most :data:`MAX_COLUMNS` (1,000) columns are drawn;
+- the terminal's width: at most :data:`MAX_COLUMNS` (1,000) columns are drawn, and at
+  least :data:`MIN_COLUMNS` (40);
 - only regular files are read or written: a FIFO, a device or a socket is refused, even
   with ``--force``;
 - a number: under about 1.8e308 (the largest float) either way; a whole number of over
@@ -59,11 +60,13 @@ __all__ = [
     "MAX_SCENARIO_VALUES",
     "MAX_USD",
     "MAX_USD_PER_1K_REQUESTS",
+    "MIN_COLUMNS",
     "check_output",
     "check_path",
     "check_regular",
     "check_tree",
     "columns",
+    "drawn_width",
     "long_number",
     "read_input",
     "shown_path",
@@ -107,14 +110,28 @@ MAX_COLUMNS = 1_000
 """The widest terminal the command line draws for (``COLUMNS`` or the terminal's own):
 wider ones are drawn 1,000 columns wide. The help pads every line to the width, so
 ``COLUMNS=99999999 payback --help`` ran for minutes writing gigabytes of blanks."""
+MIN_COLUMNS = 40
+"""The narrowest terminal the command line draws for: narrower ones are drawn 40 columns
+wide (``COLUMNS=0`` had printed nothing at all with exit 0, and ``COLUMNS=1`` a character a
+line)."""
+
+
+def drawn_width(width: int) -> int:
+    """The width a terminal ``width`` columns wide is drawn at: from :data:`MIN_COLUMNS` to
+    :data:`MAX_COLUMNS`.
+
+    >>> drawn_width(0), drawn_width(80), drawn_width(99_999_999)
+    (40, 80, 1000)
+    """
+    return min(max(width, MIN_COLUMNS), MAX_COLUMNS)
 
 
 def columns() -> int:
-    """The terminal's width (``COLUMNS``, else the terminal's, else 80), at most
-    :data:`MAX_COLUMNS`."""
+    """The terminal's width (``COLUMNS``, else the terminal's, else 80), drawn from
+    :data:`MIN_COLUMNS` to :data:`MAX_COLUMNS` (:func:`drawn_width`)."""
     import shutil
 
-    return min(shutil.get_terminal_size().columns, MAX_COLUMNS)
+    return drawn_width(shutil.get_terminal_size().columns)
 
 
 MAX_DIGITS = sys.int_info.default_max_str_digits

@@ -347,18 +347,19 @@ def _console(stderr: bool = False) -> Console:
     line at the terminal's width (Rich's default): a figure wider than a narrow terminal
     runs past it whole (``report.fit`` breaks lines between words only), and no line ends
     in blanks. A terminal wider than :data:`~payback.limits.MAX_COLUMNS` is drawn that
-    wide, as the help is."""
+    wide, and one narrower than :data:`~payback.limits.MIN_COLUMNS` that wide, as the help
+    is."""
     from rich.console import Console
 
-    from payback.limits import MAX_COLUMNS
+    from payback.limits import drawn_width
 
     class Whole(Console):
         def print(self, *objects: Any, crop: bool = False, **kwargs: Any) -> None:
             super().print(*objects, crop=crop, **kwargs)
 
     console = Whole(highlight=False, markup=False, stderr=stderr)
-    if console.width > MAX_COLUMNS:
-        console.width = MAX_COLUMNS
+    if console.width != drawn_width(console.width):
+        console.width = drawn_width(console.width)
     console.push_render_hook(_clean_hook())
     return console
 

@@ -74,13 +74,14 @@ def fold_help() -> None:
 def cap_width(drawn: Any) -> None:
     """Draw Typer's help (``drawn``, its ``typer.rich_utils``) at most
     :data:`~payback.limits.MAX_COLUMNS` wide: Rich pads each line of it to the terminal's
-    width, and ``COLUMNS=99999999 payback --help`` wrote blanks for minutes. A terminal as
-    wide or narrower is drawn as Rich finds it, ``TERMINAL_WIDTH`` (Typer's own) too."""
+    width, and ``COLUMNS=99999999 payback --help`` wrote blanks for minutes; at least
+    :data:`~payback.limits.MIN_COLUMNS` wide (``COLUMNS=0`` printed nothing). A terminal in
+    between is drawn as Rich finds it, ``TERMINAL_WIDTH`` (Typer's own) too."""
     from rich.console import Console
 
-    from payback.limits import MAX_COLUMNS
+    from payback.limits import drawn_width
 
     wanted = getattr(drawn, "_asked_width", drawn.MAX_WIDTH)  # TERMINAL_WIDTH, or None
     drawn._asked_width = wanted
     width = wanted if wanted is not None else Console().width
-    drawn.MAX_WIDTH = MAX_COLUMNS if width > MAX_COLUMNS else wanted
+    drawn.MAX_WIDTH = wanted if drawn_width(width) == width else drawn_width(width)
