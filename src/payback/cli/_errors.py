@@ -77,8 +77,16 @@ INTERRUPTED = "interrupted (Ctrl-C); no file was left half-written"
 
 
 def debug_requested(args: Sequence[str] = ()) -> bool:
-    """Whether ``--debug`` is on the command line (before a ``--``) or PAYBACK_DEBUG is set."""
-    flag = os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+    """Whether ``--debug`` is on the command line (before a ``--``) or PAYBACK_DEBUG is set
+    to anything but a word for off (empty, 0, false, no, off: ``PAYBACK_DEBUG=off`` had
+    turned it on).
+
+    >>> import os; os.environ[DEBUG_ENV] = "Off"; debug_requested(), debug_requested(["--debug"])
+    (False, True)
+    >>> os.environ[DEBUG_ENV] = "yes"; debug_requested(); del os.environ[DEBUG_ENV]
+    True
+    """
+    flag = os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no", "off")
     return flag or "--debug" in _before_separator(args)
 
 
