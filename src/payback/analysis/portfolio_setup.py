@@ -106,11 +106,10 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
     problems: list[str] = []
     resolving: list[tuple[int, str]] = []
     for j, workload in enumerate(workloads):
-        where = f"workloads.{j} ({workload.name!r})"
         try:
             part = Scenario.model_validate(_part_data(scenario, j))
         except ValidationError as exc:
-            problems += [f"{where}: {line}" for line in explain_errors(exc, {})]
+            problems += [_in_workload(j, workload, line) for line in explain_errors(exc, {})]
             continue
         part.base_dir = scenario.base_dir
         try:

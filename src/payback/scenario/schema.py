@@ -513,6 +513,7 @@ class Scenario(_Model):
             + name_problems(self)
             + fleet_problems(self)
         )
+        traffic = "workloads.0.traffic" if self.workloads else "traffic"  # [traffic]'s source
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -521,7 +522,7 @@ class Scenario(_Model):
                 for field in ("input_tokens", "output_tokens"):
                     if getattr(self.traffic, field) is None:
                         problems.append(
-                            f"traffic.{field}: is required because {path} "
+                            f"{traffic}.{field}: is required because {path} "
                             f"({option.name!r}) "
                             + (
                                 "is priced per token"
