@@ -145,6 +145,17 @@ def test_defaults_follow_the_contract() -> None:
             "self-hosted",
             "alternatives.0.kind = \"self-hosted\": unknown kind; did you mean 'self_hosted'? allowed: per_request, hosted_api, self_hosted",
         ),
+        (  # a number is shown as written, not quoted as text (it was "1")
+            "alternatives.0.kind",
+            1,
+            "alternatives.0.kind = 1: unknown kind; allowed: per_request, hosted_api, self_hosted",
+        ),
+        (
+            "alternatives.0.kind",
+            True,
+            "alternatives.0.kind = true: unknown kind; allowed: per_request, hosted_api, "
+            "self_hosted",
+        ),
         (
             "alternatives.0.kind",
             ...,

@@ -312,9 +312,10 @@ def _explain_one(
                 unknown = "unknown section" + (f" {_header([field])}" if fmt == "toml" else "")
             lines.append(f"{path}: {unknown}; {near}allowed: {', '.join(allowed)}")
     elif kind == "union_tag_invalid":
-        tag = str(ctx.get("tag"))
+        tag = str(ctx.get("tag"))  # as text: kind = 1 was shown "1", as if written so
+        raw = value.get("kind", tag) if isinstance(value, Mapping) else tag
         lines.append(
-            f"{path}.kind = {_show(tag)}: unknown kind; {_suggest(tag, list(KINDS))}"
+            f"{path}.kind = {_show(raw)}: unknown kind; {_suggest(tag, list(KINDS))}"
             f"allowed: {', '.join(KINDS)}"
         )
     elif kind == "union_tag_not_found":
