@@ -207,6 +207,19 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def _no_such_file(p: Path) -> str:
+    """The line for a file that is not there; for ``-``, which tools read as standard
+    input, that payback does not (``cat s.toml | payback analyze -`` said only "no such
+    file").
+
+    >>> print(_no_such_file(Path("-")))
+    -: no such file; payback reads files, not standard input: give a file's path
+    """
+    if str(p) == "-":
+        return "-: no such file; payback reads files, not standard input: give a file's path"
+    return f"{p}: no such file"
+
+
 def check_regular(path: str | Path, kind: str = "a file") -> Path:
     """``path`` when it names a regular file (symbolic links followed); :class:`PaybackError`
     for a missing file, a folder, a FIFO, a device or a socket, without opening it (opening
@@ -215,7 +228,7 @@ def check_regular(path: str | Path, kind: str = "a file") -> Path:
     try:
         mode = p.stat().st_mode
     except FileNotFoundError:
-        raise PaybackError(f"{p}: no such file") from None
+        raise PaybackError(_no_such_file(p)) from None
     except OSError as exc:
         raise PaybackError(f"{p}: cannot read: {exc.strerror or exc}") from None
     if stat.S_ISDIR(mode):
@@ -239,7 +252,7 @@ def read_input(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> byt
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise PaybackError(f"{p}: no such file") from None
+        raise PaybackError(_no_such_file(p)) from None
     except IsADirectoryError:
         raise PaybackError(f"{p}: is a directory, expected {kind}") from None
     except OSError as exc:

@@ -121,8 +121,14 @@ def _check_not_a_folder(path: Path, example: str, flag: str = "") -> None:
     a slash at its end (``-o r.html/``, ``init newdir/``) names a folder too, though
     ``Path`` drops the slash: ``r.html`` was written, where a shell's ``>`` says "Not a
     directory". A name longer than a file system allows was said as such first
-    (:func:`through_missing`)."""
+    (:func:`through_missing`). ``-``, which tools read as standard output, is refused too
+    (unless a file of that name is there: then it is that file)."""
     named = f"{flag} {path}" if flag else str(path)
+    if str(path) == "-" and not path.exists():  # a file named "-" had been written
+        raise PaybackError(
+            f"{named}: payback writes a file, not standard output; give a file name such as "
+            f"{example}"
+        )
     if path.is_dir():
         raise PaybackError(f"{named}: is a directory; give a file name such as {path / example}")
     if slashed := _typed_with_a_slash(path):
