@@ -76,7 +76,7 @@ def test_import_benchmark_example_writes_a_calibration(home: Path) -> None:
 
 def test_usage_example_measures_a_folder_of_logs(home: Path) -> None:
     """A request every hour through January and February 2026 (both months complete): 24
-    × 30.4375 = 730.5 a month (written whole), 1,000 tokens in and 200 out."""
+    × 30.4375 = 730.5 a month (written so: 730 would be 0.07% off), 1,000 tokens in and 200 out."""
     said, args = example("usage")
     assert "a folder of logs" in said
     (home / "logs").mkdir()
@@ -96,7 +96,7 @@ def test_usage_example_measures_a_folder_of_logs(home: Path) -> None:
     assert code == 0, err
     assert "(requests per day in 2026-02 × 30.4375)" in out
     assert "1,000.0 mean" in out
-    assert "requests_per_month = 730 " in (home / "scenario.toml").read_text(encoding="utf-8")
+    assert "requests_per_month = 730.5 " in (home / "scenario.toml").read_text(encoding="utf-8")
 
 
 def test_calibrate_example_names_a_catalog_model() -> None:

@@ -24,7 +24,7 @@ from payback.errors import PaybackError
 
 def _logs(folder: Path) -> Path:
     """One request an hour through January to March 2026: 24 a day, 24 × 30.4375 = 730.5
-    a month, written as 730."""
+    a month, written so (730 would be 0.07% off)."""
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     rows = [f"{(start + dt.timedelta(hours=h)).isoformat()},1000,200" for h in range(90 * 24)]
     logs = folder / "requests.csv"
@@ -69,7 +69,7 @@ def test_usage_writes_the_measured_traffic_in_the_folder_it_makes(tmp_path: Path
     assert code == 0, err
     assert (json.loads(out)["written"], json.loads(out)["created"]) == (str(output), True)
     traffic = tomllib.loads(output.read_text(encoding="utf-8"))["traffic"]
-    assert traffic["requests_per_month"] == 730
+    assert traffic["requests_per_month"] == 730.5
 
 
 @pytest.mark.parametrize("writer", [*WRITERS, "calibrate"])

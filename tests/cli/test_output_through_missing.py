@@ -87,7 +87,7 @@ def test_calibrate_checks_the_file_the_path_names(tmp_path: Path) -> None:
 
 def test_usage_writes_beside_the_missing_folder(tmp_path: Path) -> None:
     """One request an hour from 1 January to 1 April 2026 (three whole months): 24 a day,
-    24 × 30.4375 (365.25 / 12 days) = 730.5 a month, written as the whole number 730."""
+    24 × 30.4375 (365.25 / 12 days) = 730.5 a month, written so (730 would be 0.07% off)."""
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     hours = int((dt.datetime(2026, 4, 1, tzinfo=dt.UTC) - start).total_seconds() // 3600)
     rows = [f"{(start + dt.timedelta(hours=h)).isoformat()},1000,200" for h in range(hours)]
@@ -98,4 +98,4 @@ def test_usage_writes_beside_the_missing_folder(tmp_path: Path) -> None:
     assert json.loads(out)["written"] == str(tmp_path / "s.toml")
     assert _names(tmp_path) == ["requests.csv", "s.toml"]
     traffic = tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["traffic"]
-    assert traffic["requests_per_month"] == 730
+    assert traffic["requests_per_month"] == 730.5

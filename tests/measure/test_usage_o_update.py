@@ -69,7 +69,7 @@ def test_a_flat_growth_from_three_months_is_told_not_written(tmp_path: Path) -> 
         "or more"
     ) in " ".join(err.split())
     assert load_scenario(scenario).traffic.growth_monthly == 0.03
-    assert load_scenario(scenario).traffic.requests_per_month == 244  # 243.5, rounded
+    assert load_scenario(scenario).traffic.requests_per_month == 243.5  # 244 would be 0.2% off
 
 
 def test_no_growth_measured_is_told_where_the_scenario_keeps_another(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from payback.scenario.io import (
     scenario_format,
 )
 from payback.scenario.nulls import nulls_as_written
+from payback.scenario.rounding import TRAFFIC_DIGITS, written_traffic
 
 if TYPE_CHECKING:
     from payback.scenario.schema import Scenario
@@ -53,16 +54,6 @@ REPLACED = "# replaced by payback recommend: "
 
 SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
 """The top-level tables of a scenario; a file with none of them is not one."""
-
-TRAFFIC_DIGITS = {
-    "requests_per_month": 0,
-    "growth_monthly": 4,
-    "input_tokens": 1,
-    "output_tokens": 1,
-    "cached_input_share": 4,
-    "peak_to_average": 2,
-}
-"""Decimals kept when measured traffic is written into a scenario file."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +82,7 @@ def with_traffic(
     layout (YAML indents, long lines) and line endings kept. Raises :class:`PaybackError`
     if ``text`` is not valid TOML/YAML or its ``traffic`` is not a table. A value that was a
     distribution is named in ``replaced`` (when given) before being replaced."""
-    values = {k: round(float(v), TRAFFIC_DIGITS.get(k, 6)) for k, v in traffic.items()}
-    values = {k: int(v) if TRAFFIC_DIGITS.get(k) == 0 else v for k, v in values.items()}
+    values = written_traffic(traffic)
 
     def change(document: Any) -> None:
         if fmt == "yaml":

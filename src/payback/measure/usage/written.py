@@ -6,7 +6,7 @@ gets, and a new scenario's words made true of the measured traffic.
   own ``growth_monthly``; the starter's is 0): compounded over a 24-month horizon, three
   months of doubling read as billions of requests a month.
 - :func:`as_written`: the profile with its ``[traffic]`` numbers as the file holds them
-  (rounded to :data:`~payback.scenario.edit.TRAFFIC_DIGITS`): every figure told about what
+  (rounded by :func:`~payback.scenario.rounding.written_value`): every figure told about what
   is written (the growth caution's traffic at the horizon, the title, the comments) is
   derived from these, so that it is what ``payback analyze`` says of the written file.
 - :func:`growth_caution`: the line that says so (the rate, its months, and the traffic
@@ -63,18 +63,14 @@ def _fitted(profile: UsageProfile) -> list[str]:
 
 def as_written(profile: UsageProfile) -> UsageProfile:
     """``profile`` with its ``[traffic]`` numbers rounded as a scenario file holds them
-    (:data:`~payback.scenario.edit.TRAFFIC_DIGITS`; the requests a month whole): what is
+    (:func:`~payback.scenario.rounding.written_value`: whole requests, or 4 digits): what is
     told about a written file is derived from these, round first, so that it agrees with
     what ``payback analyze`` derives from the file (the unrounded 1,199.24 requests and
     +10.9304% a month gave 13,034 in month 24, the written 1,199 and 0.1093 give 13,030).
     Rounding again changes nothing."""
-    from payback.scenario.edit import TRAFFIC_DIGITS
+    from payback.scenario.rounding import written_traffic
 
-    traffic = {
-        key: round(float(value), TRAFFIC_DIGITS.get(key, 6))
-        for key, value in profile.traffic.items()
-    }
-    return dataclasses.replace(profile, traffic=traffic)
+    return dataclasses.replace(profile, traffic=written_traffic(profile.traffic))
 
 
 def traffic_written(profile: UsageProfile) -> dict[str, float]:
