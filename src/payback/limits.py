@@ -16,7 +16,7 @@ all the memory or blocking.
 - a path: at most :data:`MAX_PATH_BYTES` (4,096) bytes, each name in it at most
   :data:`MAX_NAME_BYTES` (255);
 - the terminal's width: at most :data:`MAX_COLUMNS` (1,000) columns are drawn, and at
-  least :data:`MIN_COLUMNS` (40);
+  least :data:`MIN_COLUMNS` (10);
 - only regular files are read or written: a FIFO, a device or a socket is refused, even
   with ``--force``;
 - a number: under about 1.8e308 (the largest float) either way; a whole number of over
@@ -110,10 +110,10 @@ MAX_COLUMNS = 1_000
 """The widest terminal the command line draws for (``COLUMNS`` or the terminal's own):
 wider ones are drawn 1,000 columns wide. The help pads every line to the width, so
 ``COLUMNS=99999999 payback --help`` ran for minutes writing gigabytes of blanks."""
-MIN_COLUMNS = 40
-"""The narrowest terminal the command line draws for: narrower ones are drawn 40 columns
-wide (``COLUMNS=0`` had printed nothing at all with exit 0, and ``COLUMNS=1`` a character a
-line)."""
+MIN_COLUMNS = 10
+"""The narrowest terminal the command line draws for: narrower ones are drawn 10 columns
+wide, where a figure wider than that runs past the width whole (``COLUMNS=0`` had printed
+nothing at all with exit 0, and ``COLUMNS=1`` a character a line)."""
 
 
 def drawn_width(width: int) -> int:
@@ -121,7 +121,7 @@ def drawn_width(width: int) -> int:
     :data:`MAX_COLUMNS`.
 
     >>> drawn_width(0), drawn_width(80), drawn_width(99_999_999)
-    (40, 80, 1000)
+    (10, 80, 1000)
     """
     return min(max(width, MIN_COLUMNS), MAX_COLUMNS)
 
