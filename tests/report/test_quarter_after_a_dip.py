@@ -65,7 +65,7 @@ def test_a_step_made_by_a_retraining_month_names_it(tmp_path: Path) -> None:
     assert code == 0, err
     text = " ".join(out.split())
     assert "jumps from month 3.60 just below traffic.requests_per_month = 12,500" in text
-    assert "the savings reach zero and fall back below it, in a retraining month or as " in text
+    assert "the savings reach zero and fall back below it, as a retraining month, " in text
     assert "fleet's replicas" not in text
     code, out, err = run(
         "solve",
@@ -148,3 +148,23 @@ def test_another_alternatives_input_is_refused() -> None:
         "an input of alternative 1 ('fine-tuned gpt-4.1-mini (hosted)'), which cannot move "
         "alternative 0's answer; solve for alternative 1",
     )
+
+
+def test_a_dip_from_prices_is_told_with_prices_among_its_causes() -> None:
+    """A hosted alternative (no fleet, no retraining) whose savings dip because the
+    baseline's price falls faster: the step's words had named only a retraining month and
+    a fixed fleet."""
+    from helpers import EXAMPLES
+
+    code, out, err = run(
+        "solve", EXAMPLES / "growth.toml", "--vary", "baseline.price_change_annual",
+        "--target", "break_even_month=12", "--alternative", "2",
+    )  # fmt: skip
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert (
+        "(on the later side the savings reach zero and fall back below it, as a retraining "
+        "month, traffic falling onto a fixed fleet or prices moving against the alternative "
+        "can make a month cost more than the baseline: the first month they reach zero "
+        "jumps)"
+    ) in said

@@ -236,10 +236,11 @@ def not_monotone(name: str) -> str:
 def step_cause(solution: Solution) -> str:
     """Why the answer jumps at a step, as far as the search tells it."""
     if solution.savings_dip:
-        return (
-            "on the later side the savings reach zero and fall back below it, in a retraining "
-            "month or as traffic falls onto a fixed fleet: the first month they reach zero "
-            "jumps"
+        return (  # it had named only a retraining or a fixed fleet: a price can do it too
+            "on the later side the savings reach zero and fall back below it, as a retraining "
+            "month, traffic falling onto a fixed fleet or prices moving against the "
+            "alternative can make a month cost more than the baseline: the first month they "
+            "reach zero jumps"
         )
     if solution.whole:
         return "only whole numbers are allowed"
