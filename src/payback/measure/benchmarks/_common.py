@@ -3,6 +3,7 @@ measurement."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -18,12 +19,15 @@ from payback.measure.calibration import Percentiles, ServingMeasurement, problem
 from payback.scenario.words import beyond_float
 
 __all__ = [
+    "AGREEMENT",
+    "disagree",
     "empty_prompts",
     "figure",
     "json_objects",
     "measured",
     "number",
     "percentiles",
+    "short",
     "whole_or_none",
 ]
 
@@ -175,6 +179,14 @@ def figure(value: float) -> str:
     return far_text(value) or f"{value:,.0f}"
 
 
+def short(value: float) -> str:
+    """A rate or duration a line shows, to four figures, whole with separators from 10,000
+    (``17.69``, ``17,695``) and in powers of ten past 10^18."""
+    if 1e4 <= abs(value) < 1e18:
+        return f"{value:,.0f}"
+    return far_text(value) or f"{value:,.4g}"
+
+
 def empty_prompts(where: str, said: str, completed: float | None) -> PaybackError:
     """The line for a run whose prompts held no tokens (``said``: the field and its 0):
     every request sends at least one, so its requests failed or its dataset was not read,
@@ -211,7 +223,35 @@ def measured(where: str, names: Mapping[str, str], **fields: Any) -> ServingMeas
     raise PaybackError(lines)
 
 
-def percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
-    """The latency percentiles present, or None when there are none."""
+AGREEMENT = 0.01
+"""How far (a share) a rate may be from the counts it is written from, as the tools write
+it (requests/s from completed / duration): further, one of them was edited, mixed from
+another run or read in the wrong unit."""
+
+
+def disagree(given: float, computed: float) -> bool:
+    """Whether ``given`` is more than :data:`AGREEMENT` from ``computed``."""
+    if not computed > 0:  # a count over a duration past the largest float: 0
+        return given != computed
+    return not abs(given / computed - 1.0) <= AGREEMENT
+
+
+_RANKS = ("p50", "p90", "p99")
+
+
+def percentiles(
+    values: Mapping[str, float | None], where: str, names: Mapping[str, str]
+) -> Percentiles | None:
+    """The latency percentiles present [ms], or None when there are none; one line when a
+    higher percentile is below a lower one (p50 ≤ p90 ≤ p99 of any list of latencies),
+    naming both by the result file's fields (``names``: ``p99`` as ``p99_ttft_ms``)."""
     kept = {k: v for k, v in values.items() if v is not None}
+    ranked = [(k, kept[k]) for k in _RANKS if k in kept]
+    for (low, below), (high, above) in itertools.pairwise(ranked):
+        if above < below * (1.0 - 1e-9):  # a rounding's worth below is as written
+            raise PaybackError(
+                f"{where}: {names[high]} = {short(above)} ms is below {names[low]} = "
+                f"{short(below)} ms, where a higher percentile is never lower "
+                "(p50 ≤ p90 ≤ p99); correct whichever was changed"
+            )
     return Percentiles(**kept) if kept else None
