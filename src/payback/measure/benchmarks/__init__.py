@@ -12,6 +12,7 @@ tells the formats apart by their fields.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from payback.errors import PaybackError
 from payback.measure.benchmarks._common import json_objects
@@ -38,6 +39,7 @@ def read_benchmark_with_warnings(
     """:func:`read_benchmark`, and what to double-check about the result."""
     p = Path(path)
     objects = json_objects(p)
+    _not_pytorch_records(p, objects)
     warnings: list[str] = []
     if run is not None and not 1 <= run <= len(objects):
         raise PaybackError.bad(
@@ -67,6 +69,25 @@ def read_benchmark_with_warnings(
         )
     return cal.model_copy(update={"file": p.name, "model": catalog_model_id(cal.served_model)}), (
         warnings + more
+    )
+
+
+def _not_pytorch_records(path: Path, objects: list[dict[str, Any]]) -> None:
+    """Refuse the ``*.pytorch.json`` vLLM writes beside a ``--save-result`` file (records of
+    PyTorch's benchmark database: ``benchmark``, ``model``, ``metric``), naming the result
+    to import instead."""
+    if not all("metric" in o and "benchmark" in o for o in objects):
+        return
+    name = path.name
+    stem = name[: -len(".pytorch.json")] if name.lower().endswith(".pytorch.json") else ""
+    instead = (
+        f"import {path.with_name(stem + '.json')} instead"
+        if stem
+        else "import the --save-result file it was written beside instead"
+    )
+    raise PaybackError(
+        f"{path}: records for PyTorch's benchmark database, which vLLM writes beside its "
+        f"--save-result file (as NAME.pytorch.json), not the result itself; {instead}"
     )
 
 

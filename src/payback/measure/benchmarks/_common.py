@@ -95,13 +95,77 @@ def _json_values(path: Path, text: str) -> list[Any]:
 
 def _text(path: Path) -> str:
     raw = read_input(path, "a benchmark result file (JSON)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)") from None
+    text = _decoded(path, raw)
     if not text.strip():
         raise PaybackError(f"{path}: is empty; expected a benchmark result (JSON)")
     return text
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),  # before UTF-16's, whose mark it starts with
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+"""Byte-order marks, the codec that reads past them, and the encoding's name."""
+
+
+def _decoded(path: Path, raw: bytes) -> str:
+    """The text of a result file: UTF-8 (with or without a byte-order mark), or UTF-16 or
+    UTF-32 with one (as an editor or PowerShell's ``>`` saves it); else one line saying
+    what the bytes are (gzip-compressed, UTF-16 without a mark, another encoding)."""
+    for mark, codec, name in _BOMS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise PaybackError(
+                    f"{path}: starts as {name} text but does not decode as {name}; save it as UTF-8"
+                ) from None
+    head = raw[:4096]
+    if _utf16_ascii(head):  # valid UTF-8 too: a NUL after each character
+        raise PaybackError(f"{path}: UTF-16 text without a byte-order mark; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if raw.startswith(b"\x1f\x8b"):
+        raise PaybackError(
+            f"{path}: gzip-compressed; decompress it first (gunzip), then import the JSON"
+        )
+    if b"\x00" in head:
+        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)")
+    raise PaybackError(
+        f"{path}: not UTF-8 text (byte {raw[bad]:#04x} at offset {bad:,}, as Latin-1 or "
+        "Windows-1252 write one); save it as UTF-8"
+    )
+
+
+def _utf16_ascii(head: bytes) -> bool:
+    """ASCII written as UTF-16 (little- or big-endian): every other byte 0, the rest not."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return False
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd
+    )
+
+
+_CSV_SUFFIXES = (".csv", ".tsv")
+
+
+def _csv(path: Path, text: str) -> PaybackError | None:
+    """The line for a CSV table given as a result (GenAI-Perf and AIPerf write one beside
+    their JSON export), by its name or a first line of comma-separated words."""
+    first = next((line for line in text.splitlines() if line.strip()), "").strip()
+    looks = "," in first and not first.startswith(("{", "[", '"'))
+    if path.suffix.lower() not in _CSV_SUFFIXES and not looks:
+        return None
+    return PaybackError(
+        f"{path}: a CSV table, which payback does not import; import the JSON export of "
+        "the same run: profile_export_genai_perf.json (GenAI-Perf), "
+        "profile_export_aiperf.json (AIPerf) or vLLM's --save-result file"
+    )
 
 
 def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]:
@@ -117,6 +181,9 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
             f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
         )
+    csv = _csv(path, text)
+    if csv is not None:
+        raise csv
     objects = []
     for count, line in enumerate(text.splitlines(), 1):
         if not line.strip():
