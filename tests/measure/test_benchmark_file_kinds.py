@@ -1,12 +1,15 @@
 """Files that are not a benchmark result as payback reads one, tried as a new user would: a
 result saved as UTF-16 was "not a text file", GenAI-Perf's CSV export "not valid JSON (line
 1, column 1: Expecting value)", vLLM's ``*.pytorch.json`` sibling "(run 2): not a vLLM
---save-result ..."."""
+--save-result ..."; the hint for a file of several runs named a command that did not work
+(the folder dropped, ``--run`` never named); ``-o`` into a folder that cannot be written
+warned of what the file would not record before its error."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ import pytest
 
 from helpers import DATA, assert_user_error, run
 from payback import PaybackError
-from payback.measure.benchmarks import read_benchmark
+from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
 
 VLLM = DATA / "vllm_save_result.json"
 GAP = DATA / "genai_perf_profile_export_genai_perf.json"
@@ -135,3 +138,73 @@ def test_the_pytorch_sibling_names_the_result_beside_it(tmp_path: Path) -> None:
     other.write_text("\n".join(json.dumps(r) for r in _pytorch_records()))
     with pytest.raises(PaybackError, match="import the --save-result file it was written beside"):
         read_benchmark(other)
+
+
+# ------------------------------------------------------------------ several runs
+
+
+def test_the_hint_for_several_runs_is_a_command_that_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path as given (its folder, quoted for the shell) and ``--run N``, which runs."""
+    first = json.loads(VLLM.read_text())
+    second = first | {
+        "request_throughput": 9.0,
+        "duration": 1000 / 9.0,
+        "output_throughput": first["total_output_tokens"] / (1000 / 9.0),
+    }
+    folder = tmp_path / "my runs"
+    folder.mkdir()
+    path = folder / "runs.json"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second))
+    monkeypatch.chdir(tmp_path)
+    typed = Path("my runs/runs.json")
+    _, warnings = read_benchmark_with_warnings(typed)
+    assert warnings == [
+        "my runs/runs.json: holds 2 runs; using the last (import another with "
+        "`payback import-benchmark 'my runs/runs.json' --run N`, N from 1 to 2)"
+    ]
+    command = warnings[0].split("`")[1].replace(" N", " 1")
+    args = shlex.split(command)
+    assert args[:2] == ["payback", "import-benchmark"]
+    code, out, err = run(*args[1:], "--json")
+    assert (code, err) == (0, ""), err
+    assert json.loads(out)["replica_requests_per_s"] == first["request_throughput"]
+
+
+def test_run_help_says_it_counts_from_one() -> None:
+    code, out, _ = run("import-benchmark", "--help")
+    assert code == 0
+    assert "counting from 1" in " ".join(out.replace("│", " ").split())
+
+
+# ------------------------------------------------------------------ -o
+
+
+def test_a_refused_write_is_one_error_line_without_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o /sys/x.toml`` (root passes the folder's check, the write fails): the warning of
+    what the file will not record came first."""
+    import payback.cli.measure as measure
+
+    def refuse(path: Path, *_: Any) -> None:
+        raise PaybackError(f"{path}: cannot write: the folder {path.parent} is not writable")
+
+    monkeypatch.setattr(measure, "_write_new", refuse)
+    out_path = tmp_path / "c.toml"
+    code, out, err = run("import-benchmark", VLLM, "-o", out_path)
+    assert_user_error(code, out, err)
+    assert err == f"error: {out_path}: cannot write: the folder {tmp_path} is not writable\n"
+
+
+def test_the_warning_follows_a_write_that_worked(tmp_path: Path) -> None:
+    out_path = tmp_path / "c.toml"
+    code, out, err = run("import-benchmark", VLLM, "-o", out_path)
+    assert code == 0
+    assert out_path.exists()
+    assert err == (
+        f"warning: {out_path} will not record the benchmark's GPU (--gpu) or precision "
+        "(--precision); scenarios then take this option's, with a warning\n"
+    )
+    assert f"Wrote {out_path}." in out

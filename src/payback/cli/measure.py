@@ -77,7 +77,8 @@ def import_benchmark(
         int | None,
         typer.Option(
             "--run",
-            help="Which run of a file holding several (vLLM --append-result); default the last.",
+            help="Which run of a file holding several (vLLM --append-result), counting from 1; "
+            "default the last.",
         ),
     ] = None,
     force: ForceFlag = False,
@@ -120,9 +121,9 @@ def import_benchmark(
         warnings += _unrecorded(output, gpu_record is None, precision is None)
     elif served is not None and gpu_record is None:
         warnings.append(f"--model {model}: unused without --gpu (to compare) or -o (to record it)")
-    _warn(warnings)
-    if output is not None:
+    if output is not None:  # before any warning: a refused write is its one error line
         _write_new(output, calibration_toml(cal), force, "-o")
+    _warn(warnings)
     closed = closed_loop_at_load(cal, estimate)
     if as_json:
         _print_json({**_benchmark_json(cal, estimate, closed, output), "warnings": warnings})

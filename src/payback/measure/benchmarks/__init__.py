@@ -11,6 +11,7 @@ tells the formats apart by their fields.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,8 @@ def read_benchmark_with_warnings(
     if len(objects) > 1 and run is None:
         warnings.append(
             f"{p}: holds {len(objects)} runs; using the last (import another with "
-            f"`payback import-benchmark {p.name}` and its run number, 1 to {len(objects)})"
+            f"`payback import-benchmark {shlex.quote(str(p))} --run N`, N from 1 to "
+            f"{len(objects)})"
         )
     data = objects[index]
     where = str(p) if len(objects) == 1 else f"{p} (run {index + 1})"
