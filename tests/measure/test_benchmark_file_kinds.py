@@ -159,12 +159,18 @@ def test_the_hint_for_several_runs_is_a_command_that_works(
     path.write_text(json.dumps(first) + "\n" + json.dumps(second))
     monkeypatch.chdir(tmp_path)
     typed = Path("my runs/runs.json")
-    _, warnings = read_benchmark_with_warnings(typed)
+    _, warnings = read_benchmark_with_warnings(typed)  # the library names no command
     assert warnings == [
         "my runs/runs.json: holds 2 runs; using the last (import another with "
-        "`payback import-benchmark 'my runs/runs.json' --run N`, N from 1 to 2)"
+        "read_benchmark(path, run=N), N from 1 to 2)"
     ]
-    command = warnings[0].split("`")[1].replace(" N", " 1")
+    code, out, err = run("import-benchmark", typed)
+    assert code == 0
+    assert err == (
+        "warning: my runs/runs.json: holds 2 runs; using the last (import another with "
+        "`payback import-benchmark 'my runs/runs.json' --run N`, N from 1 to 2)\n"
+    )
+    command = err.split("`")[1].replace(" N", " 1")
     args = shlex.split(command)
     assert args[:2] == ["payback", "import-benchmark"]
     code, out, err = run(*args[1:], "--json")

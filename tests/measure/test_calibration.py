@@ -176,7 +176,7 @@ def test_append_result_runs(tmp_path: Path) -> None:
     assert cal.serving.replica_requests_per_s == 9.0
     assert warnings == [
         f"{path}: holds 2 runs; using the last (import another with "
-        f"`payback import-benchmark {path} --run N`, N from 1 to 2)"
+        "read_benchmark(path, run=N), N from 1 to 2)"
     ]
     cal, warnings = read_benchmark_with_warnings(path, run=1)
     assert cal.serving is not None

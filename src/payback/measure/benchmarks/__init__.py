@@ -11,7 +11,6 @@ tells the formats apart by their fields.
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,11 @@ from payback.measure.benchmarks.nvidia import from_nvidia, is_nvidia
 from payback.measure.benchmarks.vllm import from_vllm, is_vllm
 from payback.measure.calibration import Calibration
 
-__all__ = ["catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+__all__ = ["RUN_ADVICE", "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+
+RUN_ADVICE = "read_benchmark(path, run=N)"
+"""How the warning of a file holding several runs says to import another (N counts from
+1); the command line gives its own command there."""
 
 
 def read_benchmark(path: str | Path, run: int | None = None) -> Calibration:
@@ -52,10 +55,9 @@ def read_benchmark_with_warnings(
         )
     index = (run or len(objects)) - 1
     if len(objects) > 1 and run is None:
-        warnings.append(
+        warnings.append(  # the command line tells its command for this call: RUN_ADVICE
             f"{p}: holds {len(objects)} runs; using the last (import another with "
-            f"`payback import-benchmark {shlex.quote(str(p))} --run N`, N from 1 to "
-            f"{len(objects)})"
+            f"{RUN_ADVICE}, N from 1 to {len(objects)})"
         )
     data = objects[index]
     where = str(p) if len(objects) == 1 else f"{p} (run {index + 1})"
