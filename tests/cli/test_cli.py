@@ -437,7 +437,8 @@ HELP: dict[tuple[str, ...], tuple[str, str, str]] = {
     ("import-benchmark",): (
         "Read a serving benchmark: requests/s, output tokens/s, token lengths, latencies.",
         "--run",
-        "Which run of a file holding several (vLLM --append-result); default the last.",
+        "Which run of a file holding several (vLLM --append-result), counting from 1; "
+        "default the last.",
     ),
     ("calibrate",): (
         "Measure this machine: training, prefill and decode speed of a model's shape.",

@@ -106,7 +106,8 @@ def test_a_number_from_a_file_keeps_the_librarys_name_when_no_flag_gave_it(
     token out is refused by the estimate's own name for it, not by a flag it lacks."""
     data = json.loads((DATA / "vllm_save_result.json").read_text())
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(data | {"total_output_tokens": 500}))  # 1,000 requests
+    half = {"total_output_tokens": 500, "output_throughput": 500 / data["duration"]}
+    path.write_text(json.dumps(data | half))  # 1,000 requests
     code, out, err = run("import-benchmark", path, "--gpu", "h100-sxm")
     assert (code, out) == (2, "")
     assert err == "error: output_tokens 0.5: must be a finite number ≥ 1\n"

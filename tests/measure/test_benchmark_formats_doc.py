@@ -11,8 +11,10 @@ DOC = ROOT / "docs" / "benchmark-formats.md"
 
 
 def _listed() -> set[str]:
-    """The files the doc's "Files in this folder" table names, one a row."""
-    section = DOC.read_text(encoding="utf-8").split("## Files in this folder", 1)[1]
+    """The files the doc's table of the sample files names, one a row."""
+    section = DOC.read_text(encoding="utf-8").split(
+        "## The sample files in `tests/data/benchmarks/`", 1
+    )[1]
     rows = section.split("\n\n", 2)[1]  # the table: after the heading's blank line
     return {m.group(1) for m in re.finditer(r"^\| `([^`]+)` \|", rows, re.M)}
 

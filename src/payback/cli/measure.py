@@ -77,7 +77,8 @@ def import_benchmark(
         int | None,
         typer.Option(
             "--run",
-            help="Which run of a file holding several (vLLM --append-result); default the last.",
+            help="Which run of a file holding several (vLLM --append-result), counting from 1; "
+            "default the last.",
         ),
     ] = None,
     force: ForceFlag = False,
@@ -116,13 +117,14 @@ def import_benchmark(
         gpus_per_replica=gpus_per_replica,
         run=run,
     )
+    warnings = [_run_in_command_words(line, file) for line in warnings]
     if output is not None:
         warnings += _unrecorded(output, gpu_record is None, precision is None)
     elif served is not None and gpu_record is None:
         warnings.append(f"--model {model}: unused without --gpu (to compare) or -o (to record it)")
-    _warn(warnings)
-    if output is not None:
+    if output is not None:  # before any warning: a refused write is its one error line
         _write_new(output, calibration_toml(cal), force, "-o")
+    _warn(warnings)
     closed = closed_loop_at_load(cal, estimate)
     if as_json:
         _print_json({**_benchmark_json(cal, estimate, closed, output), "warnings": warnings})
@@ -136,6 +138,17 @@ def import_benchmark(
             "self_hosted option (a relative path there is read from the scenario file's "
             "folder, not from here)."
         )
+
+
+def _run_in_command_words(line: str, file: Path) -> str:
+    """The library's advice to import another run of ``file`` as the command that does
+    (the path as given, quoted for a shell where it needs to be, and ``--run N``)."""
+    import shlex
+
+    from payback.measure.benchmarks import RUN_ADVICE
+
+    command = f"`payback import-benchmark {shlex.quote(str(file))} --run N`"
+    return line.replace(RUN_ADVICE, command)
 
 
 def _in_scenario(output: Path) -> str:

@@ -12,6 +12,7 @@ tells the formats apart by their fields.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from payback.errors import PaybackError
 from payback.measure.benchmarks._common import json_objects
@@ -19,7 +20,11 @@ from payback.measure.benchmarks.nvidia import from_nvidia, is_nvidia
 from payback.measure.benchmarks.vllm import from_vllm, is_vllm
 from payback.measure.calibration import Calibration
 
-__all__ = ["catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+__all__ = ["RUN_ADVICE", "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+
+RUN_ADVICE = "read_benchmark(path, run=N)"
+"""How the warning of a file holding several runs says to import another (N counts from
+1); the command line gives its own command there."""
 
 
 def read_benchmark(path: str | Path, run: int | None = None) -> Calibration:
@@ -38,6 +43,7 @@ def read_benchmark_with_warnings(
     """:func:`read_benchmark`, and what to double-check about the result."""
     p = Path(path)
     objects = json_objects(p)
+    _not_pytorch_records(p, objects)
     warnings: list[str] = []
     if run is not None and not 1 <= run <= len(objects):
         raise PaybackError.bad(
@@ -49,9 +55,9 @@ def read_benchmark_with_warnings(
         )
     index = (run or len(objects)) - 1
     if len(objects) > 1 and run is None:
-        warnings.append(
+        warnings.append(  # the command line tells its command for this call: RUN_ADVICE
             f"{p}: holds {len(objects)} runs; using the last (import another with "
-            f"`payback import-benchmark {p.name}` and its run number, 1 to {len(objects)})"
+            f"{RUN_ADVICE}, N from 1 to {len(objects)})"
         )
     data = objects[index]
     where = str(p) if len(objects) == 1 else f"{p} (run {index + 1})"
@@ -67,6 +73,25 @@ def read_benchmark_with_warnings(
         )
     return cal.model_copy(update={"file": p.name, "model": catalog_model_id(cal.served_model)}), (
         warnings + more
+    )
+
+
+def _not_pytorch_records(path: Path, objects: list[dict[str, Any]]) -> None:
+    """Refuse the ``*.pytorch.json`` vLLM writes beside a ``--save-result`` file (records of
+    PyTorch's benchmark database: ``benchmark``, ``model``, ``metric``), naming the result
+    to import instead."""
+    if not all("metric" in o and "benchmark" in o for o in objects):
+        return
+    name = path.name
+    stem = name[: -len(".pytorch.json")] if name.lower().endswith(".pytorch.json") else ""
+    instead = (
+        f"import {path.with_name(stem + '.json')} instead"
+        if stem
+        else "import the --save-result file it was written beside instead"
+    )
+    raise PaybackError(
+        f"{path}: records for PyTorch's benchmark database, which vLLM writes beside its "
+        f"--save-result file (as NAME.pytorch.json), not the result itself; {instead}"
     )
 
 

@@ -3,6 +3,7 @@ measurement."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -18,12 +19,15 @@ from payback.measure.calibration import Percentiles, ServingMeasurement, problem
 from payback.scenario.words import beyond_float
 
 __all__ = [
+    "AGREEMENT",
+    "disagree",
     "empty_prompts",
     "figure",
     "json_objects",
     "measured",
     "number",
     "percentiles",
+    "short",
     "whole_or_none",
 ]
 
@@ -91,13 +95,77 @@ def _json_values(path: Path, text: str) -> list[Any]:
 
 def _text(path: Path) -> str:
     raw = read_input(path, "a benchmark result file (JSON)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)") from None
+    text = _decoded(path, raw)
     if not text.strip():
         raise PaybackError(f"{path}: is empty; expected a benchmark result (JSON)")
     return text
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),  # before UTF-16's, whose mark it starts with
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+"""Byte-order marks, the codec that reads past them, and the encoding's name."""
+
+
+def _decoded(path: Path, raw: bytes) -> str:
+    """The text of a result file: UTF-8 (with or without a byte-order mark), or UTF-16 or
+    UTF-32 with one (as an editor or PowerShell's ``>`` saves it); else one line saying
+    what the bytes are (gzip-compressed, UTF-16 without a mark, another encoding)."""
+    for mark, codec, name in _BOMS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise PaybackError(
+                    f"{path}: starts as {name} text but does not decode as {name}; save it as UTF-8"
+                ) from None
+    head = raw[:4096]
+    if _utf16_ascii(head):  # valid UTF-8 too: a NUL after each character
+        raise PaybackError(f"{path}: UTF-16 text without a byte-order mark; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if raw.startswith(b"\x1f\x8b"):
+        raise PaybackError(
+            f"{path}: gzip-compressed; decompress it first (gunzip), then import the JSON"
+        )
+    if b"\x00" in head:
+        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)")
+    raise PaybackError(
+        f"{path}: not UTF-8 text (byte {raw[bad]:#04x} at offset {bad:,}, as Latin-1 or "
+        "Windows-1252 write one); save it as UTF-8"
+    )
+
+
+def _utf16_ascii(head: bytes) -> bool:
+    """ASCII written as UTF-16 (little- or big-endian): every other byte 0, the rest not."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return False
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd
+    )
+
+
+_CSV_SUFFIXES = (".csv", ".tsv")
+
+
+def _csv(path: Path, text: str) -> PaybackError | None:
+    """The line for a CSV table given as a result (GenAI-Perf and AIPerf write one beside
+    their JSON export), by its name or a first line of comma-separated words."""
+    first = next((line for line in text.splitlines() if line.strip()), "").strip()
+    looks = "," in first and not first.startswith(("{", "[", '"'))
+    if path.suffix.lower() not in _CSV_SUFFIXES and not looks:
+        return None
+    return PaybackError(
+        f"{path}: a CSV table, which payback does not import; import the JSON export of "
+        "the same run: profile_export_genai_perf.json (GenAI-Perf), "
+        "profile_export_aiperf.json (AIPerf) or vLLM's --save-result file"
+    )
 
 
 def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]:
@@ -113,6 +181,9 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
             f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
         )
+    csv = _csv(path, text)
+    if csv is not None:
+        raise csv
     objects = []
     for count, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -175,6 +246,14 @@ def figure(value: float) -> str:
     return far_text(value) or f"{value:,.0f}"
 
 
+def short(value: float) -> str:
+    """A rate or duration a line shows, to four figures, whole with separators from 10,000
+    (``17.69``, ``17,695``) and in powers of ten past 10^18."""
+    if 1e4 <= abs(value) < 1e18:
+        return f"{value:,.0f}"
+    return far_text(value) or f"{value:,.4g}"
+
+
 def empty_prompts(where: str, said: str, completed: float | None) -> PaybackError:
     """The line for a run whose prompts held no tokens (``said``: the field and its 0):
     every request sends at least one, so its requests failed or its dataset was not read,
@@ -211,7 +290,35 @@ def measured(where: str, names: Mapping[str, str], **fields: Any) -> ServingMeas
     raise PaybackError(lines)
 
 
-def percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
-    """The latency percentiles present, or None when there are none."""
+AGREEMENT = 0.01
+"""How far (a share) a rate may be from the counts it is written from, as the tools write
+it (requests/s from completed / duration): further, one of them was edited, mixed from
+another run or read in the wrong unit."""
+
+
+def disagree(given: float, computed: float) -> bool:
+    """Whether ``given`` is more than :data:`AGREEMENT` from ``computed``."""
+    if not computed > 0:  # a count over a duration past the largest float: 0
+        return given != computed
+    return not abs(given / computed - 1.0) <= AGREEMENT
+
+
+_RANKS = ("p50", "p90", "p99")
+
+
+def percentiles(
+    values: Mapping[str, float | None], where: str, names: Mapping[str, str]
+) -> Percentiles | None:
+    """The latency percentiles present [ms], or None when there are none; one line when a
+    higher percentile is below a lower one (p50 ≤ p90 ≤ p99 of any list of latencies),
+    naming both by the result file's fields (``names``: ``p99`` as ``p99_ttft_ms``)."""
     kept = {k: v for k, v in values.items() if v is not None}
+    ranked = [(k, kept[k]) for k in _RANKS if k in kept]
+    for (low, below), (high, above) in itertools.pairwise(ranked):
+        if above < below * (1.0 - 1e-9):  # a rounding's worth below is as written
+            raise PaybackError(
+                f"{where}: {names[high]} = {short(above)} ms is below {names[low]} = "
+                f"{short(below)} ms, where a higher percentile is never lower "
+                "(p50 ≤ p90 ≤ p99); correct whichever was changed"
+            )
     return Percentiles(**kept) if kept else None

@@ -5,16 +5,20 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.figures import written_number
 from payback.measure.benchmarks._common import (
+    disagree,
     empty_prompts,
     figure,
     measured,
     number,
     percentiles,
+    short,
     whole_or_none,
 )
 from payback.measure.calibration import MAX_LATENCY_MS, Calibration, Percentiles
@@ -23,6 +27,27 @@ __all__ = ["from_nvidia", "is_nvidia"]
 
 _TIME_SCALE = {"ms": 1.0, "s": 1e3, "sec": 1e3, "us": 1e-3, "ns": 1e-6}
 """Milliseconds per unit of a latency."""
+
+
+def _per(thing: str) -> dict[str, float]:
+    """A rate's units and the factor to one per second."""
+    return {f"{thing}/sec": 1.0, f"{thing}/s": 1.0, f"{thing}/min": 1 / 60, f"{thing}/ms": 1e3}
+
+
+_UNITS: dict[str, dict[str, float]] = {
+    "request_throughput": _per("requests"),
+    "output_token_throughput": _per("tokens"),
+    "benchmark_duration": {"sec": 1.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9},
+    "request_count": {"count": 1.0, "requests": 1.0},
+    "error_request_count": {"requests": 1.0, "count": 1.0},
+    "input_sequence_length": {"tokens": 1.0},
+    "output_sequence_length": {"tokens": 1.0},
+    "total_isl": {"tokens": 1.0},
+    "total_osl": {"tokens": 1.0},
+}
+"""The units each metric read may be given in, and the factor to payback's (per second,
+seconds, tokens); a metric without a ``unit`` is read in the first, the one the tools
+write (``request_throughput`` in requests/sec)."""
 _AIPERF_KEYS = ("schema_version", "aiperf_version", "was_cancelled", "error_summary")
 """Top-level keys only AIPerf writes."""
 
@@ -38,7 +63,10 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     aiperf = any(k in data for k in _AIPERF_KEYS)
     if isinstance(data.get("records"), dict):
         metrics, aiperf = data["records"], True
+    count_block = _block(metrics, "request_count") or {}
+    tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     rps, out_tps, isl, osl, count = _throughput(metrics, where)
+    duration = _avg(metrics, where, "benchmark_duration", positive=True)
     warnings = []
     if out_tps == 0:  # measured nothing, as null: from the mean output length
         out_tps = None
@@ -46,6 +74,9 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
             f"{where}: output_token_throughput.avg = 0: recomputed as output_sequence_length × "
             f"requests/s = {osl * rps:,.0f} tokens/s"
         )
+    _requests_agree(metrics, where, tool, rps, count, duration)
+    if out_tps is not None:
+        _tokens_agree(metrics, where, tool, (out_tps, rps, osl), duration)
     errors = _avg(metrics, where, "error_request_count")
     if errors:
         warnings.append(
@@ -53,7 +84,6 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         )
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
-    duration = _avg(metrics, where, "benchmark_duration", positive=True)
     config = data.get("input_config")
     model, given = _config(config if isinstance(config, dict) else {})
     concurrency = whole_or_none(given)
@@ -62,8 +92,6 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
             f"{where}: concurrency = {json.dumps(given)} in input_config is not a whole number of "
             "clients: read as no fixed concurrency"
         )
-    count_block = _block(metrics, "request_count") or {}
-    tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     created = data.get("start_time") or data.get("end_time")
     serving = measured(
         where,
@@ -136,11 +164,99 @@ def _avg(
     positive: bool = False,
     whole: bool = False,
 ) -> float | None:
-    """A metric's ``avg``; None when the metric is absent."""
+    """A metric's ``avg`` in payback's unit (per second, seconds, tokens) from its ``unit``;
+    None when the metric is absent."""
     block = _block(metrics, *names)
     if block is None:
         return None
-    return number(block, "avg", f"{where}: {names[0]}", positive=positive, whole=whole)
+    value = number(block, "avg", f"{where}: {names[0]}", positive=positive, whole=whole)
+    if value is None:
+        return None
+    factor, unit = _unit(block, where, names[0], _UNITS[names[0]])
+    if not math.isfinite(value * factor):
+        raise PaybackError(
+            f"{where}: {names[0]}.avg = {written_number(value)} {unit}: past the largest number "
+            f"payback computes with once in {next(iter(_UNITS[names[0]]))}"
+        )
+    return value * factor
+
+
+def _unit(
+    block: Mapping[str, Any], where: str, name: str, units: Mapping[str, float]
+) -> tuple[float, str]:
+    """The factor of a metric's ``unit`` (absent or null: the first of ``units``) and the
+    unit as written; one line naming the metric, its unit and those allowed otherwise."""
+    given = block.get("unit")
+    if given is None:
+        return next(iter(units.values())), next(iter(units))
+    factor = units.get(given.lower()) if isinstance(given, str) else None
+    if factor is None:
+        raise PaybackError(f"{where}: {name}.unit = {given!r}: expected one of {', '.join(units)}")
+    return factor, given
+
+
+def _said(metrics: Mapping[str, Any], name: str) -> str:
+    """A metric's ``avg`` and unit as the file writes them, and in payback's unit where that
+    is another (``1,064 requests/min (17.74 requests/s)``)."""
+    block = _block(metrics, name) or {}
+    units = _UNITS[name]
+    unit = block.get("unit") or next(iter(units))
+    value = float(block["avg"])
+    factor = units[unit.lower()]
+    if factor == 1.0:
+        return f"{short(value)} {unit}"
+    ours = next(iter(units)).replace("/sec", "/s").replace("sec", "s")
+    return f"{short(value)} {unit} ({short(value * factor)} {ours})"
+
+
+def _requests_agree(
+    metrics: Mapping[str, Any],
+    where: str,
+    tool: str,
+    rps: float,
+    count: float | None,
+    duration: float | None,
+) -> None:
+    """Refuse a ``request_throughput`` more than 1% from request_count / benchmark_duration,
+    the figure the tools write it from, as vLLM's importer does: one of them was edited,
+    mixed from another run, or given in another unit than the file says."""
+    if count and duration and disagree(rps, count / duration):
+        raise PaybackError(
+            f"{where}: request_throughput.avg = {_said(metrics, 'request_throughput')} disagrees "
+            f"with request_count / benchmark_duration = {figure(count)} / "
+            f"{_said(metrics, 'benchmark_duration')} = {short(count / duration)} requests/s "
+            f"({tool} writes the one from the other); correct whichever was changed"
+        )
+
+
+def _tokens_agree(
+    metrics: Mapping[str, Any],
+    where: str,
+    tool: str,
+    rates: tuple[float, float, float],
+    duration: float | None,
+) -> None:
+    """Refuse an ``output_token_throughput`` more than 1% from the output tokens over the
+    run's duration it is written from: total_osl / benchmark_duration (AIPerf), else the
+    mean output_sequence_length × requests/s (the same sum over the same duration)."""
+    out_tps, rps, osl = rates
+    total = _avg(metrics, where, "total_osl") if duration else None
+    if total is not None and duration:
+        computed = total / duration
+        how = f"total_osl / benchmark_duration = {figure(total)} / "
+        how += _said(metrics, "benchmark_duration")
+    elif _block(metrics, "output_sequence_length") is not None:
+        computed = osl * rps
+        how = f"output_sequence_length × request_throughput = {short(osl)} × "
+        how += _said(metrics, "request_throughput")
+    else:  # the mean output length is read from this rate
+        return
+    if disagree(out_tps, computed):
+        raise PaybackError(
+            f"{where}: output_token_throughput.avg = {_said(metrics, 'output_token_throughput')} "
+            f"disagrees with {how} = {short(computed)} tokens/s ({tool} writes the one from the "
+            "other); correct whichever was changed"
+        )
 
 
 def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles | None:
@@ -148,13 +264,7 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
     block = _block(metrics, *names)
     if block is None:
         return None
-    scale = _TIME_SCALE.get(str(block.get("unit", "ms")).lower())
-    if scale is None:
-        raise PaybackError(
-            f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected one of "
-            f"{', '.join(_TIME_SCALE)}"
-        )
-    unit = str(block.get("unit", "ms"))
+    scale, unit = _unit(block, where, names[0], _TIME_SCALE)
     slip = f" {unit} (over 11 days: is its unit, {unit}, right?)"
     got = {
         k: number(
@@ -166,7 +276,11 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
         )
         for k in ("mean", "p50", "p90", "p99")
     }
-    return percentiles({k: None if v is None else v * scale for k, v in got.items()})
+    return percentiles(
+        {k: None if v is None else v * scale for k, v in got.items()},
+        where,
+        {k: f"{names[0]}.{k}" for k in ("p50", "p90", "p99")},
+    )
 
 
 def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:

@@ -15,11 +15,13 @@ import numpy as np
 from payback.errors import PaybackError
 from payback.figures import written_number
 from payback.measure.benchmarks._common import (
+    disagree,
     empty_prompts,
     figure,
     measured,
     number,
     percentiles,
+    short,
     whole_or_none,
 )
 from payback.measure.calibration import MAX_LATENCY_MS, Calibration, Percentiles
@@ -48,6 +50,8 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
                 "tokens/s"
             )
         output_rate = total_out / completed * rps
+    else:
+        _output_agrees(data, where, output_rate, total_out, completed / rps)
     warnings += _read_as_unlimited(data, where)
     serving = measured(
         where,
@@ -139,11 +143,33 @@ def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -
     vLLM writes it from (``benchmark_serving``: completed / benchmark_duration): one of the
     two was edited or mixed from another run."""
     duration = number(data, "duration", where, positive=True)
-    if duration and abs(rps * duration / completed - 1.0) > 0.01:
+    if duration and disagree(rps, completed / duration):
         raise PaybackError(
             f"{where}: request_throughput = {rps:,.4g} disagrees with completed / duration = "
             f"{figure(completed)} / {duration:,.4g} s = {completed / duration:,.4g} requests/s "
             "(vLLM writes the one from the other); correct whichever was changed"
+        )
+
+
+def _output_agrees(
+    data: Mapping[str, Any], where: str, rate: float, total_out: float, implied_s: float
+) -> None:
+    """Refuse an ``output_throughput`` more than 1% from total_output_tokens / duration, the
+    figure vLLM writes it from (``implied_s``, completed / requests/s, where the result
+    gives no duration)."""
+    duration = number(data, "duration", where, positive=True)
+    seconds = duration or implied_s
+    if disagree(rate, total_out / seconds):
+        over = (
+            f"total_output_tokens / duration = {figure(total_out)} / {short(seconds)} s"
+            if duration
+            else f"total_output_tokens / (completed / request_throughput) = {figure(total_out)}"
+            f" / {short(seconds)} s"
+        )
+        raise PaybackError(
+            f"{where}: output_throughput = {short(rate)} disagrees with {over} = "
+            f"{short(total_out / seconds)} tokens/s (vLLM writes the one from the other); "
+            "correct whichever was changed"
         )
 
 
@@ -175,7 +201,9 @@ def _stats(data: Mapping[str, Any], where: str, metric: str) -> Percentiles | No
         "p90": ms("p90"),
         "p99": ms("p99"),
     }
-    return percentiles(found)
+    names = {k: f"{k}_{metric}_ms" for k in ("p90", "p99")}
+    names["p50"] = f"{'p50' if median is not None else 'median'}_{metric}_ms"
+    return percentiles(found, where, names)
 
 
 def _from_latencies(latencies: Any) -> Percentiles | None:
