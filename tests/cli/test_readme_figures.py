@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from helpers import ROOT
 from payback import PaybackError, estimate_serving
 from payback.catalog import default_catalog
@@ -49,3 +51,57 @@ def test_the_portfolio_examples_capacity_comment_is_the_estimates_range() -> Non
     assert (said[1], said[2]) == (f"{low:.2f}", f"{high:.2f}")
     stated = next(iter(workload["alternatives"].values()))["replica_requests_per_s"]
     assert low <= stated <= high * 1.05
+
+
+def _evaluated(formula: str) -> float:
+    """A figure the README writes as arithmetic (``1,200 (0.7 · 2.50 + ...) / 1e6``),
+    evaluated: thousands' commas dropped, ``·`` and a number before ``(`` multiplied."""
+    expression = re.sub(r"(?<=\d),(?=\d{3})", "", formula).replace("·", "*")
+    expression = re.sub(r"(\d)\s*\(", r"\1 * (", expression)
+    assert re.fullmatch(r"[\d.e*+\-/() ]+", expression), expression
+    return float(eval(expression))  # digits and operators only, as checked above
+
+
+def test_the_hosted_api_formula_reproduces_the_catalog_example() -> None:
+    """The README's hosted_api formula had no batch term: for catalog-ids.toml's gpt-4o
+    (20% through the batch API at half price, cache reads at the standard rate) it gave
+    $5,050 in month 1 where analyze gives $4,590. The README's worked figure is the
+    formula with the resolved prices, and is analyze's."""
+    import payback
+
+    analysis = payback.analyze(payback.load_scenario(ROOT / "examples" / "catalog-ids.toml"))
+    base = analysis.resolved.scenario.baseline
+    traffic = analysis.resolved.scenario.traffic
+    assert base.kind == "hosted_api"
+    month_1 = float(analysis.baseline.monthly_cost_usd[0])
+    assert month_1 == 4590.0
+    text = " ".join(_readme().split())
+    said = re.search(r"gpt-4o in month 1: ([^=]+) = \$([\d,]+)\.", text)
+    assert said is not None
+    assert _evaluated(said[1]) == month_1 == float(said[2].replace(",", ""))
+    s, d, d_c = base.batch_share, base.batch_discount, base.cached_input_batch_discount
+    assert (s, d, d_c) == (0.2, 0.5, 0.0)
+    assert d is not None
+    assert d_c is not None
+    c, i, o = traffic.cached_input_share, traffic.input_tokens, traffic.output_tokens
+    p_in, p_cached, p_out = (
+        base.input_usd_per_mtok,
+        base.cached_input_usd_per_mtok,
+        base.output_usd_per_mtok,
+    )
+    assert p_in is not None
+    assert p_cached is not None
+    assert p_out is not None
+    formula = (
+        traffic.requests_per_month
+        * (
+            i * ((1 - c) * p_in * (1 - s * d) + c * p_cached * (1 - s * d_c))
+            + o * p_out * (1 - s * d)
+        )
+        / 1e6
+    )
+    assert formula == pytest.approx(month_1)
+    assert (
+        "`hosted_api`: R_m · (I ((1-c) p_in (1-s d) + c p_cached (1-s d_c)) + O p_out (1-s d)) "
+        "/ 1e6 · (1+a)^((m-1)/12)" in text
+    )
