@@ -105,3 +105,23 @@ def test_the_hosted_api_formula_reproduces_the_catalog_example() -> None:
         "`hosted_api`: R_m · (I ((1-c) p_in (1-s d) + c p_cached (1-s d_c)) + O p_out (1-s d)) "
         "/ 1e6 · (1+a)^((m-1)/12)" in text
     )
+
+
+def test_min_replicas_counts_replicas_then_their_gpus() -> None:
+    """The rule the README states (replicas at least min_replicas, then × gpus_per_replica),
+    not max(min_replicas, replicas × gpus_per_replica): 4 GPUs a replica, min_replicas = 2,
+    1,000 requests a month at $1/GPU-h keep 8 GPUs, $5,840 a month (the other rule: 4)."""
+    import payback
+    from helpers import build, edited, fleet_dict
+
+    data = fleet_dict(gpus_per_replica=4, min_replicas=2)
+    data = edited(data, "traffic.requests_per_month", 1000.0)
+    alt = payback.analyze(build(data)).alternatives[0]
+    assert list(alt.gpus) == [8, 8, 8]
+    assert list(alt.components_usd["gpus"]) == [5840.0] * 3
+    text = " ".join(_readme().split())
+    assert "GPUs_m = replicas_m · gpus_per_replica" in text
+    assert (
+        "with 4 GPUs a replica and `min_replicas = 2`, 1,000 requests a month keep 8 GPUs, "
+        "$5,840 a month at $1/GPU-h" in text
+    )
