@@ -37,3 +37,48 @@ def test_analyze_help_says_which_traffic_beside_workloads_is_warned_of(tmp_path:
         code, _, err = run("analyze", scenario)
         assert code == 0, err
         assert ("[traffic] is not used" in err) is warned, err
+
+
+def test_the_option_bounds_are_in_the_help_and_the_readmes_limits() -> None:
+    """--samples (analyze, explain, report) at most 2,000,000, calibrate --seconds at most
+    3,600 and sensitivity --swing from 0.001 to under 1 were refused past their bounds with
+    no word of them in the help or the README's limits table."""
+    from helpers import ROOT
+    from payback.measure.calibrate import MAX_SECONDS
+    from payback.studies.uncertainty import MAX_SAMPLES, MIN_SWING
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    samples, seconds = f"{MAX_SAMPLES:,}", f"{MAX_SECONDS:,.0f}"
+    for row in (
+        f"| `analyze`, `explain` and `report --samples` (Monte Carlo) | 1 to {samples} samples |",
+        f"| `sensitivity --swing` | at least {MIN_SWING:g} and under 1 (±0.1% to under ±100%) |",
+        f"| `calibrate --seconds` | more than 0 and at most {seconds} (an hour) |",
+    ):
+        assert row in section, row
+    for command, option, stated in (
+        ("analyze", "--samples", f"(1 to {samples} samples)"),
+        ("explain", "--samples", f"(1 to {samples})"),
+        ("report", "--samples", f"(1 to {samples})"),
+        ("calibrate", "--seconds", f"At most {seconds}."),
+        ("sensitivity", "--swing", f"at least {MIN_SWING:g}, under 1"),
+    ):
+        code, out, _ = run(command, "--help")
+        assert code == 0
+        said = _words(out)
+        assert option in said
+        assert stated in said, (command, stated)
+        code, _, err = run(command, *_too_far(command, option))
+        assert code == 2, (command, err)
+        assert err.count("\n") == 1, err
+
+
+def _too_far(command: str, option: str) -> tuple[str, ...]:
+    """Arguments with ``option`` just past its bound: refused, exit code 2."""
+    scenario = str(EXAMPLES / "quarter-uncertain.toml")
+    if command == "calibrate":
+        return ("--model", "qwen2.5-0.5b", "--seconds", "3601")
+    if command == "sensitivity":
+        return (str(EXAMPLES / "quarter-200k.toml"), "--swing", "1")
+    extra = ("-o", "never-written.md") if command == "report" else ()
+    return (scenario, option, "2000001", *extra)

@@ -242,7 +242,7 @@ def calibrate(  # long: most of it is its options and their help text
         float,
         typer.Option(
             "--seconds",
-            help="Time for the whole run, PyTorch's start-up included; steps are sized to fit it (about 20 s on a GPU), but each is timed at least 3 times, so a slow device (a CPU) runs over, and a note says by how much.",
+            help="Time for the whole run, PyTorch's start-up included; steps are sized to fit it (about 20 s on a GPU), but each is timed at least 3 times, so a slow device (a CPU) runs over, and a note says by how much. At most 3,600.",
         ),
     ] = 120.0,
     checkpointing: Annotated[
