@@ -82,3 +82,33 @@ def _too_far(command: str, option: str) -> tuple[str, ...]:
         return (str(EXAMPLES / "quarter-200k.toml"), "--swing", "1")
     extra = ("-o", "never-written.md") if command == "report" else ()
     return (scenario, option, "2000001", *extra)
+
+
+def test_estimate_training_runs_a_scenarios_epochs_unless_given() -> None:
+    """`estimate training` read 1 epoch unless given while a scenario's one_time.training
+    job reads 3: catalog-ids.toml's job (20,000 examples of 800 tokens, LoRA of
+    llama-3.1-8b on an H100) cost $7.01 a run in analyze and a third of it here."""
+    import json
+
+    import payback
+    from payback.cli.estimate import TRAINING_EPOCHS
+    from payback.scenario.schema import TrainingJob
+
+    assert TrainingJob.model_fields["epochs"].default == TRAINING_EPOCHS == 3.0
+    code, out, _ = run("estimate", "training", "--help")
+    assert code == 0
+    assert "the default of a scenario's one_time.training job" in _words(out)
+    args = ("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--method", "lora", "--tokens", "16e6")
+    code, out, err = run("estimate", "training", *args, "--json")
+    assert code == 0, err
+    alone = json.loads(out)
+    analysis = payback.analyze(payback.load_scenario(EXAMPLES / "catalog-ids.toml"))
+    job = analysis.resolved.scenario.alternatives[0].one_time
+    assert job.training is not None
+    assert (job.training.examples * job.training.tokens_per_example, job.training.epochs) == (
+        16e6,
+        3.0,
+    )
+    assert alone["usd"] == job.training_usd
+    assert round(alone["usd"], 2) == 7.01
+    assert alone["tokens"] == 48e6

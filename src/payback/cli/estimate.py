@@ -38,6 +38,10 @@ KvCache = Literal["auto", "bf16", "fp8"]
 Method = Literal["full", "lora", "qlora"]
 TrainingPrecision = Literal["bf16", "fp8"]
 Stack = Literal["standard", "optimized", "unsloth"]
+TRAINING_EPOCHS = 3.0
+"""``--epochs`` of ``estimate training`` unless given: a scenario's ``one_time.training``
+job's default, so that the same job costs the same in both (checked equal by a test; the
+scenario's schema is not imported before the command runs)."""
 
 GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
 CalibrationOption = Annotated[
@@ -404,7 +408,13 @@ def estimate_training(
     method: Annotated[
         Method, typer.Option("--method", help="full, lora or qlora.", case_sensitive=False)
     ] = "lora",
-    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the dataset.")] = 1.0,
+    epochs: Annotated[
+        float,
+        typer.Option(
+            "--epochs",
+            help="Passes over the dataset (the default of a scenario's one_time.training job).",
+        ),
+    ] = TRAINING_EPOCHS,
     runs: Annotated[
         int, typer.Option("--runs", help="Runs paid, sweeps and failed runs included.")
     ] = 1,
