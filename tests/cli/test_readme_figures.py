@@ -125,3 +125,18 @@ def test_min_replicas_counts_replicas_then_their_gpus() -> None:
         "with 4 GPUs a replica and `min_replicas = 2`, 1,000 requests a month keep 8 GPUs, "
         "$5,840 a month at $1/GPU-h" in text
     )
+
+
+def test_the_python_examples_threshold_is_the_one_solve_says() -> None:
+    """The README's Python example printed '3,258,993 requests/month or more' (3,258,993.49
+    rounded down) where `payback solve` says "at least 3,258,994": a lower bound is
+    rounded up."""
+    from helpers import run
+
+    args = ("--vary", "traffic.requests_per_month", "--target", "break_even_month=3")
+    code, out, err = run("solve", ROOT / "examples" / "growth.toml", *args)
+    assert code == 0, err
+    said = re.search(r"traffic\.requests_per_month at least ([\d,]+)\.", " ".join(out.split()))
+    assert said is not None
+    assert f"'{said[1]} requests/month or more: True'" in _readme()
+    assert said[1] == "3,258,994"
