@@ -140,3 +140,22 @@ def test_the_python_examples_threshold_is_the_one_solve_says() -> None:
     assert said is not None
     assert f"'{said[1]} requests/month or more: True'" in _readme()
     assert said[1] == "3,258,994"
+
+
+def test_the_layout_says_truly_which_packages_import_rich() -> None:
+    """The README said the library never imports typer, rich or streamlit; payback.report
+    builds the terminal's text with rich. The packages it names as free of them are."""
+    source = ROOT / "src" / "payback"
+    ui = re.compile(r"^\s*(?:from|import) (?:rich|typer|streamlit)\b", flags=re.M)
+    engine = ("finance", "hardware", "catalog", "scenario", "analysis", "studies", "measure")
+    for package in engine:
+        for path in (source / package).rglob("*.py"):
+            assert not ui.search(path.read_text(encoding="utf-8")), path
+    assert any(ui.search(p.read_text(encoding="utf-8")) for p in (source / "report").glob("*.py"))
+    text = " ".join(_readme().split())
+    assert "The library never prints" not in text
+    assert (
+        "The packages from `finance` to `measure` never print, never name a command-line flag "
+        "and never import typer, rich or streamlit; `report` builds the terminal's text with "
+        "rich" in text
+    )
