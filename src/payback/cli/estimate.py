@@ -463,7 +463,9 @@ def estimate_training(
     from payback.measure.apply import check_use, training_scale
 
     _check_rent(usd_per_gpu_hour)
-    _check_run_tokens(tokens, epochs)
+    from payback.cli._durations import check_run_tokens
+
+    check_run_tokens(tokens, epochs)
 
     trained, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     scale, cal = 1.0, None
@@ -566,29 +568,6 @@ def _priced(rate: str, source: str | None) -> str:
     if source == "given":
         return f"{rate} (given)"
     return f"{rate}: {source}"
-
-
-def _check_run_tokens(tokens: float, epochs: float) -> None:
-    """The tokens a run processes (--tokens × --epochs) within the library's bounds, said
-    with the flags: the library's "tokens × epochs = 1e+30" named no option. A value that
-    is not a finite number > 0 is the library's to refuse (it names the flag too)."""
-    import math
-
-    from payback.hardware.fine_tuning import MAX_TRAINING_TOKENS
-
-    total = tokens * epochs
-    if not (math.isfinite(tokens) and math.isfinite(epochs) and tokens > 0 and epochs > 0):
-        return
-    given = f"--tokens {tokens:g}" + (
-        "" if epochs == 1 else f" × --epochs {epochs:g} = {total:.3g}"
-    )
-    if total < 1:
-        raise PaybackError(f"{given}: a run processes at least one token")
-    if total > MAX_TRAINING_TOKENS:
-        raise PaybackError(
-            f"{given}: at most {MAX_TRAINING_TOKENS:.0e} tokens a run (far beyond any "
-            "pre-training run)"
-        )
 
 
 def _check_rent(usd_per_gpu_hour: float | None) -> None:
