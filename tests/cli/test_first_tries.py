@@ -81,17 +81,17 @@ def test_a_training_cost_and_its_source_nest_no_parentheses() -> None:
 
 
 def test_the_training_gpu_limit_says_it_counts_gpus() -> None:
-    """5e7 tokens are 12,207 whole sequences of 4,096 tokens (5e7 / 4,096 = 12,207.03): at
-    most that many GPUs, one sequence each a step. It read "(at most 12,207: one sequence
+    """5e7 tokens over the default 3 epochs are 36,621 whole sequences of 4,096 tokens
+    (1.5e8 / 4,096 = 36,621.09): at most that many GPUs, one sequence each a step. It read "(at most 12,207: one sequence
     per GPU a step)", not saying what was counted."""
     args = ("estimate", "training", "--model", "qwen3-8b", "--gpu", "h100-sxm")
     code, out, err = run(*args, "--method", "lora", "--tokens", "5e7")
     assert code == 0, err
     assert _row(out, "GPUs") == (
-        "1 × h100-sxm, 23.0 GiB each (could spread over up to 12,207 GPUs: one sequence per "
+        "1 × h100-sxm, 23.0 GiB each (could spread over up to 36,621 GPUs: one sequence per "
         "GPU per step)"
     )
-    code, out, err = run(*args, "--method", "lora", "--tokens", "4096")  # one sequence
+    code, out, err = run(*args, "--method", "lora", "--tokens", "4096", "--epochs", "1")
     assert code == 0, err
     assert _row(out, "GPUs").endswith(
         "(could spread over up to 1 GPU: one sequence per GPU per step)"

@@ -54,7 +54,8 @@ def _gpus_row(out: str) -> str:
 
 def test_a_stacks_gpu_limit_is_worded_from_the_library() -> None:
     """The unsloth stack's limit, one GPU, is the library's; a stack without a limit of
-    its own is bound by the run's sequences (1e8 tokens / 4,096 a sequence, whole sequences: 24,414)."""
+    its own is bound by the run's sequences (1e8 tokens × the default 3 epochs / 4,096 a
+    sequence, whole sequences: 73,242)."""
     assert STACK_MAX_GPUS == {"unsloth": 1}
     code, out, err = run(*TRAIN, "--stack", "unsloth")
     assert code == 0, err
@@ -62,7 +63,7 @@ def test_a_stacks_gpu_limit_is_worded_from_the_library() -> None:
     code, out, err = run(*TRAIN, "--stack", "standard")
     assert code == 0, err
     assert _gpus_row(out).endswith(
-        "(could spread over up to 24,414 GPUs: one sequence per GPU per step)"
+        "(could spread over up to 73,242 GPUs: one sequence per GPU per step)"
     )
 
 

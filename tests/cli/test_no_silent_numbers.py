@@ -121,18 +121,18 @@ def test_training_gpus_are_capped_by_data_parallelism() -> None:
     )
     line = one_error(*run(*args, "--gpus", "100000"))
     assert line == (
-        "error: --gpus 100000: at most 244 for this run: data parallelism gives each GPU at "
-        "least one sequence of 4,096 tokens a step, and the run's 1,000,000 tokens (tokens × "
-        "epochs) make 244 such sequences"
-    )
-    code, out, err = run(*args, "--gpus", "244", "--json")
+        "error: --gpus 100000: at most 732 for this run: data parallelism gives each GPU at "
+        "least one sequence of 4,096 tokens a step, and the run's 3,000,000 tokens (tokens × "
+        "epochs) make 732 such sequences"
+    )  # 3 epochs unless given, as a scenario's training job
+    code, out, err = run(*args, "--gpus", "732", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert (data["gpus"], data["max_gpus"]) == (244, 244)
+    assert (data["gpus"], data["max_gpus"]) == (732, 732)
     code, out, _ = run(*args)
     assert code == 0
     words = " ".join(out.split())
-    assert "could spread over up to 244 GPUs: one sequence per GPU per step" in words
+    assert "could spread over up to 732 GPUs: one sequence per GPU per step" in words
 
 
 # ------------------------------------------------------------------ results that overflow
@@ -189,7 +189,9 @@ def test_training_tokens_that_overflow_are_one_line() -> None:
         "beyond any pre-training run)"
     )
     line = one_error(*run(*args[:-1], "5e-324"))
-    assert line == "error: --tokens 4.94066e-324: a run processes at least one token"
+    assert line == (
+        "error: --tokens 4.94066e-324 × --epochs 3 = 1.48e-323: a run processes at least one token"
+    )  # 3 epochs unless given, as a scenario's training job
 
 
 def test_training_tokens_past_the_bound_name_the_flag() -> None:
@@ -197,7 +199,8 @@ def test_training_tokens_past_the_bound_name_the_flag() -> None:
     args = ("estimate", "training", "--model", "llama-3.1-8b", "--gpu", "l4", "--tokens")
     line = one_error(*run(*args, "1e30"))
     assert line == (
-        "error: --tokens 1e+30: at most 1e+15 tokens a run (far beyond any pre-training run)"
+        "error: --tokens 1e+30 × --epochs 3 = 3e+30: at most 1e+15 tokens a run (far beyond "
+        "any pre-training run)"
     )
     line = one_error(*run(*args, "1e14", "--epochs", "20"))
     assert line.startswith("error: --tokens 1e+14 × --epochs 20 = 2e+15: at most 1e+15 tokens")

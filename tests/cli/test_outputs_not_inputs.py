@@ -188,12 +188,16 @@ def test_recommend_never_writes_over_its_scenario(here: Path) -> None:
 
 
 def test_usage_never_writes_over_its_logs(here: Path) -> None:
-    """Refused before the logs are read (it was refused only once they were, as no scenario)."""
+    """Refused before the logs are read (it was refused only once they were, as no scenario),
+    without "even with --force": usage has no --force."""
     Path("logs").mkdir()
     log = b'{"timestamp": "2026-01-05T10:00:00Z", "input_tokens": 10, "output_tokens": 5}\n'
     Path("logs/a.jsonl").write_bytes(log)
     line = one_error(*run("usage", "logs/a.jsonl", "-o", "logs/a.jsonl"))
-    assert line == f"-o logs/a.jsonl: is the log {ITS_OWN}: give another name"
+    assert line == (
+        "-o logs/a.jsonl: is the log this command reads; payback never writes over its input: "
+        "give another name"
+    )
     assert Path("logs/a.jsonl").read_bytes() == log
 
 
@@ -228,7 +232,11 @@ def test_a_link_written_names_the_scenario_it_reaches(here: Path) -> None:
 
 
 def test_a_log_read_through_another_spelling_is_named_as_given(here: Path) -> None:
-    """``usage ./log.csv -o log.csv``: one file, named as the log was given."""
+    """``usage ./log.csv -o log.csv``: one file, named as the log was given (no word of a
+    --force usage does not have)."""
     Path("log.csv").write_text("timestamp,input_tokens,output_tokens\n", encoding="utf-8")
     line = one_error(*run("usage", "./log.csv", "-o", "log.csv"))
-    assert line == f"-o log.csv: is the log ./log.csv, {NEVER}: give another name"
+    assert line == (
+        "-o log.csv: is the log ./log.csv, which this command reads; payback never writes over "
+        "its input: give another name"
+    )

@@ -38,6 +38,7 @@ def test_a_run_its_memory_spreads_past_its_sequences_names_both() -> None:
     """A full fine-tuning of a 70B model needs 32 H100s to hold it; 5,000 tokens make one
     whole sequence of 4,096: the 32 are the most, for its memory."""
     args = ("estimate", "training", "--model", "llama-3.1-70b", "--gpu", "h100-sxm")
+    args += ("--epochs", "1")
     code, out, err = run(*args, "--method", "full", "--tokens", "5000", "--gpus", "100")
     assert_user_error(
         code,
@@ -92,7 +93,7 @@ def test_a_run_of_years_is_said_in_years_and_cautioned() -> None:
     """--tokens 1e15 (a dataset's tokens mistyped): a LoRA of llama-3.1-8b on one H100 at
     7,593 tokens a second takes 1e15 / 7,593 / 3,600 = 36.6M hours, 4,176 years of 8,760
     hours; it printed "time per run 36,582,012.34 h" without a word."""
-    args = (*TRAINING, "--tokens", "1e15")
+    args = (*TRAINING, "--tokens", "1e15", "--epochs", "1")
     code, out, err = run(*args, "--json")
     assert code == 0, err
     data = json.loads(out)
@@ -116,7 +117,7 @@ def test_a_run_of_years_is_said_in_years_and_cautioned() -> None:
 
 def test_a_run_under_a_year_has_no_caution() -> None:
     """16e9 tokens on one H100: 24.4 days (585 hours), said in days, without a caution."""
-    code, out, err = run(*TRAINING, "--tokens", "16e9")
+    code, out, err = run(*TRAINING, "--tokens", "16e9", "--epochs", "1")
     assert code == 0, err
     assert "time per run        24.4 days (585.31 GPU-hours)" in out
     assert "more than a year" not in out

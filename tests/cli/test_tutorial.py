@@ -345,3 +345,26 @@ def test_the_tutorial_says_how_its_commands_run_after_the_quick_start() -> None:
     assert "source .venv/bin/activate" in text
     assert ENV["COLUMNS"] == "100"
     assert "as a terminal 100 columns wide prints them" in text
+
+
+def test_the_output_tokens_driver_is_read_with_the_capacity_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """sensitivity warns on stderr that the token lengths move the per-token prices only,
+    the file's capacity held; the tutorial's blocks show stdout, and it read
+    traffic.output_tokens as a driver without that caveat."""
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("sensitivity", "examples/quarter-200k.toml", "--top", "5")
+    assert code == 0
+    said = _words(err)
+    assert (
+        "traffic.output_tokens and traffic.cached_input_share vary the per-token prices only"
+        in said
+    )
+    assert "(replica_requests_per_s, 0.85 requests/s) stays as it is" in said
+    text = _words(TUTORIAL.read_text(encoding="utf-8"))
+    assert (
+        "It also warns, on stderr, that `traffic.input_tokens`, `traffic.output_tokens` and "
+        "`traffic.cached_input_share` vary the per-token prices only" in text
+    )
+    assert "The output tokens rank for the hosted bill alone" in text

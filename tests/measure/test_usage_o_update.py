@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from helpers import run
+from helpers import ROOT, run
 from payback import load_scenario, profile_usage
 
 pytestmark = pytest.mark.slow
@@ -330,3 +330,38 @@ def test_stale_lines_read_a_cached_share_with_its_lengths() -> None:
         "line 3 says '1,000/400 tokens', where 2,000/400 tokens were measured: it may no "
         "longer describe the traffic (left as written)"
     ]
+
+
+def test_stale_lines_read_a_count_in_the_comment_of_the_traffics_own_lines() -> None:
+    """growth.toml's `growth_monthly = 0.08  # +8% a month: 1M now, ~5.9M in month 24`
+    was left unnamed after usage -o measured 4,358 requests/month: only "N requests/month"
+    was read. A count (1M, 200k, 1.5 million) in the comment of requests_per_month or
+    growth_monthly is of requests now; one of a later month, of tokens or of money, and a
+    count on any other line, are not read."""
+    from types import SimpleNamespace
+
+    from payback.measure.usage.rewritten import stale_lines
+
+    profile: Any = SimpleNamespace(
+        traffic={"requests_per_month": 4358.0, "input_tokens": 1500.0, "output_tokens": 350.0}
+    )
+    growth = (ROOT / "examples" / "growth.toml").read_text(encoding="utf-8").splitlines()
+    assert growth[12] == "growth_monthly = 0.08            # +8% a month: 1M now, ~5.9M in month 24"
+    text = "\n".join(
+        [
+            growth[12],
+            "requests_per_month: 1000000  # 1.5 million a month",  # YAML
+            "requests_per_month = 4400  # ~4.4k now, 1M tokens",  # within 10 %: as measured
+            "growth_monthly = 0.05  # ~5.9M in month 24, 2k tokens, $10k",
+            "ops_usd_per_month = 300.0  # 200k a year of salary",  # not a traffic line
+            "# 1M now",  # not a traffic line
+        ]
+    )
+    assert stale_lines(text, profile) == [
+        "line 1 says '1M', where 4,358 requests/month were measured: it may no longer "
+        "describe the traffic (left as written)",
+        "line 2 says '1.5 million', where 4,358 requests/month were measured: it may no "
+        "longer describe the traffic (left as written)",
+    ]
+    profile.traffic["requests_per_month"] = 1_000_000.0
+    assert stale_lines(growth[12], profile) == []

@@ -205,7 +205,9 @@ SeedOption = Annotated[
 SamplesOption = Annotated[
     int | None,
     typer.Option(
-        "--samples", help="Also sample the scenario's distributions (Monte Carlo) this many times."
+        "--samples",
+        help="Also sample the scenario's distributions (Monte Carlo) this many times "
+        "(1 to 2,000,000).",
     ),
 ]
 JsonFlag = Annotated[

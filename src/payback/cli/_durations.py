@@ -1,10 +1,13 @@
 """How long a fine-tuning run takes, as ``estimate training`` says it: in the unit the time
 fills (milliseconds to years), and a caution where a run would take longer than a year, which
-a mistyped ``--tokens`` gives (``1e15`` read "36,582,012.34 h" without a word)."""
+a mistyped ``--tokens`` gives (``1e15`` read "36,582,012.34 h" without a word); and the
+tokens a run processes, refused with its flags past the library's bounds."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from payback.errors import PaybackError
 
 if TYPE_CHECKING:
     from payback.hardware.fine_tuning import TrainingEstimate
@@ -63,3 +66,26 @@ def long_run_caution(result: TrainingEstimate, tokens: float, epochs: float) -> 
         "--tokens is the dataset's tokens (examples × tokens per example), e.g. 16e6 for "
         "20,000 examples of 800"
     ]
+
+
+def check_run_tokens(tokens: float, epochs: float) -> None:
+    """The tokens a run processes (--tokens × --epochs) within the library's bounds, said
+    with the flags: the library's "tokens × epochs = 1e+30" named no option. A value that
+    is not a finite number > 0 is the library's to refuse (it names the flag too)."""
+    import math
+
+    from payback.hardware.fine_tuning import MAX_TRAINING_TOKENS
+
+    total = tokens * epochs
+    if not (math.isfinite(tokens) and math.isfinite(epochs) and tokens > 0 and epochs > 0):
+        return
+    given = f"--tokens {tokens:g}" + (
+        "" if epochs == 1 else f" × --epochs {epochs:g} = {total:.3g}"
+    )
+    if total < 1:
+        raise PaybackError(f"{given}: a run processes at least one token")
+    if total > MAX_TRAINING_TOKENS:
+        raise PaybackError(
+            f"{given}: at most {MAX_TRAINING_TOKENS:.0e} tokens a run (far beyond any "
+            "pre-training run)"
+        )

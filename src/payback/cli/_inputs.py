@@ -55,16 +55,22 @@ def _input_words(what: str, given: str, path: Path) -> str:
 
 
 def _refusal(path: Path, flag: str, report: Path | None, input_words: str) -> str:
+    never = "payback never writes over its input" + (", even with --force" if _forced() else "")
     if report is not None and report != path:
         named = f"{flag} {report}" if flag else str(report)
-        return (
-            f"{named}: its chart {path} is {input_words}; payback never writes over its "
-            "input, even with --force: give the report another name"
-        )
+        return f"{named}: its chart {path} is {input_words}; {never}: give the report another name"
     named = f"{flag} {path}" if flag else str(path)
-    return (
-        f"{named}: is {input_words}; payback never writes over its input, even with "
-        "--force: give another name"
+    return f"{named}: is {input_words}; {never}: give another name"
+
+
+def _forced() -> bool:
+    """Whether the running command has a ``--force`` (usage has none: its ``-o`` updates a
+    scenario in place), so that its refusal may say that --force does not lift it."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx is not None and any(
+        "--force" in getattr(param, "opts", ()) for param in ctx.command.params
     )
 
 

@@ -147,7 +147,7 @@ def analyze(
         int | None,
         typer.Option(
             "--samples",
-            help="Monte Carlo over the scenario's distributions: the chance of paying back within 3/6/12 months, percentiles, drivers.",
+            help="Monte Carlo over the scenario's distributions: the chance of paying back within 3/6/12 months, percentiles, drivers (1 to 2,000,000 samples).",
         ),
     ] = None,
     seed: SeedOption = None,
@@ -169,7 +169,8 @@ def analyze(
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view). A scenario
     with `[[workloads]]` gets the portfolio: every workload moved together, each with its own
-    traffic (a `[traffic]` beside them is not read, and warned of).
+    traffic (a `[traffic]` beside them is not read: its fields that differ from the first
+    workload's are warned of, as they move only the page's one-workload view).
 
     Several files (`payback analyze examples/seed.toml examples/growth.toml`) give one table
     across the scenarios

@@ -38,6 +38,10 @@ KvCache = Literal["auto", "bf16", "fp8"]
 Method = Literal["full", "lora", "qlora"]
 TrainingPrecision = Literal["bf16", "fp8"]
 Stack = Literal["standard", "optimized", "unsloth"]
+TRAINING_EPOCHS = 3.0
+"""``--epochs`` of ``estimate training`` unless given: a scenario's ``one_time.training``
+job's default, so that the same job costs the same in both (checked equal by a test; the
+scenario's schema is not imported before the command runs)."""
 
 GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
 CalibrationOption = Annotated[
@@ -404,7 +408,13 @@ def estimate_training(
     method: Annotated[
         Method, typer.Option("--method", help="full, lora or qlora.", case_sensitive=False)
     ] = "lora",
-    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the dataset.")] = 1.0,
+    epochs: Annotated[
+        float,
+        typer.Option(
+            "--epochs",
+            help="Passes over the dataset (the default of a scenario's one_time.training job).",
+        ),
+    ] = TRAINING_EPOCHS,
     runs: Annotated[
         int, typer.Option("--runs", help="Runs paid, sweeps and failed runs included.")
     ] = 1,
@@ -453,7 +463,9 @@ def estimate_training(
     from payback.measure.apply import check_use, training_scale
 
     _check_rent(usd_per_gpu_hour)
-    _check_run_tokens(tokens, epochs)
+    from payback.cli._durations import check_run_tokens
+
+    check_run_tokens(tokens, epochs)
 
     trained, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     scale, cal = 1.0, None
@@ -556,29 +568,6 @@ def _priced(rate: str, source: str | None) -> str:
     if source == "given":
         return f"{rate} (given)"
     return f"{rate}: {source}"
-
-
-def _check_run_tokens(tokens: float, epochs: float) -> None:
-    """The tokens a run processes (--tokens × --epochs) within the library's bounds, said
-    with the flags: the library's "tokens × epochs = 1e+30" named no option. A value that
-    is not a finite number > 0 is the library's to refuse (it names the flag too)."""
-    import math
-
-    from payback.hardware.fine_tuning import MAX_TRAINING_TOKENS
-
-    total = tokens * epochs
-    if not (math.isfinite(tokens) and math.isfinite(epochs) and tokens > 0 and epochs > 0):
-        return
-    given = f"--tokens {tokens:g}" + (
-        "" if epochs == 1 else f" × --epochs {epochs:g} = {total:.3g}"
-    )
-    if total < 1:
-        raise PaybackError(f"{given}: a run processes at least one token")
-    if total > MAX_TRAINING_TOKENS:
-        raise PaybackError(
-            f"{given}: at most {MAX_TRAINING_TOKENS:.0e} tokens a run (far beyond any "
-            "pre-training run)"
-        )
 
 
 def _check_rent(usd_per_gpu_hour: float | None) -> None:

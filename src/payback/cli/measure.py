@@ -255,7 +255,7 @@ def calibrate(  # long: most of it is its options and their help text
         float,
         typer.Option(
             "--seconds",
-            help="Time for the whole run, PyTorch's start-up included; steps are sized to fit it (about 20 s on a GPU), but each is timed at least 3 times, so a slow device (a CPU) runs over, and a note says by how much.",
+            help="Time for the whole run, PyTorch's start-up included; steps are sized to fit it (about 20 s on a GPU), but each is timed at least 3 times, so a slow device (a CPU) runs over, and a note says by how much. At most 3,600.",
         ),
     ] = 120.0,
     checkpointing: Annotated[
@@ -465,8 +465,8 @@ def usage(  # long: most of it is its options and their help text
     the measured number, `# was {dist = ...}`; a file that is not a scenario is refused), and
     the words an earlier -o
     wrote there (title, header, capacity comment) made true of the new traffic; its other lines
-    that state other traffic (200k requests/month, 2,000/400 tokens, 20% cached) are named, left
-    as written.
+    that state other traffic (200k requests/month, 2,000/400 tokens, 20% cached, or a count in
+    the comment of requests_per_month or growth_monthly, 1M now) are named, left as written.
     A new path gets the starter scenario with this traffic, titled by it, its capacity estimated
     at the measured token lengths. A growth fitted from under 6 complete months is not written
     (warned of, with the traffic it would compound to, where the scenario keeps another

@@ -68,7 +68,7 @@ def sensitivity(
         float | None,
         typer.Option(
             "--swing",
-            help="Move every input ±this share instead of using distributions (0.25 when the scenario has none).",
+            help="Move every input ±this share instead of using distributions (0.25 when the scenario has none; at least 0.001, under 1).",
         ),
     ] = None,
     samples: Annotated[

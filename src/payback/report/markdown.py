@@ -269,6 +269,15 @@ _DRAW: dict[str, Callable[[Axes, ch.Chart], None]] = {
 """How each kind of chart (the first word of its key) is drawn."""
 
 
+LEGEND_ROWS = 6
+"""The legend rows (two entries each) a chart of its own height holds below its plot. A
+chart of many alternatives (100: a legend of 51 rows) grew its legend into the plot until
+the axes had no height left: matplotlib drew it squashed and said so on stderr
+("constrained_layout not applied because axes sizes collapsed to zero")."""
+LEGEND_ROW_INCHES = 0.22
+"""The height of one legend row at 9 points (the line and the space between lines)."""
+
+
 def draw(chart: ch.Chart) -> Figure:
     """The matplotlib figure for a chart (the same data and colours as the HTML one; its
     words without control characters, as the terminal shows them)."""
@@ -279,6 +288,9 @@ def draw(chart: ch.Chart) -> Figure:
     fig, ax = _axes(chart, wide, tall)
     if kind in _DRAW:
         _DRAW[kind](ax, chart)
+    rows = -(-len(ax.get_legend_handles_labels()[0]) // 2)
+    if rows > LEGEND_ROWS:  # the legend's rows below the plot: the figure grows to hold them
+        fig.set_figheight(tall + LEGEND_ROW_INCHES * (rows - LEGEND_ROWS))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=9)
     return fig
 

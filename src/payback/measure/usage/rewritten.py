@@ -10,7 +10,8 @@ measurement, and the lines whose words may no longer describe it, named.
   written (``3 months (...) grew +2.00%/month: too few to extrapolate; set yours``) and
   the capacity's (``capacity estimated at the measured 1,747/275 tokens``);
 - every other line that states requests a month (``200k requests/month``, a starter's
-  title and header) or token lengths (``at 2,000/400 tokens``, a capacity estimated for
+  title and header; on the line of ``requests_per_month`` or ``growth_monthly``, a count
+  in its comment, ``1M now``, as the traffic's own) or token lengths (``at 2,000/400 tokens``, a capacity estimated for
   other prompts) more than 10 % away from the measured ones, or a cached share (``20%
   cached``) more than 10 points away (:func:`stale_lines`): left as written, named by its
   line number, with the lengths and the share it states together.
@@ -70,6 +71,16 @@ REQUESTS = re.compile(
     re.I,
 )
 TOKENS = re.compile(r"(?<![\w.,])(?P<i>[0-9][0-9,]*)\s*/\s*(?P<o>[0-9][0-9,]*)\s+tokens\b")
+TRAFFIC_KEY = re.compile(r"(?<!\w)(?:requests_per_month|growth_monthly)[\"']?[ \t]*[=:]")
+"""A line that gives the traffic's requests or their growth: a count in its comment is
+of requests (``growth_monthly = 0.08  # +8% a month: 1M now, ~5.9M in month 24``)."""
+COUNT = re.compile(
+    r"(?<![\w.,$])(?P<n>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[km]|thousand|million)\b"
+    r"(?!\s*(?:tokens?\b|usd\b|dollars\b|in\s+month\b|by\s+month\b))",
+    re.I,
+)
+"""A count in thousands or millions (``1M``, ``200k``, ``1.5 million``), not of tokens or
+money, nor a later month's (``5.9M in month 24``: the growth the file keeps decides it)."""
 CACHED = re.compile(r"(?<![\w.,])(?P<c>[0-9]+(?:\.[0-9]+)?)\s*%\s*cached\b", re.I)
 STALE_POINTS = 0.10
 """How far a cached share a line states (``20% cached``) may be from the measured one, in
@@ -142,7 +153,7 @@ def stale_lines(text: str, profile: UsageProfile) -> list[str]:
     share = profile.traffic.get("cached_input_share")
     out: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        for found in REQUESTS.finditer(line):
+        for found in _requests_stated(line):
             unit = UNITS.get((found["unit"] or "").lower(), 1.0)
             if _far(_number(found["n"]) * unit, now):
                 out.append(
@@ -155,6 +166,16 @@ def stale_lines(text: str, profile: UsageProfile) -> list[str]:
         if stated:
             out.append(_tokens_line(number, line, stated, profile))
     return out
+
+
+def _requests_stated(line: str) -> list[re.Match[str]]:
+    """The requests a month ``line`` states: each ``200k requests/month``; where there is
+    none and the line gives ``requests_per_month`` or ``growth_monthly``, each count in
+    thousands or millions in its comment (``1M now``)."""
+    said = list(REQUESTS.finditer(line))
+    if said or "#" not in line or TRAFFIC_KEY.search(line, 0, line.index("#")) is None:
+        return said
+    return list(COUNT.finditer(line, line.index("#")))
 
 
 def _stated(line: str, lengths: tuple[float, float], share: float | None) -> str:
