@@ -49,13 +49,13 @@ from payback.web.state import (
     central,
     evaluate_inputs,
     get_path,
-    read_number,
     read_upload,
     section_of,
     set_path,
     solvable_inputs,
 )
 from payback.web.take import goal_words, solution_words
+from payback.web.typed import read_number
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest

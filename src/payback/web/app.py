@@ -66,10 +66,10 @@ from payback.web.state import (
     message_path,
     read_upload,
     section_of,
-    show_number,
     solvable_inputs,
     what_it_takes,
 )
+from payback.web.typed import show_number
 from payback.web.words import as_written, message_markdown, names_in
 
 if TYPE_CHECKING:
