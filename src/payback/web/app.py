@@ -24,6 +24,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import payback
 from payback.analysis.result import QUARTER_MONTHS, Analysis, usd
 from payback.analysis.verdict import months_text, quoted, usd_column
+from payback.limits import MAX_SCENARIO_BYTES
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
@@ -52,7 +53,15 @@ from payback.web.inputs import (
     traffic_inputs,
     untouched,
 )
-from payback.web.look import REDRAW_KEY, STYLE, figure_key, fit_to_column, theme_watch
+from payback.web.look import (
+    REDRAW_KEY,
+    REFUSED_KEY,
+    STYLE,
+    figure_key,
+    fit_to_column,
+    theme_watch,
+    upload_watch,
+)
 from payback.web.portfolio import (
     portfolio_answer,
     report_html,
@@ -121,9 +130,18 @@ FIRST_RUN = "charted" not in st.session_state
 with st.sidebar:
     st.header("Scenario")
     upload = st.file_uploader(
-        "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
+        f"Open a scenario file (TOML or YAML, up to {MAX_SCENARIO_BYTES // 2**20} MiB)",
+        type=["toml", "yaml", "yml"],
+        key="upload",
     )
     not_opened: str | None = None  # an upload refused: said by the answer too (see below)
+    # a file the browser refused (over Streamlit's cap, of another type): said by the
+    # script that clicks this hidden button (look.upload_watch), until a file comes through
+    if st.button("Refused", key=REFUSED_KEY):
+        st.session_state["refused-in-browser"] = True
+    elif upload is not None:
+        st.session_state.pop("refused-in-browser", None)
+    refused_in_browser = bool(st.session_state.get("refused-in-browser"))
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
         content = upload.getvalue()
         table, refused = read_upload(upload.name, content)
@@ -143,6 +161,7 @@ with st.sidebar:
     # the charts are drawn for the theme the browser shows: a change of theme runs it again
     st.button("Redraw", key=REDRAW_KEY)
     st.html(theme_watch(st.context.theme.type), unsafe_allow_javascript=True)
+    st.html(upload_watch(), unsafe_allow_javascript=True)
 
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
@@ -181,6 +200,15 @@ with answer:
             message_markdown(
                 f"{not_opened} was not opened (the sidebar says why): the answer here is "
                 f"still for {held.name}."
+            ),
+            icon=":material/error:",
+        )
+    elif refused_in_browser:  # Streamlit's reason is in the sidebar, shown on hover only
+        st.error(
+            message_markdown(
+                "The file dropped last was not opened: the page opens a .toml, .yaml or .yml "
+                f"file of up to {MAX_SCENARIO_BYTES // 2**20} MiB; the answer here is still "
+                f"for {held.name}."
             ),
             icon=":material/error:",
         )

@@ -10,7 +10,16 @@ from payback.report.categories import is_categories, narrow_categories
 from payback.report.charts import is_today
 from payback.report.tornado import names_above
 
-__all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines", "theme_watch"]
+__all__ = [
+    "REDRAW_KEY",
+    "REFUSED_KEY",
+    "STYLE",
+    "figure_key",
+    "fit_to_column",
+    "legend_lines",
+    "theme_watch",
+    "upload_watch",
+]
 
 # The answer stays in view: where the page is wide enough for the answer's column to hold
 # its figures and charts (about 340 px: the page's own width, sidebar open or not), that
@@ -75,7 +84,10 @@ STYLE = (
     light-dark(rgba(255, 255, 255, 0.95), rgba(23, 22, 20, 0.95)) 65%);  /* and its page */
   opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
 }
-.st-key-theme-redraw { display: none; }
+.st-key-theme-redraw, .st-key-upload-refused { display: none; }
+/* the uploader's "21MB per file": Streamlit's own cap, above a scenario's limit so that the
+   page says why a larger file is refused; the label says the limit (see app.py) */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 /* a list's choices ("alternative: a    b") keep every space of a name, as its box does */
 [role="listbox"] [role="option"] > div { white-space: pre !important; }
 @keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
@@ -238,5 +250,50 @@ def theme_watch(drawn: str | None) -> str:
     window.paybackAsked = now;
     button.click();
   }}, 400);
+}})();
+</script>"""
+
+
+REFUSED_KEY = "upload-refused"
+"""The hidden button :func:`upload_watch` clicks when the browser refuses a file
+(``.st-key-upload-refused`` in :data:`STYLE` hides it)."""
+
+
+def upload_watch() -> str:
+    """A script that tells the page of a file the browser refused without sending it (over
+    Streamlit's cap, of a type not offered): Streamlit keeps the file sent before as the
+    uploader's value and runs nothing, so the page went on saying why that earlier file was
+    refused, on every run, and nothing of the file just dropped. The script removes the
+    files before the last one (before a refused one, the uploader's value becomes none:
+    what the page said of them goes; before one sent, a refused one kept in view), then, once the page has run, clicks the hidden button :data:`REFUSED_KEY`
+    once for that file: the answer says it was not opened.
+
+    >>> "st-key-upload-refused" in upload_watch()
+    True
+    """
+    return f"""<script>
+(() => {{
+  if (window.paybackUploadWatching) return;
+  window.paybackUploadWatching = true;
+  setInterval(() => {{
+    const chips = [...document.querySelectorAll(
+      '[data-testid=stFileUploader] [data-testid=stFileChip]'
+    )];
+    if (chips.length > 1) {{  // the files before the last: their value, what was said of them
+      for (const chip of chips.slice(0, -1)) {{
+        chip.querySelector('[data-testid=stFileChipDeleteBtn] button')?.click();
+      }}
+      return;
+    }}
+    const last = chips[0];
+    if (!last || last.getAttribute('aria-invalid') !== 'true') return;
+    const app = document.querySelector('[data-testid=stApp]');
+    const running = app && app.getAttribute('data-test-script-state') === 'running';
+    if (running || last.dataset.paybackSaid) return;
+    const button = document.querySelector('.st-key-{REFUSED_KEY} button');
+    if (!button) return;
+    last.dataset.paybackSaid = '1';
+    button.click();
+  }}, 300);
 }})();
 </script>"""

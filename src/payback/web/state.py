@@ -134,9 +134,14 @@ def section_of(message: str) -> str:
 
 def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[str]]:
     """An uploaded scenario's raw table, read in memory and validated, or the problems
-    with it (the command line's messages, naming the file, in the page's words)."""
+    with it (the command line's messages, naming the file, in the page's words): a file
+    over :data:`payback.limits.MAX_SCENARIO_BYTES` as the command line refuses it (the
+    page's uploader takes more, so that this line is said: see ``payback serve``)."""
+    from payback.limits import MAX_SCENARIO_BYTES, check_size
+
     fmt = scenario_format(name)
     try:
+        check_size(name, len(content), "a scenario file", MAX_SCENARIO_BYTES)
         data = scenario_data_from_text(scenario_text(content, name), fmt, name)
         parse_scenario(data, name)
     except PaybackError as exc:  # bytes not UTF-8 too, in the command line's words
