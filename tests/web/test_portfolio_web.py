@@ -247,13 +247,14 @@ def test_the_pages_report_of_a_portfolio_is_the_portfolios() -> None:
     whose headline (and `payback report`'s) is "'Llama 3.1 8B, an adapter per task, one
     fleet' serving 5 workloads pays back in month 12.8". It is now what `payback report
     FILE -o report.html` writes; a file without workloads keeps its charted report."""
+    from payback.report import stamped
     from payback.report.portfolio_document import portfolio_html
     from payback.web.portfolio import report_html
 
     scenario = load_scenario(PORTFOLIO)
     portfolio = analyze_portfolio(scenario)
     page = report_html(payback.analyze(scenario), portfolio)
-    assert page == portfolio_html(portfolio)
+    assert page == stamped(Path("report.html"), portfolio_html(portfolio).encode()).decode()
     assert "serving 5 workloads pays back in month 12.8" in page
     assert "month 16.6" not in page
     seed = payback.analyze(load_scenario(EXAMPLES / "seed.toml"))

@@ -83,14 +83,22 @@ def sample_portfolio(
 def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) -> str:
     """The page's HTML report: what `payback report FILE -o report.html` writes for the
     scenario the page holds, the portfolio's for a file with workloads (the page's headline),
-    else the one analysis's."""
+    else the one analysis's; with the hash the command line's report carries as its last
+    line (:func:`payback.report.stamped`), so `payback report FILE -o` writes over the
+    downloaded file without ``--force`` until it is changed."""
+    from pathlib import Path
+
+    from payback.report import stamped
+
     if portfolio is not None:
         from payback.report.portfolio_document import portfolio_html
 
-        return portfolio_html(portfolio)
-    from payback.report.html import render_html
+        text = portfolio_html(portfolio)
+    else:
+        from payback.report.html import render_html
 
-    return render_html(analysis)
+        text = render_html(analysis)
+    return stamped(Path("report.html"), text.encode()).decode()
 
 
 def workloads_rows(
