@@ -4,6 +4,7 @@ the workloads table beside the one-workload view the rest of the page shows."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -37,7 +38,11 @@ __all__ = [
     "show_sampled_warnings",
     "workloads_rows",
     "workloads_section",
+    "workloads_table",
 ]
+
+NUMBERS = ("requests/month", "(PV)", "move")
+"""The columns of figures (by the end or start of their header): right-aligned, unbroken."""
 
 
 def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list[str]]:
@@ -155,6 +160,43 @@ def baseline_fleet_lines(analysis: PortfolioAnalysis, index: int) -> tuple[str, 
     return baseline_fleet_words(facts), None if row is None else adds_up_words(analysis, index)
 
 
+def workloads_table(rows: list[dict[str, str]]) -> str:
+    """The workloads table as the page draws it: HTML, each cell's text as written (escaped,
+    its spaces kept, no Markdown read), every column in view in the answer's column. A grid
+    there (about 350 px, at 420 px wide and at 1400) cut "fleet share" and "net" off behind
+    a sideways scroll; here names and headers wrap, figures stay whole and right-aligned,
+    and where even that is too wide each row stacks, every cell after its header
+    (``STYLE``'s ``.st-key-workloads`` rules, a container query).
+
+    >>> print(workloads_table([{"workload": "a <b>", "net (PV)": "$1"}]))
+    <table><thead><tr><th>workload</th><th class="number">net (PV)</th></tr></thead><tbody>
+    <tr><td data-label="workload">a &lt;b&gt;</td><td class="number" data-label="net (PV)">$1</td></tr>
+    </tbody></table>
+    """
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    number = {c: c.endswith(NUMBERS) or c.startswith(NUMBERS) for c in columns}
+
+    def cls(column: str) -> str:
+        return ' class="number"' if number[column] else ""
+
+    def header(column: str) -> str:  # "requests/month" may break after its slash
+        return html.escape(column).replace("/", "/<wbr>")
+
+    head = "".join(f"<th{cls(c)}>{header(c)}</th>" for c in columns)
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td{cls(c)} data-label="{html.escape(c)}">{html.escape(row.get(c, ""))}</td>'
+            for c in columns
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
 def workloads_section(
     scenario: Scenario, analysis: PortfolioAnalysis | None, problems: list[str], shown: int
 ) -> None:
@@ -183,9 +225,9 @@ def workloads_section(
                 f"With {quoted(name)}, present values over {over}; {SAVES_NET}:", names
             )
         )
-        st.dataframe(mine, hide_index=True, key="workloads")
+        st.container(key="workloads").html(workloads_table(mine))
         if adds_up is not None:  # the baseline fleet's row: its figure in words, read at any
-            # width (the table scrolls sideways to its net)
+            # width
             st.caption(names_as_written(adds_up, names))
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "
