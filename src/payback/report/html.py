@@ -137,6 +137,12 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
     fig.update_yaxes(range=[low, high])
 
 
+CORNER_STANDOFF_PX = (10, 6)
+"""How far the per-1k chart's tick labels stand off its log axes, x's and y's: where both
+axes start at a labelled tick, the first count ("10k") and the lowest price ("$2") met in
+the corner (overlapping by 5 px); they are now 5 px apart, one under the other."""
+
+
 def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
     import plotly.graph_objects as go
 
@@ -209,6 +215,9 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 "tickvals": x_ticks,
                 "ticktext": ch.count_ticks(x_ticks),
                 "range": [math.log10(x_low), math.log10(x_high)],
+                # the first count ("10k") and the lowest price ("$2") meet in the corner:
+                # each stood off its axis, they no longer touch
+                "ticklabelstandoff": CORNER_STANDOFF_PX[0],
             },
         )
     )
@@ -217,6 +226,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
         tickvals=y_ticks,
         ticktext=per_1k_ticks(y_ticks),
         range=[math.log10(y_low), math.log10(y_high)],  # the range the labels were placed in
+        ticklabelstandoff=CORNER_STANDOFF_PX[1],
     )
 
 
