@@ -63,7 +63,10 @@ from payback.web.look import (
     upload_watch,
 )
 from payback.web.portfolio import (
+    PORTFOLIO_VIEWS,
+    moved_words,
     portfolio_answer,
+    portfolio_views,
     report_html,
     workloads_section,
 )
@@ -355,12 +358,14 @@ with top:
         monte_carlo_box(
             outcome, analysis, index, data_key, portfolio
         )  # the portfolio's chances: above
+        ms = outcome.seconds * 1000  # its one-time cost and month 1, as the headline's
+        st.caption(written(f"{moved_words(portfolio, index)} Recomputed in {ms:.0f} ms."))
         first = (portfolio.scenario.workloads or [])[0].name
         alone = verdict_headline(analysis, shown)
         below = (  # not "that workload alone": its one-time items would count then
             f"Below: the first workload's traffic ({quoted(first)}) on the alternatives' own costs, "
-            "without that workload's one-time items and terms (the inputs, the charts, “What "
-            f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
+            "without that workload's one-time items and terms (the inputs, the charts that say "
+            f"so, “What would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )
         st.caption(written(below))
     else:
@@ -372,6 +377,7 @@ with top:
 
 with rest:
     if analysis is not None and outcome is not None:
+        ms = outcome.seconds * 1000
         said = single_view_warnings(analysis.scenario)  # the page says it in its own words
         lines = [line for line in analysis.resolved.warnings if line not in said]
         own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
@@ -380,7 +386,7 @@ with rest:
         if elsewhere is not None:
             st.caption(written(elsewhere))
         alt = analysis.alternatives[index]
-        if alt.infrastructure_only is not None:
+        if portfolio is None and alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
             month = plain["break_even_month"]
             st.caption(  # a price's $ reads as written, never as maths (words.py)
@@ -394,13 +400,16 @@ with rest:
                     + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
                 )
             )
-        ours, theirs = usd_column([alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]])
-        st.caption(  # the pair written alike, as the terminal's month-1 column writes it
-            written(
-                f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against {theirs} "
-                f"for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+        if portfolio is None:
+            ours, theirs = usd_column(
+                [alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]]
             )
-        )
+            st.caption(  # the pair written alike, as the terminal's month-1 column writes it
+                written(
+                    f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against "
+                    f"{theirs} for the baseline. Recomputed in {ms:.0f} ms."
+                )
+            )
         if outcome.scenario is not None and outcome.scenario.workloads:
             workloads_section(outcome.scenario, portfolio, portfolio_problems, index)
         # One chart at a time: building a plotly figure takes ~25 ms, five would triple
@@ -412,6 +421,9 @@ with rest:
             "Cost per 1k requests": lambda: charts.cost_per_1k_vs_traffic(analysis),
             "Drivers": lambda: charts.drivers(analysis, index),
         }
+        one_workload = ""  # a portfolio's view of its first workload: said in its title
+        if portfolio is not None:  # the headline's curves first, as `payback report` draws
+            views, one_workload = portfolio_views(portfolio, index, views)
         stored = st.session_state.get("mc")
         if stored is not None and isinstance(stored[2], Analysis):  # a portfolio's: no charts
             views["Sampled savings"] = lambda: charts.savings_fan(stored[2], index)
@@ -428,6 +440,8 @@ with rest:
             st.info("No input moves the NPV.")
         elif FIRST_RUN:
             st.caption("Drawing the chart…")
+        elif one_workload and str(view) not in PORTFOLIO_VIEWS:
+            show(dataclasses.replace(chart, title=chart.title + one_workload))
         else:
             show(chart)
 

@@ -5,7 +5,7 @@ the workloads table beside the one-workload view the rest of the page shows."""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 __all__ = [
+    "PORTFOLIO_VIEWS",
     "baseline_fleet_lines",
+    "moved_words",
     "portfolio_answer",
     "portfolio_sampled_warnings",
+    "portfolio_views",
     "report_html",
     "sample_portfolio",
     "show_sampled_warnings",
@@ -54,6 +57,46 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
         return analyze_portfolio(scenario), []
     except PaybackError as exc:
         return None, lines_in_page_words(exc.messages)
+
+
+PORTFOLIO_VIEWS = ("Cumulative cost", "What each workload brings")
+"""The charts of a portfolio's answer (its workloads moved together), first among the
+page's views; the others are of its first workload's traffic, and say so."""
+
+
+def moved_words(analysis: PortfolioAnalysis, index: int) -> str:
+    """Under a portfolio's headline, alternative ``index``'s one-time cost and its first
+    month against the baseline's, for the workloads moved together, as `payback analyze
+    --json` gives them (``one_time_usd``, ``monthly_cost_usd[0]``, ``baseline_usd[0]``);
+    the first workload's figures stood there under the portfolio's headline."""
+    from payback.analysis.result import usd
+    from payback.analysis.verdict import usd_column
+
+    alt = analysis.alternatives[index]
+    ours, theirs = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])
+    count = len(analysis.scenario.workloads or [])
+    return (
+        f"The {count} workloads moved together: one-time cost {usd(alt.one_time_usd)}; "
+        f"month 1 costs {ours} against {theirs} for the baseline."
+    )
+
+
+def portfolio_views(
+    analysis: PortfolioAnalysis, index: int, views: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """A portfolio's charts for the page: the report's cumulative costs of the workloads
+    moved together and what each brings to alternative ``index`` (:data:`PORTFOLIO_VIEWS`),
+    then the page's other ``views`` of its first workload's traffic; and the words their
+    titles end with, naming that traffic. The page's "Cumulative cost" under the
+    portfolio's headline (month 12.8) was the first workload's (month 16.6), unsaid."""
+    from payback.report import portfolio_charts
+
+    first = (analysis.scenario.workloads or [])[0].name
+    return {
+        PORTFOLIO_VIEWS[0]: lambda: portfolio_charts.cumulative_costs(analysis),
+        PORTFOLIO_VIEWS[1]: lambda: portfolio_charts.workload_contributions(analysis, index),
+        **{k: v for k, v in views.items() if k != PORTFOLIO_VIEWS[0]},
+    }, f" (the first workload's traffic only: {quoted(first)})"
 
 
 def portfolio_sampled_warnings(result: object) -> list[str]:
