@@ -137,12 +137,6 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
     fig.update_yaxes(range=[low, high])
 
 
-CORNER_STANDOFF_PX = (10, 6)
-"""How far the per-1k chart's tick labels stand off its log axes, x's and y's: where both
-axes start at a labelled tick, the first count ("10k") and the lowest price ("$2") met in
-the corner (overlapping by 5 px); they are now 5 px apart, one under the other."""
-
-
 def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
     import plotly.graph_objects as go
 
@@ -203,6 +197,12 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 xshift=4,
                 font={"color": "#555"},
             )
+    _per_1k_axes(fig, chart)
+
+
+def _per_1k_axes(fig: go.Figure, chart: ch.Chart) -> None:
+    """The per-1k chart's log axes, their labels stood off them (x 10 px, y 6 px): the first
+    count ("10k") and the lowest price ("$2") overlapped in the corner, 5 px apart now."""
     (x_low, x_high), (y_low, y_high) = ch.per_1k_ranges(chart)
     x_ticks, y_ticks = ch.log_ticks(x_low, x_high), ch.log_ticks(y_low, y_high)
     fig.update_layout(
@@ -215,9 +215,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 "tickvals": x_ticks,
                 "ticktext": ch.count_ticks(x_ticks),
                 "range": [math.log10(x_low), math.log10(x_high)],
-                # the first count ("10k") and the lowest price ("$2") meet in the corner:
-                # each stood off its axis, they no longer touch
-                "ticklabelstandoff": CORNER_STANDOFF_PX[0],
+                "ticklabelstandoff": 10,
             },
         )
     )
@@ -226,7 +224,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
         tickvals=y_ticks,
         ticktext=per_1k_ticks(y_ticks),
         range=[math.log10(y_low), math.log10(y_high)],  # the range the labels were placed in
-        ticklabelstandoff=CORNER_STANDOFF_PX[1],
+        ticklabelstandoff=6,
     )
 
 
