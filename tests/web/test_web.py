@@ -2665,7 +2665,10 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
         )
         visitor.chart("Monthly by component")
         title = page.locator("[data-testid=stMarkdownContainer]", has_text="Monthly cost of")
-        assert title.evaluate(READ_AS_SEEN) == f"Monthly cost of {first}, by component"
+        assert title.evaluate(READ_AS_SEEN) == (  # the first workload's view, said so
+            f"Monthly cost of {first}, by component (the first workload's traffic only: "
+            f"'{RENAMED['support triage']}')"
+        )
         if shots:
             page.screenshot(path=f"{shots}/spaced-{width}.png")
         if width > 640:  # on a phone the sidebar, and its downloads, are closed
