@@ -634,3 +634,38 @@ def sampled_markdown(path: Path, samples: int, output: Path) -> str:
 
         files = markdown_files(analysis, output)
     return files[output].decode("utf-8")
+
+
+# ---------------------------------------------------------------- the page's tables
+
+
+class PageTable(NamedTuple):
+    """A table the page draws as HTML (the workloads: web/portfolio.workloads_table), its
+    cells' text as read (``value``: a DataFrame, one column a header), as AppTest gives a
+    dataframe's."""
+
+    value: Any
+
+
+def page_tables(at: Any) -> list[PageTable]:
+    """The workloads tables an AppTest run drew."""
+    import html as html_module
+    import re
+
+    import pandas as pd
+
+    tables = []
+    for element in at.get("html"):
+        text = str(element.proto.body)
+        if not text.startswith("<table>"):
+            continue
+        heads = [
+            html_module.unescape(h.replace("<wbr>", ""))
+            for h in re.findall(r"<th(?: [^>]*)?>(.*?)</th>", text)
+        ]
+        rows = [
+            [html_module.unescape(c) for c in re.findall(r"<td(?: [^>]*)?>(.*?)</td>", row)]
+            for row in re.findall(r"<tr><td.*?</tr>", text)
+        ]
+        tables.append(PageTable(pd.DataFrame(rows, columns=heads)))
+    return tables

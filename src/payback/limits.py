@@ -64,6 +64,7 @@ __all__ = [
     "check_output",
     "check_path",
     "check_regular",
+    "check_size",
     "check_tree",
     "columns",
     "drawn_width",
@@ -240,6 +241,19 @@ def check_regular(path: str | Path, kind: str = "a file") -> Path:
     return p
 
 
+def check_size(source: str | Path, size: int, kind: str, limit: int = MAX_INPUT_BYTES) -> None:
+    """Refuse ``size`` bytes over ``limit`` with the line :func:`read_input` gives a file that
+    large, naming ``source``: the page's upload, read in memory, is refused as the file is.
+
+    >>> check_size("big.toml", 11 * 2**20, "a scenario file", MAX_SCENARIO_BYTES)
+    Traceback (most recent call last):
+    ...
+    payback.errors.PaybackError: big.toml: 11 MiB, over the 10 MiB limit for a scenario file
+    """
+    if size > limit:
+        raise PaybackError(f"{source}: {_over(size, limit)} for {kind}")
+
+
 def read_input(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; :class:`PaybackError` with one
     line otherwise (missing, a folder, a FIFO or device, too large, unreadable, a path too
@@ -270,8 +284,7 @@ def read_input(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> byt
                 f"{p}: is {_kind_of(info.st_mode)}, not a regular file; payback reads only "
                 "regular files"
             )
-        if info.st_size > limit:
-            raise PaybackError(f"{p}: {_over(info.st_size, limit)} for {kind}")
+        check_size(p, info.st_size, kind, limit)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:

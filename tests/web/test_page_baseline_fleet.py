@@ -24,7 +24,7 @@ import pytest
 
 import payback
 from baseline_fleet_files import THREE_ON_ONE_FLEET
-from helpers import EXAMPLES, find_browser, run
+from helpers import EXAMPLES, find_browser, page_tables, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 from payback.web.portfolio import baseline_fleet_lines, workloads_rows
@@ -191,7 +191,7 @@ def test_the_page_shows_the_line_the_row_and_its_figure(tmp_path: Path) -> None:
     ]
     # above the table, and its figure below it
     assert captions.index(line) < captions.index(adds_up[0])
-    (table,) = at.dataframe
+    (table,) = page_tables(at)
     assert list(table.value["workload"]) == ["a", "b", "c", "baseline fleet, retired as a set"]
     assert list(table.value["net (PV)"]) == ["-$324", "-$324", "-$324", "$35,040"]
 
@@ -207,7 +207,7 @@ def test_no_line_where_each_workload_keeps_its_own_baseline(tmp_path: Path) -> N
     assert not at.exception
     captions = [_read(c.value) for c in at.caption]
     assert not [c for c in captions if c.startswith(("Baseline fleet", "The nets ("))]
-    (table,) = at.dataframe
+    (table,) = page_tables(at)
     assert list(table.value["workload"]) == [w.name for w in scenario.workloads or []]
 
 
@@ -272,7 +272,7 @@ def test_chromium_shows_the_line_and_the_figure_whole(tmp_path: Path, width: int
             page = browser.new_page(viewport={"width": width, "height": 1600})
             page.set_default_timeout(90_000)
             page.goto(url, wait_until="domcontentloaded")
-            page.locator("[data-testid=stDataFrame]").first.wait_for()
+            page.locator(".st-key-workloads table").first.wait_for()
             page.get_by_text("The nets (", exact=False).first.wait_for()
             shown = page.evaluate(READ)
             texts = [" ".join(c["text"].split()) for c in shown]

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 import payback
 from helpers import EXAMPLES
-from payback.web.state import Held, percent_hint
+from payback.web.state import Held
+from payback.web.typed import percent_hint
 
 APP = Path(payback.__file__).parent / "web" / "app.py"
 CACHED = "in:traffic.cached_input_share"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, fleet_past_the_cap, run
+from helpers import EXAMPLES, fleet_past_the_cap, page_tables, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
@@ -59,7 +59,7 @@ def test_the_page_shows_the_workloads_table() -> None:
     _, rows = workloads_rows(load_scenario(PORTFOLIO), analysis)
     for index, alt in enumerate(analysis.alternatives):  # the rows of the alternative shown
         at = at.selectbox(key="in:show").set_value(index).run()
-        (table,) = at.dataframe  # the workloads table, the page's one dataframe
+        (table,) = page_tables(at)  # the workloads table
         frame = table.value
         assert list(frame["workload"]) == names
         assert list(frame["net (PV)"]) == [
@@ -118,7 +118,7 @@ def test_a_fleetless_options_columns_are_the_terminals(tmp_path: Path) -> None:
         assert money == terminal[index]
         at = at.selectbox(key="in:show").set_value(index).run()
         assert not at.exception
-        (table,) = at.dataframe
+        (table,) = page_tables(at)
         shown = [c.removesuffix(" (PV)") for c in table.value.columns if c.endswith(" (PV)")]
         assert shown == terminal[index]
     assert "own fleet (PV)" not in table.value.columns  # the hosted model, shown last
@@ -143,7 +143,7 @@ def test_an_uploaded_portfolio_file_gets_the_answer_it_gets_when_opened() -> Non
     shown = {m.label: m.value for m in at.metric}
     assert shown == {m.label: m.value for m in opened.metric}
     assert shown  # an answer, not "No answer while 1 input is not allowed"
-    (table,) = at.dataframe
+    (table,) = page_tables(at)
     assert list(table.value["workload"]) == [
         w.name for w in load_scenario(PORTFOLIO).workloads or []
     ]
@@ -231,7 +231,7 @@ def test_a_traffic_box_of_a_portfolio_changes_the_first_workload(tmp_path: Path)
         f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),
     }
     assert shown != before
-    (table,) = at.dataframe
+    (table,) = page_tables(at)
     assert list(table.value["requests/month"]) == [
         "800,000",
         "150,000",
@@ -247,13 +247,14 @@ def test_the_pages_report_of_a_portfolio_is_the_portfolios() -> None:
     whose headline (and `payback report`'s) is "'Llama 3.1 8B, an adapter per task, one
     fleet' serving 5 workloads pays back in month 12.8". It is now what `payback report
     FILE -o report.html` writes; a file without workloads keeps its charted report."""
+    from payback.report import stamped
     from payback.report.portfolio_document import portfolio_html
     from payback.web.portfolio import report_html
 
     scenario = load_scenario(PORTFOLIO)
     portfolio = analyze_portfolio(scenario)
     page = report_html(payback.analyze(scenario), portfolio)
-    assert page == portfolio_html(portfolio)
+    assert page == stamped(Path("report.html"), portfolio_html(portfolio).encode()).decode()
     assert "serving 5 workloads pays back in month 12.8" in page
     assert "month 16.6" not in page
     seed = payback.analyze(load_scenario(EXAMPLES / "seed.toml"))

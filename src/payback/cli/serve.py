@@ -54,6 +54,21 @@ def _check_address(host: str, port: int) -> None:
                 ) from None
 
 
+def upload_megabytes(limit: int) -> int:
+    """Streamlit's ``server.maxUploadSize`` for a scenario limit of ``limit`` bytes: twice
+    it, in whole megabytes. Streamlit counts that option in MB (10**6 bytes) in the browser,
+    except on Windows, and in MiB on the server; given the limit's 10 (MiB), it refused in
+    the browser any file over 10,000,000 bytes, a file every command reads, and the page
+    never said why (a phone's sidebar is closed). Twice the limit, the page gets every file
+    up to 20 MiB and refuses one over 10 MiB with the command line's line
+    (:func:`payback.web.state.read_upload`).
+
+    >>> upload_megabytes(10 * 2**20)
+    21
+    """
+    return -(-2 * limit // 10**6)
+
+
 def page_script() -> Path:
     """The Streamlit script of the page: ``payback/web/app.py``."""
     return Path(__file__).parent.parent / "web" / "app.py"
@@ -116,8 +131,8 @@ def serve(
         "false",
         "--server.fileWatcherType",
         "none",
-        "--server.maxUploadSize",  # the uploader says the scenario's limit, not "200MB"
-        str(MAX_SCENARIO_BYTES // 2**20),
+        "--server.maxUploadSize",  # more than a scenario's limit: the page refuses it
+        str(upload_megabytes(MAX_SCENARIO_BYTES)),
         "--client.toolbarMode",
         "minimal",
         # blue: the page keeps red for problems; set for the light and the dark theme each,

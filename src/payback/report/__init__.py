@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from payback.report.markdown import markdown_files as markdown_files
     from payback.report.markdown import png_bytes as png_bytes
     from payback.report.recommend import recommendation_renderables as recommendation_renderables
+    from payback.report.stamp import stamped as stamped
     from payback.report.text import analysis_renderables as analysis_renderables
     from payback.report.text import sobol_table as sobol_table
     from payback.report.text import tornado_table as tornado_table
@@ -29,6 +30,7 @@ _LAZY = {
     "render_html": "payback.report.html",
     "markdown_files": "payback.report.markdown",
     "png_bytes": "payback.report.markdown",
+    "stamped": "payback.report.stamp",
 }
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "recommendation_renderables",
     "render_html",
     "sobol_table",
+    "stamped",
     "tornado_table",
 ]
 

@@ -197,6 +197,12 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 xshift=4,
                 font={"color": "#555"},
             )
+    _per_1k_axes(fig, chart)
+
+
+def _per_1k_axes(fig: go.Figure, chart: ch.Chart) -> None:
+    """The per-1k chart's log axes, their labels stood off them (x 10 px, y 6 px): the first
+    count ("10k") and the lowest price ("$2") overlapped in the corner, 5 px apart now."""
     (x_low, x_high), (y_low, y_high) = ch.per_1k_ranges(chart)
     x_ticks, y_ticks = ch.log_ticks(x_low, x_high), ch.log_ticks(y_low, y_high)
     fig.update_layout(
@@ -209,6 +215,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 "tickvals": x_ticks,
                 "ticktext": ch.count_ticks(x_ticks),
                 "range": [math.log10(x_low), math.log10(x_high)],
+                "ticklabelstandoff": 10,
             },
         )
     )
@@ -217,6 +224,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
         tickvals=y_ticks,
         ticktext=per_1k_ticks(y_ticks),
         range=[math.log10(y_low), math.log10(y_high)],  # the range the labels were placed in
+        ticklabelstandoff=6,
     )
 
 

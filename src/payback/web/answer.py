@@ -12,7 +12,7 @@ from payback.analysis.verdict import quoted
 from payback.figures import share_text
 from payback.report.common import shown_below
 from payback.report.labels import input_label
-from payback.web.state import show_number
+from payback.web.typed import show_number
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis

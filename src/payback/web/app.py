@@ -24,6 +24,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 import payback
 from payback.analysis.result import QUARTER_MONTHS, Analysis, usd
 from payback.analysis.verdict import months_text, quoted, usd_column
+from payback.limits import MAX_SCENARIO_BYTES
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
@@ -52,9 +53,20 @@ from payback.web.inputs import (
     traffic_inputs,
     untouched,
 )
-from payback.web.look import REDRAW_KEY, STYLE, figure_key, fit_to_column, theme_watch
+from payback.web.look import (
+    REDRAW_KEY,
+    REFUSED_KEY,
+    STYLE,
+    figure_key,
+    fit_to_column,
+    theme_watch,
+    upload_watch,
+)
 from payback.web.portfolio import (
+    PORTFOLIO_VIEWS,
+    moved_words,
     portfolio_answer,
+    portfolio_views,
     report_html,
     workloads_section,
 )
@@ -66,10 +78,10 @@ from payback.web.state import (
     message_path,
     read_upload,
     section_of,
-    show_number,
     solvable_inputs,
     what_it_takes,
 )
+from payback.web.typed import show_number
 from payback.web.words import as_written, message_markdown, names_in
 
 if TYPE_CHECKING:
@@ -121,9 +133,18 @@ FIRST_RUN = "charted" not in st.session_state
 with st.sidebar:
     st.header("Scenario")
     upload = st.file_uploader(
-        "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
+        f"Open a scenario file (TOML or YAML, up to {MAX_SCENARIO_BYTES // 2**20} MiB)",
+        type=["toml", "yaml", "yml"],
+        key="upload",
     )
     not_opened: str | None = None  # an upload refused: said by the answer too (see below)
+    # a file the browser refused (over Streamlit's cap, of another type): said by the
+    # script that clicks this hidden button (look.upload_watch), until a file comes through
+    if st.button("Refused", key=REFUSED_KEY):
+        st.session_state["refused-in-browser"] = True
+    elif upload is not None:
+        st.session_state.pop("refused-in-browser", None)
+    refused_in_browser = bool(st.session_state.get("refused-in-browser"))
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
         content = upload.getvalue()
         table, refused = read_upload(upload.name, content)
@@ -143,6 +164,7 @@ with st.sidebar:
     # the charts are drawn for the theme the browser shows: a change of theme runs it again
     st.button("Redraw", key=REDRAW_KEY)
     st.html(theme_watch(st.context.theme.type), unsafe_allow_javascript=True)
+    st.html(upload_watch(), unsafe_allow_javascript=True)
 
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
@@ -181,6 +203,15 @@ with answer:
             message_markdown(
                 f"{not_opened} was not opened (the sidebar says why): the answer here is "
                 f"still for {held.name}."
+            ),
+            icon=":material/error:",
+        )
+    elif refused_in_browser:  # Streamlit's reason is in the sidebar, shown on hover only
+        st.error(
+            message_markdown(
+                "The file dropped last was not opened: the page opens a .toml, .yaml or .yml "
+                f"file of up to {MAX_SCENARIO_BYTES // 2**20} MiB; the answer here is still "
+                f"for {held.name}."
             ),
             icon=":material/error:",
         )
@@ -327,12 +358,14 @@ with top:
         monte_carlo_box(
             outcome, analysis, index, data_key, portfolio
         )  # the portfolio's chances: above
+        ms = outcome.seconds * 1000  # its one-time cost and month 1, as the headline's
+        st.caption(written(f"{moved_words(portfolio, index)} Recomputed in {ms:.0f} ms."))
         first = (portfolio.scenario.workloads or [])[0].name
         alone = verdict_headline(analysis, shown)
         below = (  # not "that workload alone": its one-time items would count then
             f"Below: the first workload's traffic ({quoted(first)}) on the alternatives' own costs, "
-            "without that workload's one-time items and terms (the inputs, the charts, “What "
-            f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
+            "without that workload's one-time items and terms (the inputs, the charts that say "
+            f"so, “What would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )
         st.caption(written(below))
     else:
@@ -344,6 +377,7 @@ with top:
 
 with rest:
     if analysis is not None and outcome is not None:
+        ms = outcome.seconds * 1000
         said = single_view_warnings(analysis.scenario)  # the page says it in its own words
         lines = [line for line in analysis.resolved.warnings if line not in said]
         own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
@@ -352,7 +386,7 @@ with rest:
         if elsewhere is not None:
             st.caption(written(elsewhere))
         alt = analysis.alternatives[index]
-        if alt.infrastructure_only is not None:
+        if portfolio is None and alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
             month = plain["break_even_month"]
             st.caption(  # a price's $ reads as written, never as maths (words.py)
@@ -366,13 +400,16 @@ with rest:
                     + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
                 )
             )
-        ours, theirs = usd_column([alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]])
-        st.caption(  # the pair written alike, as the terminal's month-1 column writes it
-            written(
-                f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against {theirs} "
-                f"for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+        if portfolio is None:
+            ours, theirs = usd_column(
+                [alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]]
             )
-        )
+            st.caption(  # the pair written alike, as the terminal's month-1 column writes it
+                written(
+                    f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against "
+                    f"{theirs} for the baseline. Recomputed in {ms:.0f} ms."
+                )
+            )
         if outcome.scenario is not None and outcome.scenario.workloads:
             workloads_section(outcome.scenario, portfolio, portfolio_problems, index)
         # One chart at a time: building a plotly figure takes ~25 ms, five would triple
@@ -384,6 +421,9 @@ with rest:
             "Cost per 1k requests": lambda: charts.cost_per_1k_vs_traffic(analysis),
             "Drivers": lambda: charts.drivers(analysis, index),
         }
+        one_workload = ""  # a portfolio's view of its first workload: said in its title
+        if portfolio is not None:  # the headline's curves first, as `payback report` draws
+            views, one_workload = portfolio_views(portfolio, index, views)
         stored = st.session_state.get("mc")
         if stored is not None and isinstance(stored[2], Analysis):  # a portfolio's: no charts
             views["Sampled savings"] = lambda: charts.savings_fan(stored[2], index)
@@ -400,6 +440,8 @@ with rest:
             st.info("No input moves the NPV.")
         elif FIRST_RUN:
             st.caption("Drawing the chart…")
+        elif one_workload and str(view) not in PORTFOLIO_VIEWS:
+            show(dataclasses.replace(chart, title=chart.title + one_workload))
         else:
             show(chart)
 

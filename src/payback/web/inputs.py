@@ -16,15 +16,8 @@ from typing import Any
 from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.report.common import kind_text
-from payback.web.state import (
-    Held,
-    central,
-    get_path,
-    number_field,
-    percent_hint,
-    read_number,
-    show_number,
-)
+from payback.web.state import Held, central, get_path, number_field
+from payback.web.typed import ascii_number, percent_hint, read_number, show_number
 from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
@@ -505,7 +498,7 @@ def read_goal(
     except ValueError:
         return None, (
             f"{name}: “{text.strip()}” is not a plain number; allowed: {allowed_text}, in digits with "
-            f"or without commas between thousands, such as {example}"
+            f"or without commas between thousands, such as {example}" + ascii_number(text)
         )
     if number is None:
         return None, f"{name}: empty; type a number, such as {example} (allowed: {allowed_text})"

@@ -10,7 +10,16 @@ from payback.report.categories import is_categories, narrow_categories
 from payback.report.charts import is_today
 from payback.report.tornado import names_above
 
-__all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines", "theme_watch"]
+__all__ = [
+    "REDRAW_KEY",
+    "REFUSED_KEY",
+    "STYLE",
+    "figure_key",
+    "fit_to_column",
+    "legend_lines",
+    "theme_watch",
+    "upload_watch",
+]
 
 # The answer stays in view: where the page is wide enough for the answer's column to hold
 # its figures and charts (about 340 px: the page's own width, sidebar open or not), that
@@ -61,24 +70,33 @@ STYLE = (
 [class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
 .st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
 .st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
-/* a table wider than its column (the workloads on a phone, and in the answer's column)
-   scrolls sideways: a shade and an arrow at its right edge say there is more, and go
-   once it is scrolled to its end; a table that fits has neither (no scroll, no timeline) */
-[data-testid="stDataFrame"] { timeline-scope: --table-x; }
-[data-testid="stDataFrame"] .dvn-scroller { scroll-timeline: --table-x x; }
-[data-testid="stDataFrame"]::after {
-  content: "›"; position: absolute; top: 0; right: 0; bottom: 0; width: 2.5rem;
-  display: flex; align-items: center; justify-content: flex-end; padding-right: 0.3rem;
-  font-size: 1.75rem; pointer-events: none; z-index: 1;
-  color: light-dark(rgba(49, 51, 63, 0.75), rgba(250, 250, 250, 0.75));  /* the theme's text */
-  background: linear-gradient(to right, transparent,
-    light-dark(rgba(255, 255, 255, 0.95), rgba(23, 22, 20, 0.95)) 65%);  /* and its page */
-  opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
+.st-key-theme-redraw, .st-key-upload-refused { display: none; }
+/* the workloads table (portfolio.workloads_table): every column in the answer's column,
+   names and headers wrapped, figures whole; too narrow even so, each row stacks */
+.st-key-workloads { container-type: inline-size; }
+.st-key-workloads table { width: 100%; border-collapse: collapse; font-size: 0.8rem; }
+.st-key-workloads th, .st-key-workloads td {
+  padding: 0.3rem 0.2rem; text-align: left; vertical-align: top; white-space: pre-wrap;
+  overflow-wrap: break-word;
+  border-bottom: 1px solid rgba(128, 128, 128, 0.25);
 }
-.st-key-theme-redraw { display: none; }
+.st-key-workloads th { font-weight: 600; vertical-align: bottom; white-space: normal; }
+.st-key-workloads .number { text-align: right; white-space: nowrap; overflow-wrap: normal; }
+.st-key-workloads th.number { white-space: normal; }
+@container (max-width: 330px) {
+  .st-key-workloads thead { display: none; }
+  .st-key-workloads table, .st-key-workloads tbody, .st-key-workloads tr { display: block; }
+  .st-key-workloads tr { padding: 0.35rem 0; border-bottom: 1px solid rgba(128, 128, 128, 0.25); }
+  .st-key-workloads td { display: flex; justify-content: space-between; gap: 0.5rem;
+    border: none; padding: 0.1rem 0; text-align: right; }
+  .st-key-workloads td::before { content: attr(data-label); text-align: left; opacity: 0.7; }
+  .st-key-workloads td:empty { display: none; }
+}
+/* the uploader's "21MB per file": Streamlit's own cap, above a scenario's limit so that the
+   page says why a larger file is refused; the label says the limit (see app.py) */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 /* a list's choices ("alternative: a    b") keep every space of a name, as its box does */
 [role="listbox"] [role="option"] > div { white-space: pre !important; }
-@keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
@@ -238,5 +256,50 @@ def theme_watch(drawn: str | None) -> str:
     window.paybackAsked = now;
     button.click();
   }}, 400);
+}})();
+</script>"""
+
+
+REFUSED_KEY = "upload-refused"
+"""The hidden button :func:`upload_watch` clicks when the browser refuses a file
+(``.st-key-upload-refused`` in :data:`STYLE` hides it)."""
+
+
+def upload_watch() -> str:
+    """A script that tells the page of a file the browser refused without sending it (over
+    Streamlit's cap, of a type not offered): Streamlit keeps the file sent before as the
+    uploader's value and runs nothing, so the page went on saying why that earlier file was
+    refused, on every run, and nothing of the file just dropped. The script removes the
+    files before the last one (before a refused one, the uploader's value becomes none:
+    what the page said of them goes; before one sent, a refused one kept in view), then, once the page has run, clicks the hidden button :data:`REFUSED_KEY`
+    once for that file: the answer says it was not opened.
+
+    >>> "st-key-upload-refused" in upload_watch()
+    True
+    """
+    return f"""<script>
+(() => {{
+  if (window.paybackUploadWatching) return;
+  window.paybackUploadWatching = true;
+  setInterval(() => {{
+    const chips = [...document.querySelectorAll(
+      '[data-testid=stFileUploader] [data-testid=stFileChip]'
+    )];
+    if (chips.length > 1) {{  // the files before the last: their value, what was said of them
+      for (const chip of chips.slice(0, -1)) {{
+        chip.querySelector('[data-testid=stFileChipDeleteBtn] button')?.click();
+      }}
+      return;
+    }}
+    const last = chips[0];
+    if (!last || last.getAttribute('aria-invalid') !== 'true') return;
+    const app = document.querySelector('[data-testid=stApp]');
+    const running = app && app.getAttribute('data-test-script-state') === 'running';
+    if (running || last.dataset.paybackSaid) return;
+    const button = document.querySelector('.st-key-{REFUSED_KEY} button');
+    if (!button) return;
+    last.dataset.paybackSaid = '1';
+    button.click();
+  }}, 300);
 }})();
 </script>"""

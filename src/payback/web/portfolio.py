@@ -4,7 +4,8 @@ the workloads table beside the one-workload view the rest of the page shows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import html
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -29,15 +30,22 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 __all__ = [
+    "PORTFOLIO_VIEWS",
     "baseline_fleet_lines",
+    "moved_words",
     "portfolio_answer",
     "portfolio_sampled_warnings",
+    "portfolio_views",
     "report_html",
     "sample_portfolio",
     "show_sampled_warnings",
     "workloads_rows",
     "workloads_section",
+    "workloads_table",
 ]
+
+NUMBERS = ("requests/month", "(PV)", "move")
+"""The columns of figures (by the end or start of their header): right-aligned, unbroken."""
 
 
 def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list[str]]:
@@ -49,6 +57,46 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
         return analyze_portfolio(scenario), []
     except PaybackError as exc:
         return None, lines_in_page_words(exc.messages)
+
+
+PORTFOLIO_VIEWS = ("Cumulative cost", "What each workload brings")
+"""The charts of a portfolio's answer (its workloads moved together), first among the
+page's views; the others are of its first workload's traffic, and say so."""
+
+
+def moved_words(analysis: PortfolioAnalysis, index: int) -> str:
+    """Under a portfolio's headline, alternative ``index``'s one-time cost and its first
+    month against the baseline's, for the workloads moved together, as `payback analyze
+    --json` gives them (``one_time_usd``, ``monthly_cost_usd[0]``, ``baseline_usd[0]``);
+    the first workload's figures stood there under the portfolio's headline."""
+    from payback.analysis.result import usd
+    from payback.analysis.verdict import usd_column
+
+    alt = analysis.alternatives[index]
+    ours, theirs = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])
+    count = len(analysis.scenario.workloads or [])
+    return (
+        f"The {count} workloads moved together: one-time cost {usd(alt.one_time_usd)}; "
+        f"month 1 costs {ours} against {theirs} for the baseline."
+    )
+
+
+def portfolio_views(
+    analysis: PortfolioAnalysis, index: int, views: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """A portfolio's charts for the page: the report's cumulative costs of the workloads
+    moved together and what each brings to alternative ``index`` (:data:`PORTFOLIO_VIEWS`),
+    then the page's other ``views`` of its first workload's traffic; and the words their
+    titles end with, naming that traffic. The page's "Cumulative cost" under the
+    portfolio's headline (month 12.8) was the first workload's (month 16.6), unsaid."""
+    from payback.report import portfolio_charts
+
+    first = (analysis.scenario.workloads or [])[0].name
+    return {
+        PORTFOLIO_VIEWS[0]: lambda: portfolio_charts.cumulative_costs(analysis),
+        PORTFOLIO_VIEWS[1]: lambda: portfolio_charts.workload_contributions(analysis, index),
+        **{k: v for k, v in views.items() if k != PORTFOLIO_VIEWS[0]},
+    }, f" (the first workload's traffic only: {quoted(first)})"
 
 
 def portfolio_sampled_warnings(result: object) -> list[str]:
@@ -83,14 +131,22 @@ def sample_portfolio(
 def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) -> str:
     """The page's HTML report: what `payback report FILE -o report.html` writes for the
     scenario the page holds, the portfolio's for a file with workloads (the page's headline),
-    else the one analysis's."""
+    else the one analysis's; with the hash the command line's report carries as its last
+    line (:func:`payback.report.stamped`), so `payback report FILE -o` writes over the
+    downloaded file without ``--force`` until it is changed."""
+    from pathlib import Path
+
+    from payback.report import stamped
+
     if portfolio is not None:
         from payback.report.portfolio_document import portfolio_html
 
-        return portfolio_html(portfolio)
-    from payback.report.html import render_html
+        text = portfolio_html(portfolio)
+    else:
+        from payback.report.html import render_html
 
-    return render_html(analysis)
+        text = render_html(analysis)
+    return stamped(Path("report.html"), text.encode()).decode()
 
 
 def workloads_rows(
@@ -147,6 +203,43 @@ def baseline_fleet_lines(analysis: PortfolioAnalysis, index: int) -> tuple[str, 
     return baseline_fleet_words(facts), None if row is None else adds_up_words(analysis, index)
 
 
+def workloads_table(rows: list[dict[str, str]]) -> str:
+    """The workloads table as the page draws it: HTML, each cell's text as written (escaped,
+    its spaces kept, no Markdown read), every column in view in the answer's column. A grid
+    there (about 350 px, at 420 px wide and at 1400) cut "fleet share" and "net" off behind
+    a sideways scroll; here names and headers wrap, figures stay whole and right-aligned,
+    and where even that is too wide each row stacks, every cell after its header
+    (``STYLE``'s ``.st-key-workloads`` rules, a container query).
+
+    >>> print(workloads_table([{"workload": "a <b>", "net (PV)": "$1"}]))
+    <table><thead><tr><th>workload</th><th class="number">net (PV)</th></tr></thead><tbody>
+    <tr><td data-label="workload">a &lt;b&gt;</td><td class="number" data-label="net (PV)">$1</td></tr>
+    </tbody></table>
+    """
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    number = {c: c.endswith(NUMBERS) or c.startswith(NUMBERS) for c in columns}
+
+    def cls(column: str) -> str:
+        return ' class="number"' if number[column] else ""
+
+    def header(column: str) -> str:  # "requests/month" may break after its slash
+        return html.escape(column).replace("/", "/<wbr>")
+
+    head = "".join(f"<th{cls(c)}>{header(c)}</th>" for c in columns)
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td{cls(c)} data-label="{html.escape(c)}">{html.escape(row.get(c, ""))}</td>'
+            for c in columns
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
 def workloads_section(
     scenario: Scenario, analysis: PortfolioAnalysis | None, problems: list[str], shown: int
 ) -> None:
@@ -175,9 +268,9 @@ def workloads_section(
                 f"With {quoted(name)}, present values over {over}; {SAVES_NET}:", names
             )
         )
-        st.dataframe(mine, hide_index=True, key="workloads")
+        st.container(key="workloads").html(workloads_table(mine))
         if adds_up is not None:  # the baseline fleet's row: its figure in words, read at any
-            # width (the table scrolls sideways to its net)
+            # width
             st.caption(names_as_written(adds_up, names))
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -41,6 +39,7 @@ from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, parse_target, solve, takes
 from payback.web.take import quarter_words, solution_words
+from payback.web.typed import ascii_number, read_number, show_number
 from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
 SECTIONS = (
@@ -135,9 +134,14 @@ def section_of(message: str) -> str:
 
 def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[str]]:
     """An uploaded scenario's raw table, read in memory and validated, or the problems
-    with it (the command line's messages, naming the file, in the page's words)."""
+    with it (the command line's messages, naming the file, in the page's words): a file
+    over :data:`payback.limits.MAX_SCENARIO_BYTES` as the command line refuses it (the
+    page's uploader takes more, so that this line is said: see ``payback serve``)."""
+    from payback.limits import MAX_SCENARIO_BYTES, check_size
+
     fmt = scenario_format(name)
     try:
+        check_size(name, len(content), "a scenario file", MAX_SCENARIO_BYTES)
         data = scenario_data_from_text(scenario_text(content, name), fmt, name)
         parse_scenario(data, name)
     except PaybackError as exc:  # bytes not UTF-8 too, in the command line's words
@@ -384,74 +388,6 @@ class Held:
         return f"{stem}.{'yaml' if self.fmt == 'yaml' else 'toml'}"
 
 
-# ---------------------------------------------------------------- numbers typed into a box
-
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
-"""Digits, with or without commas between thousands, an optional decimal part and sign."""
-
-
-def show_number(value: float | Decimal | None, percent: bool = False) -> str:
-    """A number as a box shows it: thousands separated, every digit the file gives (a
-    fraction shown as a percentage), never an exponent; ``""`` for none.
-
-    >>> show_number(200000), show_number(0.07, percent=True), show_number(2.5e-5)
-    ('200,000', '7', '0.000025')
-    >>> show_number(-0.4, percent=True), show_number(1234.5), show_number(None)
-    ('-40', '1,234.5', '')
-    """
-    if value is None:
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    if percent:
-        number *= 100
-    text = format(number.normalize(), ",f")
-    return "0" if text in ("-0", "+0") else text
-
-
-def read_number(text: str, percent: bool = False) -> Decimal | None:
-    """What a box holds, read strictly: digits with or without commas between thousands
-    (``200,000``, ``200000``, ``-1.5``; a ``%`` after a percentage); ``None`` when empty.
-    Raises ``ValueError`` for anything else (``12abc``, ``1,00``, ``1e6``).
-
-    >>> read_number("200,000"), read_number(" 7% ", percent=True), read_number("")
-    (Decimal('200000'), Decimal('7'), None)
-    """
-    cleaned = text.strip().replace("\u2212", "-")  # a typographic minus reads as one
-    if percent and cleaned.endswith("%"):
-        cleaned = cleaned[:-1].rstrip()
-    if not cleaned:
-        return None
-    if not _NUMBER.fullmatch(cleaned) or not any(c.isdigit() for c in cleaned):
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned.replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
-def percent_hint(text: str) -> str | None:
-    """A line under a percent box that holds a number between 0 and 1, which a file would
-    read as a fraction (0.2 is 20% there) but the box reads as a percentage; ``None`` for
-    any other text (the number is taken as typed either way), and for a number typed with
-    its ``%``: ``0.2%`` says the percentage meant (the hint told it to type 20).
-
-    >>> percent_hint("0.2")
-    '0.2 is 0.2% here; for 20% type 20'
-    >>> percent_hint("0.2%"), percent_hint("20"), percent_hint("0"), percent_hint("x")
-    (None, None, None, None)
-    """
-    if text.strip().endswith("%"):
-        return None
-    try:
-        number = read_number(text, percent=True)
-    except ValueError:
-        return None
-    if number is None or not 0 < number < 1:
-        return None
-    typed, meant = show_number(number), show_number(number * 100)
-    return f"{typed} is {typed}% here; for {meant}% type {meant}"
-
-
 @dataclass(frozen=True)
 class NumberField:
     """A number the page asks for: its words, unit and what the schema allows."""
@@ -498,6 +434,7 @@ class NumberField:
             return None, (
                 f"{name}: “{text.strip()}” is not a plain number; allowed: "
                 f"{self.allowed_text()}, in digits with or without commas between thousands{hint}"
+                + ascii_number(text)
             )
         if number is None:
             if self.optional:
