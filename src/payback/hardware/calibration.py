@@ -32,6 +32,7 @@ __all__ = [
     "far_below_gpu",
     "fit_decode",
     "overhead_limit",
+    "overhead_problems",
 ]
 
 SERVING_FACTORS = ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
@@ -174,6 +175,46 @@ def overhead_limit(name: str, longest_step_s: float | None, *, on_gpu: bool) -> 
         reach = 0.0 if longest_step_s is None else share * longest_step_s
         limit = max(GPU_OVERHEAD_LIMITS[name], reach)
     return limit if longest_step_s is None else min(limit, longest_step_s)
+
+
+_OVERHEAD_WORDS = {
+    "step_overhead_s": ("milliseconds", "the fixed time per decode step", "0.5-1.4 ms a step"),
+    "layer_overhead_s": (
+        "milliseconds or microseconds",
+        "the time per layer per decode step",
+        "20-41 µs a layer",
+    ),
+}
+"""Each overhead's likely slip, what it is, and what a GPU's engines spend on it
+(:data:`GPU_OVERHEAD_LIMITS`)."""
+
+
+def overhead_problems(factors: Factors, steps_ms: Sequence[float], *, on_gpu: bool) -> list[str]:
+    """One line for each decode-step overhead past :func:`overhead_limit`, ``steps_ms`` the
+    decode steps measured beside it [ms]: its value, its unit and the range allowed.
+
+    >>> print(overhead_problems(Factors(step_overhead_s=0.7), [], on_gpu=True)[0])
+    factors.step_overhead_s = 0.7: 0.7 s: is it in milliseconds? the fixed time per decode
+    step is in seconds: a GPU's serving engines spend 0.5-1.4 ms a step; allowed: 0 to 0.1 s
+    """
+    longest = max(steps_ms) / 1e3 if steps_ms else None
+    lines = []
+    for name, (slip, meaning, spent) in _OVERHEAD_WORDS.items():
+        value = getattr(factors, name)
+        limit = overhead_limit(name, longest, on_gpu=on_gpu)
+        if value is None or value <= limit:
+            continue
+        why = [f"a GPU's serving engines spend {spent}"] if on_gpu else []
+        if steps_ms:
+            took = "-".join(f"{ms:g}" for ms in sorted({min(steps_ms), max(steps_ms)}))
+            why.append(
+                f"the decode steps this file measured, of which it is a part, took {took} ms"
+            )
+        lines.append(
+            f"factors.{name} = {value!r}: {value:g} s: is it in {slip}? {meaning} is in "
+            f"seconds: {', and '.join(why)}; allowed: 0 to {limit:g} s"
+        )
+    return lines
 
 
 GPU_RANGES = {"bandwidth_efficiency": (0.5, 0.95), "prefill_mfu": (0.3, 0.8)}

@@ -183,7 +183,12 @@ class Calibration(_Model):
         :func:`payback.hardware.calibration.fit_decode`), is a unit slip (milliseconds
         written as seconds), refused in one line a factor rather than priced as steps of a
         second."""
-        lines = _overhead_problems(self)
+        from payback.hardware.calibration import overhead_problems
+
+        if self.factors is None:
+            return self
+        steps = [point.measured_ms for point in (self.measured.decode if self.measured else [])]
+        lines = overhead_problems(self.factors, steps, on_gpu=not self.on_cpu)
         if lines:
             raise ValueError("\n".join(lines))
         return self
@@ -194,53 +199,6 @@ class Calibration(_Model):
         is the CPU (``CPU x86_64``, as :mod:`payback.measure.calibrate` names it)."""
         device = (self.device or "").strip().lower()  # "cpu" written by hand as well
         return self.kind == "calibration" and self.gpu is None and device.startswith("cpu")
-
-
-_OVERHEAD_WORDS = {
-    "step_overhead_s": ("milliseconds", "the fixed time per decode step", "0.5-1.4 ms a step"),
-    "layer_overhead_s": (
-        "milliseconds or microseconds",
-        "the time per layer per decode step",
-        "20-41 µs a layer",
-    ),
-}
-"""Each overhead's likely slip, what it is, and what a GPU's engines spend on it
-(:data:`payback.hardware.calibration.GPU_OVERHEAD_LIMITS`)."""
-
-
-def _overhead_problems(cal: Calibration) -> list[str]:
-    """One line for each decode-step overhead past what the device allows: a GPU's
-    engines' limit, and the longest decode step the file measured, of which it is a part.
-
-    >>> factors = Factors(step_overhead_s=0.7)
-    >>> cal = Calibration.model_construct(kind="calibration", tool="t", factors=factors)
-    >>> print(_overhead_problems(cal)[0])
-    factors.step_overhead_s = 0.7: 0.7 s: is it in milliseconds? the fixed time per decode step is in seconds: a GPU's serving engines spend 0.5-1.4 ms a step; allowed: 0 to 0.1 s
-    """
-    from payback.hardware.calibration import overhead_limit
-    from payback.scenario.messages import show_value
-
-    if cal.factors is None:
-        return []
-    steps = [point.measured_ms for point in (cal.measured.decode if cal.measured else [])]
-    longest = max(steps) / 1e3 if steps else None
-    lines = []
-    for name, (slip, meaning, spent) in _OVERHEAD_WORDS.items():
-        value = getattr(cal.factors, name)
-        limit = overhead_limit(name, longest, on_gpu=not cal.on_cpu)
-        if value is None or value <= limit:
-            continue
-        why = [f"a GPU's serving engines spend {spent}"] if not cal.on_cpu else []
-        if steps:
-            took = "-".join(f"{ms:g}" for ms in sorted({min(steps), max(steps)}))
-            why.append(
-                f"the decode steps this file measured, of which it is a part, took {took} ms"
-            )
-        lines.append(
-            f"factors.{name} = {show_value(value)}: {value:g} s: is it in {slip}? {meaning} "
-            f"is in seconds: {', and '.join(why)}; allowed: 0 to {limit:g} s"
-        )
-    return lines
 
 
 # -- calibration files -----------------------------------------------------------
@@ -546,7 +504,9 @@ def _use(cal: Calibration) -> str:
     scenario's option; ``payback calibrate``'s factors, the estimates they were fitted for.
 
     >>> print(_use(Calibration(kind="calibration", tool="t", factors=Factors(prefill_mfu=0.6))))
-    payback calibration: utilisation factors measured by t. Use it with `calibration = "<this file>"` on a self_hosted option, or as the --calibration of `payback estimate serving`.
+    payback calibration: utilisation factors measured by t. Use it with
+    `calibration = "<this file>"` on a self_hosted option, or as the --calibration of
+    `payback estimate serving`.
     """
     from payback.hardware.calibration import SERVING_FACTORS
 
