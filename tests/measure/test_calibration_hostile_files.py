@@ -399,7 +399,9 @@ def test_a_written_calibration_says_where_it_is_used(tmp_path: Path) -> None:
     assert _header(calibration_toml(cal)) == use
     on_cpu = cal.model_copy(update={"gpu": None, "device": "CPU x86_64"})
     assert _header(calibration_toml(on_cpu)) == (
-        f"{use} Measured on a CPU: estimates for a GPU refuse it."
+        "payback calibration: utilisation factors measured by payback calibrate on a CPU (CPU "
+        "x86_64); estimates for a GPU refuse them: calibrate on the GPU you serve on for "
+        "factors to use."
     )
     assert cal.factors is not None
     serving_only = cal.model_copy(

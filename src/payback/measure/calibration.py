@@ -473,7 +473,7 @@ def calibration_toml(cal: Calibration) -> str:
 
     data = _drop_none(cal.model_dump())
     doc = tomlkit.document()
-    for line in textwrap.wrap(_use(cal), 88):
+    for line in textwrap.wrap(_use(cal), 88, break_on_hyphens=False):
         doc.add(tomlkit.comment(line))
     head = tomlkit.table()
     for key in _HEAD:
@@ -517,6 +517,12 @@ def _use(cal: Calibration) -> str:
             "model, GPU and precision it measured; `payback estimate` takes the utilisation "
             "factors of `payback calibrate` instead."
         )
+    if cal.on_cpu:
+        return (
+            f"payback calibration: utilisation factors measured by {cal.tool} on a CPU "
+            f"({cal.device}); estimates for a GPU refuse them: calibrate on the GPU you serve "
+            "on for factors to use."
+        )
     factors = cal.factors
     places, commands = [], []
     if factors is not None and any(getattr(factors, n) is not None for n in SERVING_FACTORS):
@@ -527,14 +533,11 @@ def _use(cal: Calibration) -> str:
         commands.append("`payback estimate training`")
     if not places:
         return f"payback calibration measured by {cal.tool}: it holds no utilisation factors."
-    text = (
+    return (
         f"payback calibration: utilisation factors measured by {cal.tool}. Use it with "
         f'`calibration = "<this file>"` on {" or ".join(places)}, or as the --calibration of '
         f"{' or '.join(commands)}."
     )
-    if cal.on_cpu:
-        text += " Measured on a CPU: estimates for a GPU refuse it."
-    return text
 
 
 def _inline(value: Mapping[str, Any]) -> Any:
