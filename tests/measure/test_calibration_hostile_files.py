@@ -376,9 +376,9 @@ def test_a_written_benchmark_says_where_it_is_used(tmp_path: Path) -> None:
     _benchmark(tmp_path)
     text = (tmp_path / "bench.toml").read_text()
     assert _header(text) == (
-        "payback benchmark: a serving benchmark's measured capacity and latency. Use it with "
-        '`calibration = "<this file>"` on a scenario\'s self_hosted option of the model, GPU '
-        "and precision it measured; `payback estimate` takes the utilisation factors of "
+        "payback calibration, a serving benchmark: its measured capacity and latency. Use it "
+        'with `calibration = "<this file>"` on a scenario\'s self_hosted option of the model, '
+        "GPU and precision it measured; `payback estimate` takes the utilisation factors of "
         "`payback calibrate` instead."
     )
     # what it says holds: estimate refuses it, a scenario's option of its run uses it
@@ -393,8 +393,8 @@ def test_a_written_calibration_says_where_it_is_used(tmp_path: Path) -> None:
     cal = load_calibration(EXAMPLE)
     use = (
         "payback calibration: utilisation factors measured by payback calibrate. Use it with "
-        '`calibration = "<this file>"` on a self_hosted option or a training job, or as the '
-        "--calibration of `payback estimate serving` or `payback estimate training`."
+        '`calibration = "<this file>"` on a self_hosted option or a training job, or give it to '
+        "`payback estimate serving` or `payback estimate training`."
     )
     assert _header(calibration_toml(cal)) == use
     on_cpu = cal.model_copy(update={"gpu": None, "device": "CPU x86_64"})

@@ -505,15 +505,15 @@ def _use(cal: Calibration) -> str:
 
     >>> print(_use(Calibration(kind="calibration", tool="t", factors=Factors(prefill_mfu=0.6))))
     payback calibration: utilisation factors measured by t. Use it with
-    `calibration = "<this file>"` on a self_hosted option, or as the --calibration of
-    `payback estimate serving`.
+    `calibration = "<this file>"` on a self_hosted option, or give it to `payback estimate
+    serving`.
     """
     from payback.hardware.calibration import SERVING_FACTORS
 
     if cal.serving is not None:
         return (
-            "payback benchmark: a serving benchmark's measured capacity and latency. Use it "
-            'with `calibration = "<this file>"` on a scenario\'s self_hosted option of the '
+            "payback calibration, a serving benchmark: its measured capacity and latency. Use "
+            'it with `calibration = "<this file>"` on a scenario\'s self_hosted option of the '
             "model, GPU and precision it measured; `payback estimate` takes the utilisation "
             "factors of `payback calibrate` instead."
         )
@@ -535,7 +535,7 @@ def _use(cal: Calibration) -> str:
         return f"payback calibration measured by {cal.tool}: it holds no utilisation factors."
     return (
         f"payback calibration: utilisation factors measured by {cal.tool}. Use it with "
-        f'`calibration = "<this file>"` on {" or ".join(places)}, or as the --calibration of '
+        f'`calibration = "<this file>"` on {" or ".join(places)}, or give it to '
         f"{' or '.join(commands)}."
     )
 
