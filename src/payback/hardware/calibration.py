@@ -23,6 +23,7 @@ from payback.hardware import serving as sv
 from payback.hardware.training import Method
 
 __all__ = [
+    "GPU_OVERHEAD_LIMITS",
     "GPU_RANGES",
     "SERVING_FACTORS",
     "DecodePoint",
@@ -30,6 +31,8 @@ __all__ = [
     "engine_for",
     "far_below_gpu",
     "fit_decode",
+    "overhead_limit",
+    "overhead_problems",
 ]
 
 SERVING_FACTORS = ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
@@ -63,9 +66,14 @@ class Factors(_Model):
     prefill_mfu: float | None = Field(None, gt=0.0, le=1.0)
     """A share of the device's dense tensor peak: what prefill reaches."""
     step_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
-    """Fixed time per decode step [s]."""
+    """Fixed time per decode step [s]. Seconds, not milliseconds: a GPU's engines spend
+    0.5-1.4 ms (:data:`GPU_OVERHEAD_LIMITS`); a calibration measured on a GPU is refused
+    past 0.1 s, and any past the decode steps it measured, of which it is a part
+    (:mod:`payback.measure.calibration`). The bound of 1 s holds a CPU's fit too."""
     layer_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
-    """Time per layer per decode step [s]."""
+    """Time per layer per decode step [s]. Seconds, not microseconds: a GPU's engines spend
+    20-41 µs a layer (:data:`GPU_OVERHEAD_LIMITS`); a calibration measured on a GPU is
+    refused past 1 ms, and any past the decode steps it measured."""
     training_method: Method | None = None
     """The method ``training_mfu_ratio`` was measured for."""
     training_mfu_ratio: float | None = Field(None, gt=0.0, le=100.0)
@@ -104,7 +112,9 @@ def fit_decode(
     line through the memory-bound points (both terms kept non-negative); the fitted
     overhead is split between the per-step and per-layer parts in the default ratio.
     With one point, or a fit without slope, the default overhead is kept and the
-    efficiency is read from the largest step.
+    efficiency is read from the largest step. Either way the overhead is at most the
+    longest step (a line of non-negative slope through the points' mean is no higher at
+    no bytes), which a calibration file is held to.
 
     >>> eff, step, layer = fit_decode(step_s=[0.003, 0.005], bytes_per_step=[2e9, 6e9],
     ...                               bandwidth=2e12, layers=10)
@@ -127,6 +137,84 @@ def fit_decode(
     efficiency = min(1.0, 1.0 / (slope * bandwidth))
     share = overhead / default if default > 0 else 0.0
     return efficiency, base.step_overhead_s * share, base.layer_overhead_s * share
+
+
+GPU_OVERHEAD_LIMITS = {"step_overhead_s": 0.1, "layer_overhead_s": 1.0e-3}
+"""The longest decode-step overheads a calibration measured on a GPU may hold [s]. A
+serving engine's host work a step (scheduling, sampling, output processing) takes
+0.5-1.0 ms (vLLM 1.0 ms, SGLang and TensorRT-LLM 0.5 ms: :mod:`.serving`, the engines'
+row of docs/accuracy.md) and a dense layer's 9 small kernels 21-30 µs (vLLM 30 µs, the
+lean engine 21 µs); the fits of ``payback calibrate`` on an H200 gave 0.66-1.37 ms and
+20-41 µs (``examples/calibrations``, ``benchmarks/measured``). The limits are 100× the
+step's default and 33× the layer's, past any engine's host: a value over them is a unit
+slip (milliseconds or microseconds written as seconds). A CPU has no such scale (its steps
+take seconds): its fit is held to its own measured steps alone."""
+
+
+def overhead_limit(name: str, longest_step_s: float | None, *, on_gpu: bool) -> float:
+    """The longest ``step_overhead_s`` or ``layer_overhead_s`` (``name``) a calibration may
+    hold [s]: on a GPU :data:`GPU_OVERHEAD_LIMITS`, and no longer than the longest decode
+    step it measured (``longest_step_s``), of which the overhead is a part. A slower device
+    whose steps :func:`fit_decode` fits a larger overhead to is held to its fit's reach:
+    the longest step, a layer's default share of it.
+
+    >>> overhead_limit("step_overhead_s", 0.0156, on_gpu=True)
+    0.0156
+    >>> overhead_limit("layer_overhead_s", 0.0156, on_gpu=True), overhead_limit(
+    ...     "layer_overhead_s", 0.0156, on_gpu=False)
+    (0.001, 0.0156)
+    >>> round(overhead_limit("layer_overhead_s", 0.5, on_gpu=True), 5)  # a 0.5 s step
+    0.01456
+    """
+    base = sv.VLLM  # the split fit_decode makes of the overhead
+    share = 1.0
+    if name == "layer_overhead_s":
+        share = base.layer_overhead_s / (base.step_overhead_s + base.layer_overhead_s)
+    limit = float("inf")
+    if on_gpu:
+        reach = 0.0 if longest_step_s is None else share * longest_step_s
+        limit = max(GPU_OVERHEAD_LIMITS[name], reach)
+    return limit if longest_step_s is None else min(limit, longest_step_s)
+
+
+_OVERHEAD_WORDS = {
+    "step_overhead_s": ("milliseconds", "the fixed time per decode step", "0.5-1.4 ms a step"),
+    "layer_overhead_s": (
+        "milliseconds or microseconds",
+        "the time per layer per decode step",
+        "20-41 µs a layer",
+    ),
+}
+"""Each overhead's likely slip, what it is, and what a GPU's engines spend on it
+(:data:`GPU_OVERHEAD_LIMITS`)."""
+
+
+def overhead_problems(factors: Factors, steps_ms: Sequence[float], *, on_gpu: bool) -> list[str]:
+    """One line for each decode-step overhead past :func:`overhead_limit`, ``steps_ms`` the
+    decode steps measured beside it [ms]: its value, its unit and the range allowed.
+
+    >>> print(overhead_problems(Factors(step_overhead_s=0.7), [], on_gpu=True)[0])
+    factors.step_overhead_s = 0.7: 0.7 s: is it in milliseconds? the fixed time per decode
+    step is in seconds: a GPU's serving engines spend 0.5-1.4 ms a step; allowed: 0 to 0.1 s
+    """
+    longest = max(steps_ms) / 1e3 if steps_ms else None
+    lines = []
+    for name, (slip, meaning, spent) in _OVERHEAD_WORDS.items():
+        value = getattr(factors, name)
+        limit = overhead_limit(name, longest, on_gpu=on_gpu)
+        if value is None or value <= limit:
+            continue
+        why = [f"a GPU's serving engines spend {spent}"] if on_gpu else []
+        if steps_ms:
+            took = "-".join(f"{ms:g}" for ms in sorted({min(steps_ms), max(steps_ms)}))
+            why.append(
+                f"the decode steps this file measured, of which it is a part, took {took} ms"
+            )
+        lines.append(
+            f"factors.{name} = {value!r}: {value:g} s: is it in {slip}? {meaning} is in "
+            f"seconds: {', and '.join(why)}; allowed: 0 to {limit:g} s"
+        )
+    return lines
 
 
 GPU_RANGES = {"bandwidth_efficiency": (0.5, 0.95), "prefill_mfu": (0.3, 0.8)}

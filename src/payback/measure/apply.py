@@ -44,26 +44,34 @@ def check_use(
     of them is refused (:class:`PaybackError`). So are factors measured on a CPU
     (:func:`refuse_cpu_on_gpu`). Utilisation factors describe a device and a model size:
     another model of about its size is fine; one over 3× larger or smaller
-    (:func:`_size_warning`), another GPU (or a GPU the catalog lacks) is worth a warning,
-    which is returned. ``file`` names the calibration where ``where`` does not.
+    (:func:`_size_warning`), a model the catalog lacks, another GPU (or a GPU the catalog
+    lacks) is worth a warning, which is returned. Ids are compared as the catalog reads
+    them (``H200`` is ``h200``). ``file`` names the calibration where ``where`` does not.
     """
     refuse_cpu_on_gpu(cal, gpu, where, file)
     benchmark = cal.serving is not None
     what = "benchmark" if benchmark else "calibration"
     used_model = catalog_model_id(model) or model
+    known = {"model": catalog_model_id(cal.model), "gpu": _catalog_gpu(cal.gpu)}
     warnings = []
     for name, measured, used in (
-        ("model", cal.model, used_model),
-        ("gpu", cal.gpu, gpu),
+        ("model", known["model"] or cal.model, used_model),
+        ("gpu", known["gpu"] or cal.gpu, _catalog_gpu(gpu) or gpu),
         ("precision", cal.precision, precision),
     ):
         if measured is None or used is None or measured == used:
             continue
-        message = f"{where}: the {what} measured {name} {measured}; this uses {used}"
+        unlisted = " (not in the catalog)" if name in known and not known[name] else ""
+        message = f"{where}: the {what} measured {name} {measured}{unlisted}; this uses {used}"
         if benchmark:
             raise PaybackError(message)
         if name == "gpu":
             warnings.append(f"{message} (its utilisation factors may not carry over)")
+        elif name == "model" and unlisted:  # no size to compare (_size_warning)
+            warnings.append(
+                f"{message} (its utilisation factors may not carry over, and with no size of "
+                "it to compare, how far is unknown: calibrate with the model you serve)"
+            )
     unknown = [
         name
         for name, measured, used in (("GPU", cal.gpu, gpu), ("precision", cal.precision, precision))
@@ -92,11 +100,23 @@ def check_use(
     return warnings
 
 
+def _catalog_gpu(gpu: str | None) -> str | None:
+    """The catalog's id of a GPU named in any case (``H200`` is ``h200``); None when the
+    catalog lacks it."""
+    if not gpu:
+        return None
+    from payback.catalog import default_catalog
+
+    try:
+        return default_catalog().gpu(gpu).id
+    except PaybackError:
+        return None
+
+
 def measured_on_cpu(cal: Calibration) -> bool:
     """Whether ``payback calibrate`` measured the calibration on a CPU: it names no GPU and
-    its device is the CPU (``CPU x86_64``, as :mod:`payback.measure.calibrate` names it)."""
-    device = (cal.device or "").strip().lower()  # "cpu" written by hand as well
-    return cal.kind == "calibration" and cal.gpu is None and device.startswith("cpu")
+    its device is the CPU (:attr:`payback.measure.calibration.Calibration.on_cpu`)."""
+    return cal.on_cpu
 
 
 def refuse_cpu_on_gpu(cal: Calibration, gpu: str | None, where: str, file: str | None) -> None:

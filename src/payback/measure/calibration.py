@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import textwrap
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -174,6 +175,31 @@ class Calibration(_Model):
             )
         return self
 
+    @model_validator(mode="after")
+    def _overheads_fit(self) -> Calibration:
+        """A decode step's overheads are seconds a part of each step: one measured on a GPU
+        past :data:`payback.hardware.calibration.GPU_OVERHEAD_LIMITS`, or past the decode
+        steps the file measured (a fit's overhead is at most the longest of them:
+        :func:`payback.hardware.calibration.fit_decode`), is a unit slip (milliseconds
+        written as seconds), refused in one line a factor rather than priced as steps of a
+        second."""
+        from payback.hardware.calibration import overhead_problems
+
+        if self.factors is None:
+            return self
+        steps = [point.measured_ms for point in (self.measured.decode if self.measured else [])]
+        lines = overhead_problems(self.factors, steps, on_gpu=not self.on_cpu)
+        if lines:
+            raise ValueError("\n".join(lines))
+        return self
+
+    @property
+    def on_cpu(self) -> bool:
+        """Whether ``payback calibrate`` measured it on a CPU: it names no GPU and its device
+        is the CPU (``CPU x86_64``, as :mod:`payback.measure.calibrate` names it)."""
+        device = (self.device or "").strip().lower()  # "cpu" written by hand as well
+        return self.kind == "calibration" and self.gpu is None and device.startswith("cpu")
+
 
 # -- calibration files -----------------------------------------------------------
 
@@ -214,7 +240,7 @@ def problems(exc: ValidationError, where: str) -> list[str]:
         loc = [str(p) for p in err["loc"]]
         if root is Calibration and len(loc) == 1 and loc[0] not in _TABLES[1:]:
             loc = ["calibration", *loc]  # a field of the [calibration] table
-        out.append(f"{where}: {_problem(err, loc, root)}")
+        out += [f"{where}: {line}" for line in _problem(err, loc, root).split("\n")]
     return list(dict.fromkeys(out))
 
 
@@ -262,6 +288,8 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     if kind == "value_error":  # the kind does not match the tables: its own line
         return str(err.get("ctx", {}).get("error", err["msg"]))
     if kind == "extra_forbidden":
+        if root is Calibration and field in _TABLES and isinstance(value, dict):
+            return _misplaced(loc)  # [factors.measured], or factors = {…} in [measured]
         if root is Calibration and len(loc) == 2 and isinstance(value, dict):
             allowed = ", ".join(f"[{t}]" for t in _TABLES)
             close = difflib.get_close_matches(field, _TABLES, n=1, cutoff=0.6)
@@ -288,6 +316,33 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     return f"{path}{shown}: {err['msg']}"
 
 
+def _misplaced(loc: list[str]) -> str:
+    """The line for one of the file's tables written inside another."""
+    field, inside = loc[-1], ".".join(loc[:-1])
+    return (
+        f"{'.'.join(loc)}: [{field}] is a table of its own, not inside [{inside}]: write it "
+        f"under a [{field}] header of its own"
+    )
+
+
+def _created_problems(value: Any) -> list[str]:
+    """A ``created`` that is no date or time (ISO 8601), as one line; none for one that is
+    (or for a value of another type, which the schema refuses)."""
+    from payback.scenario.messages import show_value
+
+    if not isinstance(value, str):
+        return []
+    try:
+        dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return [
+            f"calibration.created = {show_value(value)}: must be a date or a date and time "
+            "(ISO 8601: 2026-11-28 or 2026-11-28T06:52:19), or left out (when the "
+            "measurement ran or the file was made)"
+        ]
+    return []
+
+
 def _meaning(model: type[BaseModel] | None, field: str) -> str:
     """`` (what the field is)``, from the docstring under it; empty without one."""
     from payback.scenario.docstrings import field_docstring
@@ -302,10 +357,14 @@ def _meaning(model: type[BaseModel] | None, field: str) -> str:
 
 def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
     """Validate a calibration's table; :class:`PaybackError` names each bad field."""
+    lines = [f"{where}: {line}" for line in _created_problems(data.get("created"))]
     try:
-        return Calibration.model_validate(dict(data))
+        cal = Calibration.model_validate(dict(data))
     except ValidationError as exc:
-        raise PaybackError(problems(exc, where)) from None
+        lines += problems(exc, where)
+    if lines:
+        raise PaybackError(lines)
+    return cal
 
 
 def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
@@ -326,19 +385,22 @@ def load_calibration_with_warnings(
     if start == b"{" or p.suffix.lower() == ".json":
         return read_benchmark_with_warnings(p, run=run)
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text)
     except RecursionError:
         raise PaybackError(f"{p}: TOML nested too deeply to be a calibration file") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         if start == b"[":  # a JSON list of runs, perhaps
             with contextlib.suppress(PaybackError):
                 return read_benchmark_with_warnings(p, run=run)
+        if isinstance(exc, UnicodeDecodeError):
+            raise PaybackError(_not_text(p, raw, exc)) from None
         raise PaybackError(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
         ) from None
     except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
-        raise long_number(raw.decode("utf-8-sig"), str(p)) from None
+        raise long_number(text, str(p)) from None
     if "calibration" not in data:
         raise PaybackError(
             f"{p}: not a calibration file: it has no [calibration] table "
@@ -349,9 +411,29 @@ def load_calibration_with_warnings(
         raise PaybackError(
             f"{p}: calibration = {top!r}: must be a table ([calibration] with kind and tool)"
         )
+    inside = [name for name in _TABLES[1:] if isinstance(top.get(name), dict)]
+    if inside:  # [calibration.factors] would be read as [factors], or lost beside one
+        raise PaybackError([f"{p}: {_misplaced(['calibration', name])}" for name in inside])
     if isinstance(top.get("created"), dt.date | dt.datetime):
         top["created"] = top["created"].isoformat()
     return calibration_from_data({**top, **data}, str(p)), []
+
+
+def _not_text(p: Path, raw: bytes, exc: UnicodeDecodeError) -> str:
+    """The line for a file that is no UTF-8 text: where its first such byte is, as a
+    scenario file's (:func:`payback.scenario.io._bad_byte`); a compressed one is said to be."""
+    from payback.scenario.io import _bad_byte
+
+    if raw.startswith(b"\x1f\x8b"):
+        return (
+            f"{p}: compressed (gzip), not a calibration file (TOML) nor a benchmark result "
+            f"(JSON): decompress it first (gunzip {p.name}) and give the file it holds"
+        )
+    what = "not a text file" if b"\x00" in raw else "not UTF-8 text"
+    return (
+        f"{p}: {what} (a calibration file is UTF-8 TOML, a benchmark result JSON): "
+        f"{_bad_byte(raw, exc)}"
+    )
 
 
 def scenario_calibration(
@@ -359,6 +441,12 @@ def scenario_calibration(
 ) -> tuple[Calibration, list[str]]:
     """The calibration a scenario field (``where``) names, relative to the scenario's
     folder, with what to double-check; its problems name the field and the value."""
+    if not file.strip():  # "" is the scenario's folder as a path: said as empty
+        raise PaybackError(
+            f"{where} = {file!r}: an empty path; name a calibration file (`payback calibrate` "
+            "or `payback import-benchmark` writes one), or leave calibration out for the "
+            "estimate's defaults"
+        )
     location = Path(file)
     if not location.is_absolute() and base_dir is not None:
         location = base_dir / location
@@ -385,12 +473,8 @@ def calibration_toml(cal: Calibration) -> str:
 
     data = _drop_none(cal.model_dump())
     doc = tomlkit.document()
-    doc.add(tomlkit.comment('payback calibration: use it with `calibration = "<this file>"` on a'))
-    doc.add(
-        tomlkit.comment(
-            "self_hosted option or training job, or as the calibration of `payback estimate`."
-        )
-    )
+    for line in textwrap.wrap(_use(cal), 88, break_on_hyphens=False):
+        doc.add(tomlkit.comment(line))
     head = tomlkit.table()
     for key in _HEAD:
         if key in data:
@@ -413,6 +497,47 @@ def calibration_toml(cal: Calibration) -> str:
                 section.add(name, value)
         doc.add(key, section)
     return tomlkit.dumps(doc)
+
+
+def _use(cal: Calibration) -> str:
+    """What the file is used for, by what it holds: a serving benchmark, the capacity of a
+    scenario's option; ``payback calibrate``'s factors, the estimates they were fitted for.
+
+    >>> print(_use(Calibration(kind="calibration", tool="t", factors=Factors(prefill_mfu=0.6))))
+    payback calibration: utilisation factors measured by t. Use it with
+    `calibration = "<this file>"` on a self_hosted option, or give it to `payback estimate
+    serving`.
+    """
+    from payback.hardware.calibration import SERVING_FACTORS
+
+    if cal.serving is not None:
+        return (
+            "payback calibration, a serving benchmark: its measured capacity and latency. Use "
+            'it with `calibration = "<this file>"` on a scenario\'s self_hosted option of the '
+            "model, GPU and precision it measured; `payback estimate` takes the utilisation "
+            "factors of `payback calibrate` instead."
+        )
+    if cal.on_cpu:
+        return (
+            f"payback calibration: utilisation factors measured by {cal.tool} on a CPU "
+            f"({cal.device}); estimates for a GPU refuse them: calibrate on the GPU you serve "
+            "on for factors to use."
+        )
+    factors = cal.factors
+    places, commands = [], []
+    if factors is not None and any(getattr(factors, n) is not None for n in SERVING_FACTORS):
+        places.append("a self_hosted option")
+        commands.append("`payback estimate serving`")
+    if factors is not None and factors.training_mfu_ratio is not None:
+        places.append("a training job")
+        commands.append("`payback estimate training`")
+    if not places:
+        return f"payback calibration measured by {cal.tool}: it holds no utilisation factors."
+    return (
+        f"payback calibration: utilisation factors measured by {cal.tool}. Use it with "
+        f'`calibration = "<this file>"` on {" or ".join(places)}, or give it to '
+        f"{' or '.join(commands)}."
+    )
 
 
 def _inline(value: Mapping[str, Any]) -> Any:
