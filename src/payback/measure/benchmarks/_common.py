@@ -3,6 +3,7 @@ measurement."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import math
@@ -20,6 +21,7 @@ from payback.scenario.words import beyond_float
 
 __all__ = [
     "AGREEMENT",
+    "created_time",
     "disagree",
     "empty_prompts",
     "figure",
@@ -30,6 +32,30 @@ __all__ = [
     "short",
     "whole_or_none",
 ]
+
+
+def created_time(value: Any) -> str | None:
+    """When a run was, as a calibration file's ``created`` holds it (ISO 8601), from an
+    ISO 8601 time or vLLM's ``20250101-120000``; None for anything else, left out: a file
+    whose time read otherwise (``Nov 18 2025``) had been written as it was and then refused
+    where the calibration was read.
+
+    >>> created_time("20251118-142203"), created_time("2025-11-18T15:41:07.204113")
+    ('2025-11-18T14:22:03', '2025-11-18T15:41:07.204113')
+    >>> created_time("Nov 18 2025"), created_time(1763478000), created_time(None)
+    (None, None, None)
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d-%H%M%S").isoformat()
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def json_objects(path: Path) -> list[dict[str, Any]]:

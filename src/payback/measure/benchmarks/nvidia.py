@@ -12,6 +12,7 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.figures import written_number
 from payback.measure.benchmarks._common import (
+    created_time,
     disagree,
     empty_prompts,
     figure,
@@ -92,7 +93,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
             f"{where}: concurrency = {json.dumps(given)} in input_config is not a whole number of "
             "clients: read as no fixed concurrency"
         )
-    created = data.get("start_time") or data.get("end_time")
+    created = created_time(data.get("start_time")) or created_time(data.get("end_time"))
     serving = measured(
         where,
         {"concurrency": "input_config's concurrency"},
@@ -112,7 +113,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         Calibration(
             kind="benchmark",
             tool=tool,
-            created=str(created) if created else None,
+            created=created,
             served_model=model,
             serving=serving,
         ),

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import json
 import math
 from collections.abc import Mapping
@@ -15,6 +13,7 @@ import numpy as np
 from payback.errors import PaybackError
 from payback.figures import written_number
 from payback.measure.benchmarks._common import (
+    created_time,
     disagree,
     empty_prompts,
     figure,
@@ -263,8 +262,6 @@ def _tool(data: Mapping[str, Any]) -> str:
 
 
 def _created(data: Mapping[str, Any]) -> str | None:
-    """When the run was (``date``, ``20250101-120000``) in ISO 8601."""
-    created = str(data.get("date") or "")
-    with contextlib.suppress(ValueError):
-        created = dt.datetime.strptime(created, "%Y%m%d-%H%M%S").isoformat()
-    return created or None
+    """When the run was (``date``, ``20250101-120000``) in ISO 8601; None where it reads
+    as no time (:func:`~payback.measure.benchmarks._common.created_time`)."""
+    return created_time(data.get("date"))
