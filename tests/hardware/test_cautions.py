@@ -148,7 +148,8 @@ def test_kv_bound_fp8_trtllm_inside_by_hand() -> None:
     assert parts.cache_s * 1e3 == pytest.approx(675 * 1500 * 65536 / (0.71 * 3.35e12) * 1e3)
     assert parts.cache_s * 1e3 == pytest.approx(27.90, abs=0.01)
     assert parts.kv_bound
-    assert parts.step_s * 1e3 == pytest.approx(result.tpot_ms, rel=1e-9)  # the estimate's
+    # the estimate's, but for the sequence a prompt's slot takes from its carrying steps
+    assert parts.step_s * 1e3 == pytest.approx(result.tpot_ms, rel=2e-3)
     assert parts.series_s / parts.step_s == pytest.approx(1.66, abs=0.005)
     line = serving_regimes(LLAMA8, h100, result, sv.TRTLLM)["kernels-overlapped"]
     assert line == (

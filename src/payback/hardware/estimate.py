@@ -169,7 +169,8 @@ class ServingEstimate:
     the token budget of a step holds fewer at full load."""
     context_batch: int = 0
     """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: the
-    batch given, else ``decode_batch`` at the mean context, and at another context the
+    batch given, else ``batch`` at the mean context (the batch at full load: fewer than
+    ``decode_batch`` where the token budget binds), and at another context the
     largest whose KV cache fits at that context, within the engine's sequence limit and
     the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
     100,000)."""
@@ -272,12 +273,14 @@ def estimate_serving(
         at_batch, missed = _context_batch(
             model, gpu, precision, tp, args, capacity, tpot_ms, load, context
         )
-    step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
-    running = float(rates.running)
+    running = float(rates.slots)
     _check_batch_latency(batch, fastest, float(rates.load_step_s), tpot_ms)
     if running < chosen:  # a step's token budget holds fewer, a given batch included
         limited_by = "token budget"
+        if context is None:  # the decode line at the batch the replica runs
+            at_batch = max(1, int(running))
+    step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rps = float(rates.requests_per_s)
     loaded = None
     if utilization is not None:
