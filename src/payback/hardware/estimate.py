@@ -48,6 +48,7 @@ from payback.hardware.placement import (
     model_parameters,
     require_finite,
     serving_shape,
+    tensor_parallel_refusal,
     valid_tensor_parallel,
     weight_bytes,
 )
@@ -403,10 +404,7 @@ def _replica_gpus(
     valid = valid_tensor_parallel(model)
     if gpus_per_replica not in valid:
         raise PaybackError.bad(
-            "gpus_per_replica",
-            gpus_per_replica,
-            f"{model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
-            f"splits over {', '.join(map(str, valid))} GPUs in one node",
+            "gpus_per_replica", gpus_per_replica, tensor_parallel_refusal(model, gpus_per_replica)
         )
     return gpus_per_replica
 
