@@ -419,8 +419,9 @@ def _kv_room(
     given: bool = False,
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
-    that fit in it; one line when not even one does, naming ``gpus_per_replica`` when the
-    caller chose ``tp`` (``given``)."""
+    that fit in it, each holding its whole context, its cached prefix too (conservative:
+    see :func:`attended_tokens`); one line when not even one does, naming
+    ``gpus_per_replica`` when the caller chose ``tp`` (``given``)."""
 
     def refuse(why: str) -> PaybackError:
         return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)

@@ -168,7 +168,10 @@ def model_kv_bytes_per_token(model: OpenModel, kv_cache: str) -> float:
 
 def attended_tokens(model: OpenModel, context: float) -> float:
     """Tokens of KV cache one sequence of ``context`` tokens holds, in full-layer
-    equivalents (sliding-window layers hold at most their window)."""
+    equivalents (sliding-window layers hold at most their window). A cached prompt prefix
+    (``cached_input_share``) counts in every sequence that holds it: conservative where
+    concurrent sequences share one prefix, which vLLM's prefix caching holds once, so a
+    memory-bound batch may be larger than estimated."""
     return float(
         sv.attended_context(
             context=context,
