@@ -145,7 +145,7 @@ def test_mixed_step_by_hand_llama_8b_h100() -> None:
     plain = max(memory, decode) + 1e-3 + 32 * 3e-5
     step = share * carrying + (1 - share) * plain
     # the 64 slots all taken: a carrying step's prompt holds the slot its sequence freed,
-    # so a decoding sequence sees 63 others in those steps and 64 in the rest
+    # so a decoding sequence is one of 63 in those steps and of 64 in the rest
     seen = (share * 63 * carrying + (1 - share) * 64 * plain) / (share * 63 + (1 - share) * 64)
     result = estimate_serving(LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64)
     assert result.tpot_ms == pytest.approx(seen * 1e3, rel=1e-9)

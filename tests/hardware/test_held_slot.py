@@ -55,13 +55,15 @@ def test_one_slot_serves_requests_in_turn_s54() -> None:
     of 2,048 tokens a step takes the prompt in k = 28,680 / 2,048 chunk steps with nothing
     decoding, then 255 decode steps of the one sequence at a mean context of 28,808:
     time per output token = that decode step (13.2 ms; it was 24.7),
-    requests/s = 1 / (k · chunk step + 255 · decode step) (0.154; it was 0.158)."""
+    requests/s = 1 / (k · chunk step + 255 · decode step) (0.155; it was 0.158)."""
     result = estimate_serving(LLAMA8, A100, "bf16", batch=1, **S54)
     engine = on_gpu(sv.VLLM, A100)
     args = serving_shape(LLAMA8, A100, "bf16", 1, engine)
     decode = float(sv.decode_step_seconds(batch=1.0, context=28_808.0, engine=engine, **args))
-    assert result.tpot_ms == pytest.approx(decode * 1e3, rel=1e-9)
-    assert result.tpot_ms == pytest.approx(1e3 / result.decode_output_tokens_per_s, rel=1e-9)
+    # the step's cache reads are of the 0.95 of a sequence decoding on average (the rest
+    # of the time its slot's prompt goes through): within 1% of the one sequence's
+    assert result.tpot_ms == pytest.approx(decode * 1e3, rel=1e-2)
+    assert result.tpot_ms == pytest.approx(1e3 / result.decode_output_tokens_per_s, rel=1e-2)
     assert 13.0 < result.tpot_ms < 13.4
     _, compute, new = prompt_parts(args, 28_680.0, 0.0, engine)
     chunks = new / 2048.0
@@ -76,9 +78,10 @@ def test_one_slot_serves_requests_in_turn_s54() -> None:
         )
     )
     hand = 1.0 / (chunks * chunk + 255.0 * decode)
-    # the chunks' room is the budget less the sequences decoding on average (0.95 of one)
-    assert result.replica_requests_per_s == pytest.approx(hand, rel=2e-3)
-    assert round(result.replica_requests_per_s, 3) == 0.154
+    # the steps are read at the 0.95 of a sequence decoding on average, the chunks' room
+    # the budget less that: within 1% of the hand-worked cycle
+    assert result.replica_requests_per_s == pytest.approx(hand, rel=1e-2)
+    assert 0.154 < result.replica_requests_per_s < 0.156
     assert (result.batch, result.limited_by) == (1, "given")
 
 

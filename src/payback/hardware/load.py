@@ -67,8 +67,6 @@ def _open_rates(
         compute=compute,
         new=new,
         budget=load["budget"],
-        slots=cap,
-        held=taken,
         **at,
     )
     mixed = share * carrying + (1.0 - share) * plain

@@ -49,29 +49,23 @@ def step_parts(
     new: Any,
     budget: Any,
     engine: sv.ServingEngine,
-    slots: Any = None,
-    held: Any = 0.0,
 ) -> tuple[Any, Any, Any]:
     """The share f of the steps carrying prompt chunks, such a step and a decode-only one
-    [s] (see :func:`mixed_step`), both at ``running`` sequences decoding; where a prompt
-    holds ``held`` of one of the ``slots`` (:func:`held_slot_step`), the decode-only step
-    at running + held · (slots − running) and the carrying one at ``held`` fewer (at
-    ``held`` 1: all the slots, and one fewer)."""
+    [s] (see :func:`mixed_step`), both read at ``running`` sequences decoding (a held
+    slot's one sequence fewer in a carrying step is left in its cache reads)."""
     room = np.where(np.isfinite(budget), budget - running, np.inf)
-    plain_b = running if slots is None else running + held * (slots - running)
-    carry_b = np.maximum(plain_b - held, 0.0)
     share = np.maximum(
         sv.chunk_step_share(prompts_per_step=per_step, new_input_tokens=new, room=room), 1e-12
     )
     carrying = sv.decode_step_seconds(
-        batch=carry_b,
+        batch=running,
         context=mean_context,
         engine=engine,
         prefill_compute_s=per_step / share * compute,
         prefill_tokens=per_step / share * new,
         **args,
     )
-    plain = sv.decode_step_seconds(batch=plain_b, context=mean_context, engine=engine, **args)
+    plain = sv.decode_step_seconds(batch=running, context=mean_context, engine=engine, **args)
     return share, carrying, plain
 
 
@@ -180,7 +174,7 @@ def _loaded(
         running, held = slots, 0.0
     at = {"mean_context": mean_context, "budget": budget, "engine": engine}
     share, carrying, plain = step_parts(
-        args, running, running / out, compute=compute, new=new, slots=batch, held=held, **at
+        args, running, running / out, compute=compute, new=new, **at
     )
     mixed = share * carrying + (1.0 - share) * plain
     seen = held_slot_step(share, carrying, plain, batch, held)
