@@ -181,7 +181,10 @@ class ServingRow:
         )
         if self.metric == "ttft":
             return result.ttft_ms
-        per_sequence = result.decode_output_tokens_per_s / (self.batch or result.batch)
+        # a sequence's own decode speed: the time per output token at the run's load (its
+        # batch full, the next prompts riding on the others' steps), not the decode step
+        # without them
+        per_sequence = 1000.0 / result.tpot_ms
         if self.metric == "user":
             return per_sequence
         if self.metric == "itl":

@@ -19,7 +19,7 @@ def test_estimate_serving_names_its_flag() -> None:
     assert_user_error(code, out, err)
     assert err == (
         "error: --tpot-ms 20: llama-3.1-70b at bf16 on 2 × h100-sxm cannot meet it: one "
-        "sequence alone takes 29.6 ms per token; 4 × h100-sxm meets it (17.2 ms alone): set "
+        "sequence alone takes 29.2 ms per token; 4 × h100-sxm meets it (16.9 ms alone): set "
         "--gpus-per-replica to 4\n"
     )
     # the flag it names does what the line says

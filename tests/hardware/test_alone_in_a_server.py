@@ -1,7 +1,7 @@
 """The larger replicas a missed per-token target names, tried as a new user would.
 
-Llama 3.1 70B at BF16 on H100 SXM, 1,000/200 tokens, one sequence alone: 29.6 ms per token
-on 2 GPUs, 17.2 on 4, 11.0 on 8.
+Llama 3.1 70B at BF16 on H100 SXM, 1,000/200 tokens, one sequence alone: 29.2 ms per token
+on 2 GPUs, 16.9 on 4, 10.8 on 8.
 
 - An owned fleet of 2-GPU servers at ``tpot_ms = 20`` was told "set gpus_per_replica to 4",
   which analyze then refuses (a replica runs inside one server); of 4-GPU servers at 12 ms,
@@ -66,7 +66,7 @@ def _alone_ms(gpus: int) -> float:
 
 def test_a_server_of_two_names_the_server_that_four_need() -> None:
     two, four = _alone_ms(2), _alone_ms(4)
-    assert (two, four) == (29.6, 17.2)
+    assert (two, four) == (29.2, 16.9)
     err = _refusal(tpot_ms=20.0, gpus_per_server=2)
     assert err.param == "tpot_ms"
     assert err.advises == (
@@ -78,8 +78,8 @@ def test_a_server_of_two_names_the_server_that_four_need() -> None:
     )
     assert str(err) == (
         "tpot_ms 20.0: llama-3.1-70b at bf16 on 2 × h100-sxm cannot meet it: one sequence "
-        "alone takes 29.6 ms per token, and no larger replica fits one server of 2 GPUs; "
-        "4 × h100-sxm meets it (17.2 ms alone), in a server of 4: set gpus_per_server and "
+        "alone takes 29.2 ms per token, and no larger replica fits one server of 2 GPUs; "
+        "4 × h100-sxm meets it (16.9 ms alone), in a server of 4: set gpus_per_server and "
         "gpus_per_replica to 4, and usd_per_server, kw_per_server and any "
         "colocation_usd_per_server_month to such a server's"
     )
@@ -92,8 +92,8 @@ def test_a_server_of_one_gpu_is_one_gpu_and_the_larger_server_is_another_price()
     err = _refusal_of(CAT.model("llama-3.1-8b"), tpot_ms=6.0, gpus_per_server=1)
     assert str(err) == (
         "tpot_ms 6.0: llama-3.1-8b at bf16 on 1 × h100-sxm cannot meet it: one sequence alone "
-        "takes 7.4 ms per token, and no larger replica fits one server of 1 GPU; 2 × h100-sxm "
-        "meets it (5.2 ms alone), in a server of 2: set gpus_per_server and gpus_per_replica "
+        "takes 7.3 ms per token, and no larger replica fits one server of 1 GPU; 2 × h100-sxm "
+        "meets it (5.1 ms alone), in a server of 2: set gpus_per_server and gpus_per_replica "
         "to 2, and usd_per_server, kw_per_server and any colocation_usd_per_server_month to "
         "such a server's"
     )
@@ -102,8 +102,8 @@ def test_a_server_of_one_gpu_is_one_gpu_and_the_larger_server_is_another_price()
 def test_a_server_of_four_says_what_it_reaches_and_what_eight_would() -> None:
     err = _refusal(tpot_ms=12.0, gpus_per_server=4)
     assert str(err).endswith(
-        "one sequence alone takes 29.6 ms per token, nor can a replica within one server of "
-        "4 GPUs (17.2 ms alone on 4); 8 × h100-sxm meets it (11.0 ms alone), in a server of "
+        "one sequence alone takes 29.2 ms per token, nor can a replica within one server of "
+        "4 GPUs (16.9 ms alone on 4); 8 × h100-sxm meets it (10.8 ms alone), in a server of "
         "8: set gpus_per_server and gpus_per_replica to 8, and usd_per_server, kw_per_server "
         "and any colocation_usd_per_server_month to such a server's"
     )
@@ -112,14 +112,14 @@ def test_a_server_of_four_says_what_it_reaches_and_what_eight_would() -> None:
 @pytest.mark.parametrize("server", [None, 4, 8, 16])
 def test_a_replica_that_fits_the_server_is_named_as_before(server: int | None) -> None:
     err = _refusal(tpot_ms=20.0, gpus_per_server=server)
-    assert str(err).endswith("; 4 × h100-sxm meets it (17.2 ms alone): set gpus_per_replica to 4")
+    assert str(err).endswith("; 4 × h100-sxm meets it (16.9 ms alone): set gpus_per_replica to 4")
     assert err.advises == ("gpus_per_replica",)
 
 
 @pytest.mark.parametrize("server", [None, 2, 4])
 def test_where_no_node_meets_it_no_server_is_named(server: int | None) -> None:
     err = _refusal(tpot_ms=10.0, gpus_per_server=server)
-    assert str(err).endswith(", nor can 8 GPUs in one node (11.0 ms alone on 8)")
+    assert str(err).endswith(", nor can 8 GPUs in one node (10.8 ms alone on 8)")
     assert err.advises == ()
 
 
@@ -129,7 +129,7 @@ def test_a_model_whose_heads_split_over_four_at_most_says_so() -> None:
     with pytest.raises(PaybackError) as caught:
         estimate_serving(qwen, l4, "bf16", tpot_ms=8.0)
     assert str(caught.value).endswith(
-        "one sequence alone takes 61.1 ms per token, nor can 4 GPUs (17.2 ms alone on 4), "
+        "one sequence alone takes 60.5 ms per token, nor can 4 GPUs (17.0 ms alone on 4), "
         "the most its attention heads split evenly over"
     )
 

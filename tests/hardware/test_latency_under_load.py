@@ -262,7 +262,7 @@ def test_one_client_is_a_lone_request() -> None:
         args, concurrency=1, batch_cap=64, budget=8192.0, engine=engine, **LOAD
     )
     b = loop.running
-    rates = replica_rates(args, b, budget=8192.0, engine=engine, **LOAD)
+    rates = replica_rates(args, b, budget=8192.0, engine=engine, **LOAD, slots_full=False)
     step = float(rates.load_step_s)
     service = float(
         prompt_service_seconds(
@@ -299,7 +299,7 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
     )
 
     def at(b: float) -> tuple[float, float, float]:
-        rates = replica_rates(args, b, budget=2048.0, engine=engine, **SHORT)
+        rates = replica_rates(args, b, budget=2048.0, engine=engine, **SHORT, slots_full=False)
         step = float(rates.load_step_s)
         prompt = {
             "mean_context": 306.0,
@@ -346,7 +346,9 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
         **shape,
     )
     b = loop.running
-    rates = replica_rates(args, b, budget=2048.0, engine=engine, cached_share=0.0, **shape)
+    rates = replica_rates(
+        args, b, budget=2048.0, engine=engine, cached_share=0.0, **shape, slots_full=False
+    )
     step = float(rates.load_step_s)
     service = float(
         prompt_service_seconds(

@@ -150,13 +150,16 @@ def test_loaded_first_token_grows_with_the_utilization(low: float, high: float) 
 def test_first_token_at_99_percent_waits_for_a_slot() -> None:
     """Llama-3.1-8B on an L40S, 1,200/250 tokens: 149 slots (memory). At 99% of capacity
     the first token was 208 ms, queueing on the prompt chunks only; the slots are an
-    M/D/149 queue offered λ · 250 · tpot at the loaded step, whose wait is added."""
+    M/D/149 queue offered λ · 250 · the mean loaded step, whose wait is added. (The time
+    per output token is a little under that step: a slot's prompt holds it in the steps
+    its chunks ride on, which then decode one sequence fewer.)"""
     loaded = _l40s(0.99)
     assert loaded.batch == 149
-    hold_s = 250.0 * loaded.tpot_at_utilization_ms / 1e3
     arrival = 0.99 * loaded.replica_requests_per_s
+    hold_s = 250.0 * loaded.tpot_at_utilization_ms / 1e3
     wait = float(slot_wait(servers=149, offered=arrival * hold_s, holding_s=hold_s))
-    assert loaded.slot_wait_at_utilization_ms == pytest.approx(wait * 1e3, rel=1e-9)
+    # 3,563 ms held at the time per output token: a mean step 0.1% longer holds 1.7% more
+    assert wait * 1e3 < loaded.slot_wait_at_utilization_ms < wait * 1e3 * 1.03
     # 3,625 ms: 3,280 when the step was read at the next whole batch, 148 sequences, not
     # the 148.5 a decoding sequence sees on average
     assert 3500.0 < loaded.slot_wait_at_utilization_ms < 3750.0

@@ -4,7 +4,7 @@ sensitivity, explain and report answer on every file analyze accepts.
 
 catalog-ids with Llama 3.1 70B on H100s at tpot_ms = 10: analyze chooses 8 GPUs a replica
 and answers; at 7.5 ms (-25%) no replica size meets the target (one sequence alone takes
-17.4 ms on 2 GPUs), and explain, report and sensitivity stopped with "alternatives.0.tpot_ms
+17.2 ms on 2 GPUs), and explain, report and sensitivity stopped with "alternatives.0.tpot_ms
 = 7.5: analyze refuses the file there ... keep the input's range within what analyze
 accepts", a range the file never gave (review)."""
 

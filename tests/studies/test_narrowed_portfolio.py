@@ -5,7 +5,7 @@ from the error's ``reason``, not from its words.
 
 Tried as a new user would: two workloads served by Llama 3.1 70B at FP8 on H100s with
 ``tpot_ms = 9``. At 6.75 ms (-25%) no replica size meets the target (one sequence alone
-takes 17.5 ms per token on 2 GPUs, 7.9 ms on 8), so `payback sensitivity` (tornado and
+takes 17.2 ms per token on 2 GPUs, 7.8 ms on 8), so `payback sensitivity` (tornado and
 --method sobol) stopped with exit 2 and "alternatives.0.tpot_ms = 6.75: analyze refuses
 the file there (...)", on a file analyze accepts. At ``tpot_ms = 10`` the +25% half (10 to
 12.5) keeps the same 8-GPU fleet: the input moved nothing and vanished from the tornado,
@@ -30,8 +30,8 @@ from payback.studies.portfolio_uncertainty import portfolio_sobol, portfolio_tor
 
 TPOT = "alternatives.0.tpot_ms"
 REASON = (
-    "llama-3.1-70b at fp8 on 2 × h100-sxm cannot meet it: one sequence alone takes 17.5 ms "
-    "per token, nor can 8 GPUs in one node (7.9 ms alone on 8)"
+    "llama-3.1-70b at fp8 on 2 × h100-sxm cannot meet it: one sequence alone takes 17.2 ms "
+    "per token, nor can 8 GPUs in one node (7.8 ms alone on 8)"
 )
 
 PORTFOLIO = """\

@@ -4,7 +4,7 @@ never "±25%", in the terminal's table, --json and the reports; and Sobol's samp
 narrowed the same way (they sampled the refused end: the command stopped).
 
 catalog-ids with Llama 3.1 70B on H100s at tpot_ms = 10: at 7.5 ms (-25%) no replica size
-meets the target (one sequence alone takes 17.4 ms per token on 2 GPUs), so tpot_ms moves
+meets the target (one sequence alone takes 17.2 ms per token on 2 GPUs), so tpot_ms moves
 from 10 to 12.5 only. The table said "No distribution for these inputs: each moved ±25%",
 the reports "10 to 12, ±25% clipped to what the field allows", and `payback sensitivity
 --method sobol` stopped with "alternatives.0.tpot_ms = 7.51084, ...: analyze refuses the
@@ -27,8 +27,8 @@ from payback.studies.uncertainty import sobol, tornado
 
 TPOT = "alternatives.0.tpot_ms"
 REASON = (
-    "llama-3.1-70b at fp8 on 2 × h100-sxm cannot meet it: one sequence alone takes 17.4 ms "
-    "per token, nor can 8 GPUs in one node (7.9 ms alone on 8)"
+    "llama-3.1-70b at fp8 on 2 × h100-sxm cannot meet it: one sequence alone takes 17.2 ms "
+    "per token, nor can 8 GPUs in one node (7.8 ms alone on 8)"
 )
 LABEL = f"+25% only, not -25%: at 7.5 analyze refuses the file ({REASON})"
 

@@ -88,7 +88,9 @@ def estimate_serving(
         typer.Option(
             "--cached-input-share",
             help="Share of each prompt the prefix cache already holds (0 to 1; a scenario's "
-            "traffic.cached_input_share): its prefill is skipped (above 0.99 estimated at 0.99).",
+            "traffic.cached_input_share): its prefill is skipped (above 0.99 estimated at "
+            "0.99), its KV counted in every sequence (conservative: vLLM holds a prefix "
+            "shared by sequences once).",
         ),
     ] = 0.0,
     context: Annotated[
@@ -517,7 +519,6 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     from payback.report.common import rent_text, share_text, usd
 
     nodes = -(-result.gpus // NODE_GPUS)  # whole nodes
-
     limit = STACK_MAX_GPUS.get(result.stack)
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
@@ -532,8 +533,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
             if limit == 1
             else f"(the {result.stack} stack trains on at most {limit:,} GPUs)"
         )
-        # a job past one node runs on a cluster, said as serving's advice says it
-        + (
+        + (  # a job past one node runs on a cluster, said as serving's advice says it
             "; priced at the GPU's rent, where a cluster's network may cost more"
             if nodes > 1
             else ""

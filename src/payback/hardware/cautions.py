@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.device import gpu_family, on_gpu, peak_flops
+from payback.hardware.device import DEQUANT_NOT_MEASURED as NOT_MEASURED
+from payback.hardware.device import dequant_regime, gpu_family, on_gpu, peak_flops
 from payback.hardware.first_token import (
     FIRST_TOKEN_FIXED_MS,
     first_token_regime,
@@ -214,6 +215,9 @@ REGIMES: dict[str, Regime] = {
             "an Ada GPU other than a GeForce card; a prompt whose attention arithmetic is at "
             "least {threshold}x its matrix multiplications' (14,300 tokens of Llama 3.1 8B)"
         ),
+    ),
+    "int4-dequant-not-measured": Regime(
+        "int4-dequant-not-measured", 0.0, (), ("S68", "S69", "S70"), *NOT_MEASURED
     ),
     "fp8-standard-stack": Regime(
         name="fp8-standard-stack",
@@ -493,6 +497,7 @@ def serving_regimes(
     out |= long_prompt_regime(
         REGIMES["ada-long-prompt"], model, gpu, estimate, engine, cached_input_share
     )
+    out |= dequant_regime(REGIMES["int4-dequant-not-measured"], gpu, estimate.precision)
     moe = REGIMES["moe-latency-bound"]
     if (
         model.is_moe

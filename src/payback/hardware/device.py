@@ -321,6 +321,48 @@ def dequant_gemm_seconds(gpu: Gpu, precision: str) -> float:
     return DEQUANT_GEMM_SECONDS if precision == "int4" and hbm else 0.0
 
 
+def dequant_measured(gpu: Gpu) -> bool:
+    """Whether weight-only int4's dequantising matrix multiplies were measured on a GPU of
+    this kind, as :func:`dequant_gemm_seconds` takes them: an HBM part of the Ampere or
+    Hopper architecture (Marlin's fixed time a multiply) or a GDDR one (near-ideal);
+    not an HBM part of another architecture (Blackwell's B200, AMD's MI300X and MI325X),
+    nor a record that gives neither field: their int4 estimate is the ideal one, the
+    weights read at :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH` with no fixed
+    time, and nothing measured stands behind it.
+
+    >>> from payback.catalog import default_catalog
+    >>> [dequant_measured(default_catalog().gpu(g)) for g in ("h100-sxm", "l40s", "mi300x")]
+    [True, True, False]
+    """
+    if gpu.memory is None:
+        return False
+    return gpu.memory not in HBM_KINDS or gpu.architecture in FIXED_TIME_ARCHITECTURES
+
+
+DEQUANT_NOT_MEASURED = (
+    "the estimate reads the 4-bit weights at the ideal 0.95 of the bandwidth with no fixed "
+    "time a dequantising multiply, where Ampere and Hopper HBM GPUs take one (Marlin's, "
+    "9 µs); no int4 run on this kind of GPU has been measured",
+    "weight-only int4 on an HBM GPU neither Ampere nor Hopper (B200, MI300X, MI325X)",
+)
+"""The mechanism and the condition of the caution for int4 on a GPU whose dequantisation
+:func:`dequant_measured` says was not measured."""
+
+
+def dequant_regime(regime: Any, gpu: Gpu, precision: str) -> dict[str, str]:
+    """The caution of ``regime`` (``int4-dequant-not-measured`` of
+    :data:`payback.hardware.cautions.REGIMES`) by its name, where ``precision`` is int4 and
+    its dequantisation was not measured on ``gpu``'s kind (:func:`dequant_measured`)."""
+    if precision != "int4" or dequant_measured(gpu):
+        return {}
+    kind = gpu.architecture or "architecture not given"
+    return {
+        regime.name: f"int4 weights on {gpu.id} ({kind}): {regime.mechanism}, so its int4 "
+        f"speed may be overstated (measured: docs/accuracy.md {', '.join(regime.outside)}, "
+        "on an H100)"
+    }
+
+
 def weight_read_share(
     engine: sv.ServingEngine, gpu: Gpu, precision: str, layer_bytes: float
 ) -> float:

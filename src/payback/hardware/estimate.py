@@ -48,6 +48,7 @@ from payback.hardware.placement import (
     model_parameters,
     require_finite,
     serving_shape,
+    tensor_parallel_refusal,
     valid_tensor_parallel,
     weight_bytes,
 )
@@ -169,7 +170,8 @@ class ServingEstimate:
     the token budget of a step holds fewer at full load."""
     context_batch: int = 0
     """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: the
-    batch given, else ``decode_batch`` at the mean context, and at another context the
+    batch given, else ``batch`` at the mean context (the batch at full load: fewer than
+    ``decode_batch`` where the token budget binds), and at another context the
     largest whose KV cache fits at that context, within the engine's sequence limit and
     the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
     100,000)."""
@@ -272,12 +274,14 @@ def estimate_serving(
         at_batch, missed = _context_batch(
             model, gpu, precision, tp, args, capacity, tpot_ms, load, context
         )
-    step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
-    running = float(rates.running)
+    running = float(rates.slots)
     _check_batch_latency(batch, fastest, float(rates.load_step_s), tpot_ms)
     if running < chosen:  # a step's token budget holds fewer, a given batch included
         limited_by = "token budget"
+        if context is None:  # the decode line at the batch the replica runs
+            at_batch = max(1, int(running))
+    step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rps = float(rates.requests_per_s)
     loaded = None
     if utilization is not None:
@@ -400,10 +404,7 @@ def _replica_gpus(
     valid = valid_tensor_parallel(model)
     if gpus_per_replica not in valid:
         raise PaybackError.bad(
-            "gpus_per_replica",
-            gpus_per_replica,
-            f"{model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
-            f"splits over {', '.join(map(str, valid))} GPUs in one node",
+            "gpus_per_replica", gpus_per_replica, tensor_parallel_refusal(model, gpus_per_replica)
         )
     return gpus_per_replica
 
@@ -418,8 +419,9 @@ def _kv_room(
     given: bool = False,
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
-    that fit in it; one line when not even one does, naming ``gpus_per_replica`` when the
-    caller chose ``tp`` (``given``)."""
+    that fit in it, each holding its whole context, its cached prefix too (conservative:
+    see :func:`attended_tokens`); one line when not even one does, naming
+    ``gpus_per_replica`` when the caller chose ``tp`` (``given``)."""
 
     def refuse(why: str) -> PaybackError:
         return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import gammainc
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.prompts import prompt_parts, prompt_times
 from payback.hardware.queueing import SATURATED, closed_queue_wait, slot_wait, stream_wait
-from payback.hardware.rates import ReplicaRates, loaded_steps, mixed_step, replica_rates
+from payback.hardware.rates import (
+    ReplicaRates,
+    full_load_decoding,
+    held_slot_step,
+    loaded_steps,
+    replica_rates,
+    step_parts,
+)
 
 __all__ = [
     "LOW_BATCHES",
@@ -38,24 +46,38 @@ Poisson arrivals')."""
 
 def _open_rates(
     args: dict[str, Any], mean: Any, top: Any, load: dict[str, Any], parts: tuple[Any, ...]
-) -> tuple[Any, Any]:
-    """At a mean of ``mean`` sequences decoding: the step a decoding request sees and the
-    requests a second that keep that mean (see :func:`latency_at_utilization`); ``top`` the
-    sequences running at the capacity, ``parts`` a prompt's (:func:`prompt_parts`)."""
+) -> tuple[Any, Any, Any]:
+    """At a mean of ``mean`` sequences decoding: the mean step, the requests a second that
+    keep that mean and the time per output token a decoding request sees (see
+    :func:`latency_at_utilization`); ``top`` the sequences running at the capacity,
+    ``parts`` a prompt's (:func:`prompt_parts`)."""
     prefill, compute, new = parts
     out = max(load["output_tokens"], 1.0)
     seen = np.minimum(1.0 + mean, top)
     at = {"mean_context": load["mean_context"], "engine": load["engine"]}
-    mixed = mixed_step(
-        args, seen, mean / out, compute=compute, new=new, budget=load["budget"], **at
+    cap = load["slots"]
+    # the others fill the cap's other c − 1 slots (their number Poisson, as below): a
+    # prompt then holds a slot a decoding sequence would use; at the capacity all do
+    full = np.where(cap > 1.0, gammainc(np.maximum(cap - 1.0, 1.0), np.maximum(mean, 0.0)), 1.0)
+    taken = load["held"] * np.where(mean >= top * (1.0 - 1e-12), 1.0, full)
+    share, carrying, plain = step_parts(
+        args,
+        seen,
+        mean / out,
+        compute=compute,
+        new=new,
+        budget=load["budget"],
+        **at,
     )
+    mixed = share * carrying + (1.0 - share) * plain
     alone = sv.decode_step_seconds(
         batch=seen, context=load["mean_context"], engine=load["engine"], **args
     )
     finite = np.isfinite(load["budget"])
     step = np.where(finite, mixed, alone)
     rps = np.where(finite, mean / (out * step), mean / (mean * prefill + out * step))
-    return step, rps
+    tpot = np.where(finite, held_slot_step(share, carrying, plain, cap, taken), alone)
+    return step, rps, tpot
 
 
 def _mean_decoding(
@@ -67,7 +89,7 @@ def _mean_decoding(
     scale = np.concatenate([[0.0], LOW_BATCHES, np.arange(1.0, float(np.max(top)) + 1.0)])
     grid = np.minimum(scale[np.newaxis, :], top[:, np.newaxis])
     col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
-    wide = load | {"budget": load["budget"][:, np.newaxis]}
+    wide = load | {k: load[k][:, np.newaxis] for k in ("budget", "slots", "held")}
     bits = tuple(np.asarray(p)[..., np.newaxis] if np.ndim(p) else p for p in parts)
     rps = np.broadcast_to(_open_rates(col, grid, top[:, np.newaxis], wide, bits)[1], grid.shape)
     rows = np.arange(top.size)
@@ -126,15 +148,18 @@ def loaded_latency_arrays(
     arrival = np.asarray(utilization, dtype=np.float64) * capacity
     parts = prompt_parts(flat, input_tokens, cached_share, engine)
     load["budget"] = limit
+    load["slots"] = np.floor(np.maximum(cap, 1.0) + 1e-9)
+    held = full_load_decoding(cap, new=parts[2], output_tokens=output_tokens, budget=limit)[1]
+    load["held"] = np.broadcast_to(np.asarray(held, dtype=np.float64), cap.shape)
     mean = _mean_decoding(flat, arrival, top, load, parts)
     # at the capacity, a float's last digits aside (as the slots' queue takes it): its batch
     mean = np.where(arrival >= capacity * SATURATED, top, mean)
-    step = _open_rates(flat, mean, top, load, parts)[0]
+    step, _, seen_step = _open_rates(flat, mean, top, load, parts)
     mixed = np.isfinite(limit)
     seen = np.minimum(1.0 + mean, top)
     # a prompt rides on the steps of those decoding when it arrives (Poisson arrivals see
     # the time average); without mixed steps its first token's step holds it too
-    prompt = {k: v for k, v in load.items() if k != "output_tokens"}
+    prompt = {k: v for k, v in load.items() if k not in ("output_tokens", "slots", "held")}
     service, queued = prompt_times(flat, np.where(mixed, mean, seen), **prompt)
     wait = stream_wait(busy=arrival * queued, service_s=queued)
     under_way = -np.expm1(-mean)  # P(anything decodes): the occupancy is Poisson (M/G/∞)
@@ -142,8 +167,12 @@ def loaded_latency_arrays(
     # prompts prefilled at once in steps of their own pause the batch: λ · prefill of the
     # time (the rate X(B) already counts it)
     paused = np.where(mixed, 1.0, np.maximum(1.0 - arrival * queued, 1e-9))
-    tpot = step / paused if engine.prefill_pauses_decode and output_tokens > 1.0 else step
-    hold = max(output_tokens, 1.0) * step / paused
+    apart = step / paused if engine.prefill_pauses_decode and output_tokens > 1.0 else step
+    tpot = np.where(mixed, seen_step, apart)
+    # a slot is held O steps, and the k − 1 of a prompt's steps before its first token
+    # where a prompt holds one (full_load_decoding: c · O / B = O + k − 1)
+    cycle = np.where(load["held"] > 0.0, cap / np.maximum(top, 1e-300), 1.0)
+    hold = max(output_tokens, 1.0) * cycle * step / paused
     slots = np.floor(np.maximum(cap, 1.0) + 1e-9)
     queue = slot_wait(servers=slots, offered=arrival * hold, holding_s=hold)
     return mean, tpot, ttft + queue, queue
@@ -351,7 +380,7 @@ def _closed_loop(
     """At each batch of ``grid``: requests/s, the step, the sequences running, a
     request's prefill phase and its decode time (see :func:`latency_at_concurrency`);
     ``clients`` the loop's N and the min(N, cap) of them that cycle through the prompts."""
-    rates = replica_rates(args, grid, **load)
+    rates = replica_rates(args, grid, slots_full=False, **load)
     rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
     steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
     running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)

@@ -168,7 +168,10 @@ def model_kv_bytes_per_token(model: OpenModel, kv_cache: str) -> float:
 
 def attended_tokens(model: OpenModel, context: float) -> float:
     """Tokens of KV cache one sequence of ``context`` tokens holds, in full-layer
-    equivalents (sliding-window layers hold at most their window)."""
+    equivalents (sliding-window layers hold at most their window). A cached prompt prefix
+    (``cached_input_share``) counts in every sequence that holds it: conservative where
+    concurrent sequences share one prefix, which vLLM's prefix caching holds once, so a
+    memory-bound batch may be larger than estimated."""
     return float(
         sv.attended_context(
             context=context,
@@ -311,13 +314,63 @@ def _does_not_fit(
     return "; ".join(parts)
 
 
-def valid_tensor_parallel(model: OpenModel) -> list[int]:
+def mlp_widths(model: OpenModel) -> list[tuple[str, int]]:
+    """The MLP widths tensor parallelism splits, by their config name: the dense MLP's
+    ``intermediate_size`` where the model has dense MLP layers (all of a dense model's,
+    a mixture's first ``layers − moe_layers``), each expert's ``moe_intermediate_size``
+    (a shared expert's is a multiple of it)."""
+    out: list[tuple[str, int]] = []
+    dense = not model.is_moe or (model.moe_layers or model.layers) < model.layers
+    if dense:
+        out.append(("intermediate_size", model.intermediate_size))
+    if model.is_moe and model.moe_intermediate_size is not None:
+        out.append(("moe_intermediate_size", model.moe_intermediate_size))
+    return out
+
+
+def heads_tensor_parallel(model: OpenModel) -> list[int]:
     """TP degrees that split the model's attention heads evenly."""
     return [
         tp
         for tp in TP_DEGREES
         if model.heads % tp == 0 and (model.kv_heads % tp == 0 or tp % model.kv_heads == 0)
     ]
+
+
+def valid_tensor_parallel(model: OpenModel) -> list[int]:
+    """TP degrees that split the model's attention heads and its MLP widths
+    (:func:`mlp_widths`) evenly: vLLM's and SGLang's column-parallel layers and fused
+    experts shard a width only when the GPUs divide it (vLLM's ``divide`` asserts it), so
+    an intermediate size of 14,337 runs on one GPU only."""
+    widths = [w for _, w in mlp_widths(model)]
+    return [tp for tp in heads_tensor_parallel(model) if all(w % tp == 0 for w in widths)]
+
+
+def _counts(counts: list[int]) -> str:
+    """GPU counts in words: '1 GPU', '1 or 2 GPUs', '1, 2 or 4 GPUs'."""
+    if len(counts) == 1:
+        return f"{counts[0]} GPU" + ("s" if counts[0] != 1 else "")
+    return f"{', '.join(map(str, counts[:-1]))} or {counts[-1]} GPUs"
+
+
+def tensor_parallel_refusal(model: OpenModel, tp: int) -> str:
+    """What is allowed instead of ``tp`` GPUs a replica, in words: the heads' split, or
+    the MLP width that the GPUs do not divide, its value and the counts that do."""
+    heads = heads_tensor_parallel(model)
+    valid = ", ".join(map(str, valid_tensor_parallel(model)))
+    if tp in heads:
+        for name, width in mlp_widths(model):
+            if width % tp:
+                divide = _counts([d for d in TP_DEGREES if width % d == 0])
+                return (
+                    f"{model.id}'s {name} {width:,} does not split evenly over {tp} GPUs "
+                    f"(vLLM and SGLang shard it evenly), over {divide} only; a replica of "
+                    f"{_counts(valid_tensor_parallel(model))} runs the model"
+                )
+    return (
+        f"{model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
+        f"splits over {valid} GPUs in one node"
+    )
 
 
 def choose_tensor_parallel(

@@ -69,9 +69,9 @@ class Candidate:
     replicas_max: int
     """Replicas in the busiest month of the horizon."""
     batch: int
-    """The batch the replica runs at: the largest the memory, the engine and ``tpot_ms``
-    allow (:func:`~payback.hardware.estimate.estimate_serving`'s ``decode_batch``); fewer
-    decode together at full load when a step's token budget holds fewer."""
+    """Sequences the replica runs together at full load, as
+    :func:`~payback.hardware.estimate.estimate_serving`'s ``batch``: ``decode_batch``, or
+    fewer when a step's token budget holds fewer."""
     replica_requests_per_s: float
     tpot_ms: float
     """Time per output token where the fleet runs: at ``target_utilization`` of a
@@ -90,13 +90,22 @@ class Candidate:
     bought_at_start_usd: float | None = None
     """Owned servers paid in cash: the month-1 fleet's price, paid at t = 0 and included
     in ``monthly_cost_usd`` (the average over the horizon) [USD]."""
+    decode_batch: int = 0
+    """The batch cap the replica runs under: the largest the memory, the engine and
+    ``tpot_ms`` allow (:func:`~payback.hardware.estimate.estimate_serving`'s
+    ``decode_batch``, the ``batch`` a re-estimate is given); 0 where not known."""
 
     def to_dict(self) -> dict[str, Any]:
         """The fields, with ``first_token_unbounded`` beside ``ttft_ms`` (which JSON writes
         as null when the fleet runs at its capacity: no queue there has a bound)."""
         out: dict[str, Any] = {}
-        for key, value in asdict(self).items():
+        fields = asdict(self)
+        for key, value in fields.items():
+            if key == "decode_batch":
+                continue
             out[key] = value
+            if key == "batch":
+                out["decode_batch"] = fields["decode_batch"]
             if key == "ttft_ms":
                 out["first_token_unbounded"] = math.isinf(value)
         return out
@@ -313,6 +322,9 @@ class _Serving:
     utilisation, as arrays."""
 
     batch: np.ndarray
+    """The sequences running at full load (the cap, or fewer where the token budget binds)."""
+    decode_batch: np.ndarray
+    """The batch cap."""
     requests_per_s: np.ndarray
     ttft_ms: np.ndarray
     tpot_ms: np.ndarray
@@ -359,8 +371,10 @@ def _serving(
         budget=a["budget"],
         **load_args,
     )
+    slots = np.asarray(rates.slots, dtype=np.float64)
     return _Serving(
-        batch=batch,
+        batch=np.where(slots < batch, np.maximum(np.floor(slots), 1.0), batch),
+        decode_batch=batch,
         requests_per_s=rates.requests_per_s,
         ttft_ms=ttft_s * 1000.0,
         tpot_ms=tpot_s * 1000.0,
@@ -421,6 +435,7 @@ def evaluate_rows(
                 replicas=int(replicas[i, 0]),
                 replicas_max=int(replicas[i].max()),
                 batch=int(served.batch[i]),
+                decode_batch=int(served.decode_batch[i]),
                 replica_requests_per_s=float(served.requests_per_s[i]),
                 tpot_ms=float(tpot_ms[i]),
                 ttft_ms=float(ttft_ms[i]),

@@ -62,7 +62,7 @@ def winner_cautions(
         output_tokens=load.output_tokens,
         cached_input_share=load.cached,
         gpus_per_replica=best.gpus_per_replica,
-        batch=best.batch,
+        batch=best.decode_batch or best.batch,
         engine=engine,
         utilization=option.target_utilization,
     )
