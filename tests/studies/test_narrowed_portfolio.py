@@ -4,9 +4,9 @@ remaining half moves nothing is said, not dropped without a word; analyze's reas
 from the error's ``reason``, not from its words.
 
 Tried as a new user would: two workloads served by Llama 3.1 70B at FP8 on H100s with
-``tpot_ms = 9``. At 6.75 ms (-25%) no replica size meets the target (one sequence alone
+``tpot_ms = 8``. At 6 ms (-25%) no replica size meets the target (one sequence alone
 takes 17.2 ms per token on 2 GPUs, 7.8 ms on 8), so `payback sensitivity` (tornado and
---method sobol) stopped with exit 2 and "alternatives.0.tpot_ms = 6.75: analyze refuses
+--method sobol) stopped with exit 2 and "alternatives.0.tpot_ms = 6: analyze refuses
 the file there (...)", on a file analyze accepts. At ``tpot_ms = 10`` the +25% half (10 to
 12.5) keeps the same 8-GPU fleet: the input moved nothing and vanished from the tornado,
 its refused half unsaid."""
@@ -88,16 +88,16 @@ def _one(text: str) -> str:
 
 
 def test_the_tornado_takes_the_refused_end_back(tmp_path: Path) -> None:
-    """Exit 2 before; now tpot_ms moves 9 → 11.25 only, each end analyze's own NPV."""
-    tight = _file(tmp_path, "9")
+    """Exit 2 before; now tpot_ms moves 8 → 10 only, each end analyze's own NPV."""
+    tight = _file(tmp_path, "8")
     code, out, err = run("sensitivity", tight, "--json")
     assert code == 0, err
     (tpot,) = [d for d in json.loads(out)["alternatives"][0]["drivers"] if d["parameter"] == TPOT]
-    assert (tpot["low"], tpot["high"]) == (9.0, 11.25)
-    label = f"+25% only, not -25%: at 6.75 analyze refuses the file ({REASON})"
-    assert tpot["narrowed"] == {"end": "low", "refused": 6.75, "reason": REASON, "label": label}
+    assert (tpot["low"], tpot["high"]) == (8.0, 10.0)
+    label = f"+25% only, not -25%: at 6 analyze refuses the file ({REASON})"
+    assert tpot["narrowed"] == {"end": "low", "refused": 6.0, "reason": REASON, "label": label}
     assert tpot["npv_low_usd"] == pytest.approx(_npv(tight), rel=1e-9)
-    assert tpot["npv_high_usd"] == pytest.approx(_npv(_file(tmp_path, "11.25")), rel=1e-9)
+    assert tpot["npv_high_usd"] == pytest.approx(_npv(_file(tmp_path, "10")), rel=1e-9)
     assert tpot["npv_high_usd"] - tpot["npv_low_usd"] > 100_000  # a 4-GPU replica meets it
     code, out, err = run("sensitivity", tight)
     assert code == 0, err
@@ -115,22 +115,22 @@ def test_sobol_samples_only_what_analyze_accepts(
         return portfolio_engine.evaluate_portfolio(p, overrides)
 
     monkeypatch.setattr(portfolio_uncertainty, "evaluate_portfolio", evaluate)
-    found = portfolio_sobol(prepare(payback.load_scenario(_file(tmp_path, "9"))), samples=16)
+    found = portfolio_sobol(prepare(payback.load_scenario(_file(tmp_path, "8"))), samples=16)
     assert len(seen) > 16
-    assert 9.0 <= min(seen) < 9.2
-    assert 11.1 < max(seen) <= 11.25  # the whole accepted half, and no more
+    assert 8.0 <= min(seen) < 8.2
+    assert 9.85 < max(seen) <= 10.0  # the whole accepted half, and no more
     (index,) = [i for i in found.alternatives[0] if i.parameter == TPOT]
     assert index.narrowed is not None
-    assert (index.narrowed.end, index.narrowed.refused) == ("low", 6.75)
+    assert (index.narrowed.end, index.narrowed.refused) == ("low", 6.0)
     assert all(i.narrowed is None for a in found.alternatives for i in a if i.parameter != TPOT)
 
 
 def test_sobol_on_the_command_line(tmp_path: Path) -> None:
-    tight = _file(tmp_path, "9")
+    tight = _file(tmp_path, "8")
     code, out, err = run("sensitivity", tight, "--method", "sobol", "--samples", "8", "--json")
     assert code == 0, err
     (index,) = [i for i in json.loads(out)["alternatives"][0]["indices"] if i["parameter"] == TPOT]
-    assert index["narrowed"]["refused"] == 6.75
+    assert index["narrowed"]["refused"] == 6.0
 
 
 def test_a_narrowed_input_that_moves_nothing_is_said(tmp_path: Path) -> None:
@@ -164,11 +164,11 @@ def test_a_narrowed_input_that_moves_nothing_is_said(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["explain", "report"])
 def test_explain_and_report_answer(tmp_path: Path, command: str) -> None:
     """They rank the portfolio's inputs by its tornado: they stopped with exit 2 too."""
-    tight = _file(tmp_path, "9")
+    tight = _file(tmp_path, "8")
     output = tmp_path / "r.md"
     code, out, err = run(command, tight, *(("-o", output) if command == "report" else ()))
     assert code == 0, err
     text = _one(output.read_text(encoding="utf-8") if command == "report" else out)
-    label = f"+25% only, not -25%: at 6.75 analyze refuses the file ({REASON})"
+    label = f"+25% only, not -25%: at 6 analyze refuses the file ({REASON})"
     path = TPOT.replace("_", "\\_") if command == "report" else TPOT  # markdown escapes _
-    assert f"({path}; 9.00 to 11.25, {label}):" in text
+    assert f"({path}; 8 to 10, {label}):" in text
