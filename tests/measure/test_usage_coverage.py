@@ -105,7 +105,7 @@ def test_usage_model_says_the_rate_of_its_month_not_of_its_hour(tmp_path: Path) 
     span × 730.5 = 4,383 a month, with a warning that the logs cover one hour."""
     code, out, err = run("usage", write(tmp_path / "a.csv", FOUR_MONTHS), "--model", "m-b")
     assert code == 0, err
-    assert "requests_per_month   6  (requests per day in 2026-03 × 30.4375)" in out
+    assert "requests_per_month   5.89  (requests per day in 2026-03 × 30.4375)" in out
     assert "not measured  (a complete month without a request of" in out
     assert "cover only" not in err
 

@@ -122,7 +122,7 @@ def test_the_rate_from_covered_hours_names_its_value(tmp_path: Path) -> None:
     logs.write_text(HEADER + "2026-01-05T10:00:00Z,100,20\n2026-01-05T11:30:00Z,100,20\n")
     code, out, err = run("usage", logs)
     assert code == 0, err
-    assert "requests_per_month 730 (requests per covered hour × 730.5)" in words(out)
+    assert "requests_per_month 730.5 (requests per covered hour × 730.5)" in words(out)
     assert (
         "note: no complete calendar month in the logs: requests_per_month 730 is the requests "
         "of 2 covered hours scaled to a 730.5-hour month (365.25 / 12 days)"

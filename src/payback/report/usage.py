@@ -8,6 +8,7 @@ from typing import Any
 
 from payback.figures import counted
 from payback.measure.usage import DAYS_PER_MONTH, HOURS_PER_MONTH, UsageProfile
+from payback.scenario.rounding import written_value
 
 __all__ = ["render_profile"]
 
@@ -80,7 +81,7 @@ def _summary(profile: UsageProfile) -> Any:
 
     full = profile.span["complete_months"]
     rows = {
-        "requests_per_month": f"{traffic['requests_per_month']:,.0f}  "
+        "requests_per_month": f"{written_value('requests_per_month', traffic['requests_per_month']):,}  "
         + (
             f"(requests per day in {full[-1]} × {DAYS_PER_MONTH:g})"
             if full

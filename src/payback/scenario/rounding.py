@@ -4,7 +4,7 @@ file agrees with what ``usage --json`` measured to 0.1%.
 
 Each field keeps its decimals (:data:`TRAFFIC_DIGITS`: whole requests, token means to a
 tenth), and more where a small value would move by more than :data:`MOVED` (0.05%, half the
-0.1% the contract allows) rounded to them. One request a day, 30.4375 a month, had been
+0.1% the contract allows) rounded to them; a share or a rate under 0.001 keeps its own. One request a day, 30.4375 a month, had been
 written 30 (1.4% low), and a growth of +3.13407% a month 0.0313 (0.13% low in the rate).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-__all__ = ["MOVED", "TRAFFIC_DIGITS", "written_traffic", "written_value"]
+__all__ = ["COUNTS", "MOVED", "TRAFFIC_DIGITS", "written_traffic", "written_value"]
 
 TRAFFIC_DIGITS = {
     "requests_per_month": 0,
@@ -24,6 +24,8 @@ TRAFFIC_DIGITS = {
     "peak_to_average": 2,
 }
 """Decimals kept at least when measured traffic is written into a scenario file."""
+COUNTS = ("requests_per_month", "input_tokens", "output_tokens")
+"""Fields that count requests or tokens: kept within :data:`MOVED` however small."""
 MOVED = 5e-4
 """The most a written value may differ from the measured one, relatively
 (:func:`written_value`)."""
@@ -40,12 +42,16 @@ def written_value(key: str, value: float) -> float | int:
     (761, 730.5)
     >>> written_value("growth_monthly", 0.0313407), written_value("growth_monthly", 0.109304)
     (0.03134, 0.1093)
-    >>> written_value("input_tokens", 1234.56), written_value("cached_input_share", 0.0)
+    >>> written_value("input_tokens", 1234.56), written_value("cached_input_share", 8.26e-07)
     (1234.6, 0.0)
+    >>> written_value("growth_monthly", 1.23456e-05), written_value("peak_to_average", 1.23456)
+    (0.0, 1.235)
     """
     value = float(value)
     digits = TRAFFIC_DIGITS.get(key, 6)
-    if math.isfinite(value):
+    # a share or a rate under 0.001 keeps its own decimals: more change no cost and would
+    # be written in powers of ten (a cached share of 8.26e-07)
+    if math.isfinite(value) and (key in COUNTS or abs(value) >= 1e-3):
         while digits < 15 and abs(round(value, digits) - value) > MOVED * abs(value):
             digits += 1
     rounded = round(value, digits)

@@ -83,13 +83,16 @@ def traffic_written(profile: UsageProfile) -> dict[str, float]:
 
 
 def _count(n: float) -> str:
-    """A request count in words a reader takes in: 10.2 billion, 3.4 million, 12,345."""
+    """A request count in words a reader takes in: 10.2 billion, 3.4 million, 12,345, 5.89
+    (as :func:`~payback.scenario.rounding.written_value` writes it)."""
+    from payback.scenario.rounding import written_value
+
     if abs(n) >= 1e15:
         return f"{n:.1e}"
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if abs(n) >= size:
             return f"{n / size:,.1f} {word}"
-    return f"{n:,.0f}"
+    return f"{written_value('requests_per_month', n):,}"
 
 
 def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | None) -> str | None:
