@@ -67,13 +67,15 @@ class Factors(_Model):
     """A share of the device's dense tensor peak: what prefill reaches."""
     step_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
     """Fixed time per decode step [s]. Seconds, not milliseconds: a GPU's engines spend
-    0.5-1.4 ms (:data:`GPU_OVERHEAD_LIMITS`); a calibration measured on a GPU is refused
-    past 0.1 s, and any past the decode steps it measured, of which it is a part
-    (:mod:`payback.measure.calibration`). The bound of 1 s holds a CPU's fit too."""
+    0.5-1.4 ms (:data:`GPU_OVERHEAD_LIMITS`); a calibration is refused past the longest
+    decode step it measured, of which it is a part, and one measured on a GPU past 0.1 s
+    where its steps are shorter than that or not listed (:func:`overhead_limit`). The bound
+    of 1 s holds a CPU's fit too."""
     layer_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
     """Time per layer per decode step [s]. Seconds, not microseconds: a GPU's engines spend
-    20-41 µs a layer (:data:`GPU_OVERHEAD_LIMITS`); a calibration measured on a GPU is
-    refused past 1 ms, and any past the decode steps it measured."""
+    20-41 µs a layer (:data:`GPU_OVERHEAD_LIMITS`); a calibration is refused past the
+    longest decode step it measured, and one measured on a GPU past 1 ms or its fit's
+    reach, whichever is more (:func:`overhead_limit`)."""
     training_method: Method | None = None
     """The method ``training_mfu_ratio`` was measured for."""
     training_mfu_ratio: float | None = Field(None, gt=0.0, le=100.0)
