@@ -157,7 +157,7 @@ def loaded_latency_arrays(
     step, _, seen_step = _open_rates(flat, mean, top, load, parts)
     # no slower than at the capacity, where every slot is held: the Poisson count of the
     # others falls short of c − 1 near it (P ≈ 0.6), which put 0.999 of the capacity above it
-    seen_step = np.minimum(seen_step, _open_rates(flat, top, top, load, parts)[2])
+    seen_step = np.minimum(seen_step, rates.load_step_s)
     mixed = np.isfinite(limit)
     seen = np.minimum(1.0 + mean, top)
     # a prompt rides on the steps of those decoding when it arrives (Poisson arrivals see
