@@ -45,7 +45,14 @@ from payback.scenario.followed import CAPACITY_ONLY, CAPACITY_READS, TRAFFIC_REA
 if TYPE_CHECKING:
     from payback.analysis.resolve import Resolved
 
-__all__ = ["CAPACITY_READS", "EXACT_VALUES", "estimate_inputs", "followers", "following"]
+__all__ = [
+    "CAPACITY_READS",
+    "EXACT_VALUES",
+    "estimate_inputs",
+    "followers",
+    "following",
+    "replica_sizes",
+]
 
 _TRAFFIC = frozenset(TRAFFIC_READS)
 
@@ -125,28 +132,10 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
     from payback.analysis.follow_training import following_training
 
     out = following_tiers(resolved, following_training(resolved, overrides))
-    reads = {
-        p: r
-        for p, r in followers(resolved).items()
-        if not {f"{p}.replica_requests_per_s", f"{p}.gpus_per_replica"} <= set(overrides)
-    }  # both given: a replica the caller sized (recommend's configurations)
+    reads = _sized_by_analyze(resolved, overrides)
     if not reads:
         return out
-    columns = sorted({r for p in reads for r in reads[p] if r in overrides})
-    shape = np.broadcast_shapes(*(np.shape(v) for v in overrides.values()))
-    n = math.prod(shape)
-    nodes = _Nodes(resolved, columns)
-    if columns:
-        table = np.stack([_flat(overrides[p], shape) for p in columns], axis=1)
-        sizes = nodes.at(table, list(reads))
-    else:
-        here = nodes.exact((), list(reads))
-        sizes = {p: {g: np.full(n, rps) for g, rps in here[p].items()} for p in reads}
-    for p in reads:
-        given = overrides.get(f"{p}.replica_requests_per_s")
-        if given is not None:  # the estimate moved by the sample's ratio to the file's
-            ratio = _flat(given, shape) / _written(resolved, f"{p}.replica_requests_per_s")
-            sizes[p] = {g: rps * ratio for g, rps in sizes[p].items()}
+    sizes, shape = _sizes_at(resolved, overrides, reads)
     moving = [
         p
         for p in reads
@@ -162,6 +151,58 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
         if f"{p}.gpus_per_replica" not in overrides:
             out[f"{p}.gpus_per_replica"] = gpus[p].reshape(shape)
     return out
+
+
+def replica_sizes(
+    resolved: Resolved, overrides: Mapping[str, Any], path: str
+) -> dict[float, FloatArray] | None:
+    """The replica sizes (GPUs) the option at ``path`` is chosen among, each with its
+    capacity at each sample of ``overrides`` (their broadcast shape; ``nan`` where the size
+    does not serve the sample's lengths): what :func:`following` chooses one of by the
+    option's own fleet, for a fleet several workloads share to choose by its own cost
+    (:func:`~payback.analysis.portfolio_fleet.at_cheapest_size`). None where the capacity
+    is not estimated, or the caller sizes the replica."""
+    reads = _sized_by_analyze(resolved, overrides)
+    if path not in reads:
+        return None
+    sizes, shape = _sizes_at(resolved, overrides, {path: reads[path]})
+    return {g: rps.reshape(shape) for g, rps in sizes[path].items()}
+
+
+def _sized_by_analyze(
+    resolved: Resolved, overrides: Mapping[str, Any]
+) -> dict[str, tuple[str, ...]]:
+    """:func:`followers` but those whose replica the caller sizes (capacity and GPUs both
+    overridden: recommend's configurations)."""
+    return {
+        p: r
+        for p, r in followers(resolved).items()
+        if not {f"{p}.replica_requests_per_s", f"{p}.gpus_per_replica"} <= set(overrides)
+    }
+
+
+def _sizes_at(
+    resolved: Resolved, overrides: Mapping[str, Any], reads: dict[str, tuple[str, ...]]
+) -> tuple[Sizes, tuple[int, ...]]:
+    """Each option of ``reads``' sizes with their capacity at each sample (flat), and the
+    samples' shape: estimated again where an input its estimate reads moves, scaled by a
+    capacity's own swing."""
+    columns = sorted({r for p in reads for r in reads[p] if r in overrides})
+    shape = np.broadcast_shapes(*(np.shape(v) for v in overrides.values()))
+    n = math.prod(shape)
+    nodes = _Nodes(resolved, columns)
+    if columns:
+        table = np.stack([_flat(overrides[p], shape) for p in columns], axis=1)
+        sizes = nodes.at(table, list(reads))
+    else:  # at the file's values: the sizes analyze compared
+        here = {p: _sizes(resolved, p) for p in reads}
+        sizes = {p: {g: np.full(n, rps) for g, rps in here[p].items()} for p in reads}
+    for p in reads:
+        given = overrides.get(f"{p}.replica_requests_per_s")
+        if given is not None:  # the estimate moved by the sample's ratio to the file's
+            ratio = _flat(given, shape) / _written(resolved, f"{p}.replica_requests_per_s")
+            sizes[p] = {g: rps * ratio for g, rps in sizes[p].items()}
+    return sizes, shape
 
 
 def _prices_fleet(path: str, option: str) -> bool:

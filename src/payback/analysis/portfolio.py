@@ -28,8 +28,10 @@ that workload's terms), resolved and evaluated by the one engine
   that needs fewer replicas (:func:`place_adapters`: at worst one fleet per workload); a
   scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
   only lose η(n)). The replicas are priced by the one fleet formula
-  (:func:`payback.finance.costs.self_hosted_cost`). Owned servers are the fleet's cost,
-  whatever the financing: depreciated, in its monthly cost; bought in cash, those that
+  (:func:`payback.finance.costs.self_hosted_cost`), all of one size: without
+  ``gpus_per_replica``, the one whose fleet costs least over the horizon among those every
+  workload's capacity was estimated on (:func:`at_cheapest_size`), each r_w counted in
+  replicas of that size. Owned servers are the fleet's cost, whatever the financing: depreciated, in its monthly cost; bought in cash, those that
   month 2 on adds in its monthly cost and the month-1 fleet's at t = 0 in the one-time cost
   as the fleet's own part (:attr:`PortfolioOutcome.fleet_one_time_usd`), neither shared
   nor a workload's. So the one-time cost is the alternative's shared items, the shared
@@ -75,6 +77,7 @@ from payback.analysis.portfolio_fleet import (
     Reader,
     SharedFleet,
     fleet_params,
+    one_size_fleet,
     shared_fleet_costs,
     stack,
     sum_arrays,
@@ -91,7 +94,6 @@ from payback.analysis.portfolio_setup import (
 )
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import OneTime, SelfHostedOption
 
 __all__ = [
@@ -127,10 +129,10 @@ PORTFOLIO_FIELDS = ("coincidence_factor", "adapter_overhead", "adapter_decade_lo
 
 def _split_overrides(
     p: Portfolio, overrides: Mapping[str, ArrayLike]
-) -> tuple[list[dict[str, FloatArray]], dict[str, FloatArray]]:
-    """Overrides by portfolio path, as each workload's scenario reads them, and those the
-    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``):
-    see :func:`route`."""
+) -> tuple[list[dict[str, FloatArray]], list[dict[str, FloatArray]], dict[str, FloatArray]]:
+    """Overrides by portfolio path, as each workload's scenario reads them (with the
+    capacities that follow them, and as given), and those the portfolio reads itself
+    (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``): see :func:`route`."""
     per_part: list[dict[str, FloatArray]] = [{} for _ in p.parts]
     own: dict[str, FloatArray] = {}
     for path, value in overrides.items():
@@ -144,7 +146,8 @@ def _split_overrides(
         for j in where.parts:
             per_part[j][where.local] = values * part_scale(p, j, where.local, current)
     # an estimated capacity follows what moves it, in cash flows and shared fleet alike
-    return [following(p.parts[j], ov) if ov else ov for j, ov in enumerate(per_part)], own
+    followed = [following(p.parts[j], ov) if ov else ov for j, ov in enumerate(per_part)]
+    return followed, per_part, own
 
 
 @dataclass(frozen=True)
@@ -300,15 +303,6 @@ def _shared_fleet(
     first = readers[served[0]]
     option = first.scenario.alternatives[index]
     assert isinstance(option, SelfHostedOption)
-    peak, mean = [], []
-    for j in served:
-        read = readers[j]
-        served_requests = evs[j].requests * (1.0 - per_sample(read(f"{path}.escalation_share")))
-        busy = (
-            served_requests / SECONDS_PER_MONTH / per_sample(read(f"{path}.replica_requests_per_s"))
-        )
-        mean.append(busy)
-        peak.append(busy * per_sample(read("traffic.peak_to_average")))
     serving = p.scenario.alternatives[index].portfolio
     numbers = {}
     for name in PORTFOLIO_FIELDS:
@@ -316,9 +310,18 @@ def _shared_fleet(
         default = getattr(serving, name) if serving is not None else _serving_default(name)
         numbers[name] = own.get(full, as_float(default))
     params, cash = fleet_params(first, path, option, p.scenario.scenario.horizon_months)
-    return SharedFleet(
-        peak=stack(peak),
-        mean=stack(mean),
+    loads = [
+        (
+            p.names[j],
+            readers[j],
+            evs[j].requests * (1.0 - per_sample(readers[j](f"{path}.escalation_share"))),
+        )
+        for j in served
+    ]
+    return one_size_fleet(
+        path,
+        loads,
+        np.ones((1, len(served))),
         coincidence=numbers["coincidence_factor"],
         overhead=numbers["adapter_overhead"],
         decade_loss=numbers["adapter_decade_loss"],
@@ -422,12 +425,14 @@ def evaluate_portfolio(
     ``baseline.output_usd_per_mtok``, ``alternatives.0.usd_per_gpu_hour``,
     ``alternatives.0.portfolio.coincidence_factor``) to arrays of samples.
     """
-    per_part, own = _split_overrides(p, overrides or {})
+    per_part, given, own = _split_overrides(p, overrides or {})
     evs = [
         evaluate(part, ov, follow=False) if ov else evaluate(part)
         for part, ov in zip(p.parts, per_part, strict=True)
     ]
-    readers = [Reader(part, ov) for part, ov in zip(p.parts, per_part, strict=True)]
+    readers = [
+        Reader(part, ov, raw) for part, ov, raw in zip(p.parts, per_part, given, strict=True)
+    ]
     workload_one_time = [_workload_one_time(p, j, own) for j in range(len(p.parts))]
     unused = [
         path

@@ -49,12 +49,12 @@ from payback.analysis.portfolio_fleet import (
     Reader,
     SharedFleet,
     fleet_params,
+    one_size_fleet,
     shared_fleet_costs,
     stack,
     sum_arrays,
 )
 from payback.finance._types import FloatArray, as_float, per_sample
-from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import SelfHostedOption
 
 if TYPE_CHECKING:
@@ -135,28 +135,16 @@ def baseline_share(
     on_fleet = [k for k, j in enumerate(served) if j in sharing]
     if not on_fleet:
         return None
-    peak, mean, present = [], [], []
-
-    def load(j: int, scale: FloatArray | float) -> None:
-        read = readers[j]
-        busy = (
-            evs[j].requests
-            / SECONDS_PER_MONTH
-            / per_sample(read("baseline.replica_requests_per_s"))
-        )
-        mean.append(busy * scale)
-        peak.append(busy * scale * per_sample(read("traffic.peak_to_average")))
-
-    for j in sharing:
-        load(j, 1.0)
-        present.append(as_float(1.0))
+    loads = [(p.names[j], readers[j], evs[j].requests) for j in sharing]
+    present = [as_float(1.0) for _ in sharing]
     stays = np.zeros((len(served), len(sharing)))
     moves_at: list[int] = []
     for k in on_fleet:
-        stays[k, sharing.index(served[k])] = 1.0
-        share = as_float(readers[served[k]](f"alternatives.{index}.escalation_share"))
+        j = served[k]
+        stays[k, sharing.index(j)] = 1.0
+        share = as_float(readers[j](f"alternatives.{index}.escalation_share"))
         if np.any(share > 0.0):
-            load(served[k], per_sample(share))
+            loads.append((p.names[j], readers[j], evs[j].requests * per_sample(share)))
             present.append((share > 0.0).astype(np.float64))
             moves_at.append(k)
     tenants = len(sharing) + len(moves_at)
@@ -168,9 +156,11 @@ def baseline_share(
     option = first.scenario.baseline
     assert isinstance(option, SelfHostedOption)
     params, cash = fleet_params(first, "baseline", option, p.scenario.scenario.horizon_months)
-    fleet = SharedFleet(
-        peak=stack(peak),
-        mean=stack(mean),
+    today = np.array([[1.0] * len(sharing) + [0.0] * len(moves_at)])  # its size: today's
+    fleet = one_size_fleet(
+        "baseline",
+        loads,
+        today,
         coincidence=as_float(1.0),
         overhead=as_float(0.0),
         decade_loss=as_float(0.0),

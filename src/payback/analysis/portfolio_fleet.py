@@ -6,7 +6,7 @@ adapters is :func:`~payback.analysis.adapters.place_adapters`'s."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -16,11 +16,21 @@ import numpy as np
 from payback import finance as model
 from payback.analysis.adapters import place_adapters
 from payback.analysis.resolve import Resolved
+from payback.errors import PaybackError
 from payback.finance._types import FloatArray, as_float, per_sample
 from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption, value_at
 
-__all__ = ["FleetCosts", "Reader", "SharedFleet", "fleet_params", "shared_fleet_costs"]
+__all__ = [
+    "FleetCosts",
+    "Reader",
+    "SharedFleet",
+    "at_cheapest_size",
+    "fleet_params",
+    "no_common_size",
+    "one_size_fleet",
+    "shared_fleet_costs",
+]
 
 
 def sum_arrays(arrays: Sequence[FloatArray]) -> FloatArray:
@@ -36,9 +46,24 @@ def stack(arrays: Sequence[FloatArray]) -> FloatArray:
 class Reader:
     """Numbers of one workload's scenario, by its own paths, with overrides first."""
 
-    def __init__(self, part: Resolved, overrides: Mapping[str, FloatArray]) -> None:
+    def __init__(
+        self,
+        part: Resolved,
+        overrides: Mapping[str, FloatArray],
+        given: Mapping[str, FloatArray] | None = None,
+    ) -> None:
+        self.part = part
         self.scenario = part.scenario
         self.overrides = overrides
+        self.given = overrides if given is None else given
+        """The overrides as the study gave them, before capacities followed them."""
+
+    def sizes(self, path: str) -> dict[float, FloatArray] | None:
+        """The replica sizes the option at ``path`` was chosen among, with this workload's
+        capacity on each at each sample (:func:`payback.analysis.follow.replica_sizes`)."""
+        from payback.analysis.follow import replica_sizes
+
+        return replica_sizes(self.part, self.given, path)
 
     def __call__(self, path: str) -> FloatArray:
         if path in self.overrides:
@@ -92,6 +117,92 @@ def fleet_params(
                 read(trend_path), horizon, COMMITMENT_TERM_MONTHS[option.commitment]
             )
     return params, cash
+
+
+def at_cheapest_size(
+    sizes: Sequence[Mapping[float, FloatArray]],
+    build: Callable[[list[FloatArray], FloatArray], SharedFleet],
+    masks: FloatArray,
+) -> SharedFleet | None:
+    """The shared fleet at the replica size (GPUs) that costs it least over the horizon at
+    each sample, the fewest GPUs on a tie: its GPUs (owned hardware and facility) each
+    month and the servers it buys at the start, the rule analyze sizes one workload's
+    replica by (:func:`~payback.analysis.resolve_fleet.fleet_cost`), applied to the fleet
+    the workloads share. The sizes compared are those every workload's capacity was
+    estimated at (``sizes``: each workload's requests/s a replica of each size, at each
+    sample; nan where the size does not serve it); a workload alone may have chosen
+    another, but one fleet runs one size, so each workload's load is counted in replicas
+    of the fleet's. ``build`` makes the fleet from each workload's requests/s and a size;
+    ``masks`` (1, T): the tenants it is sized for. None when no size serves them all."""
+    common = sorted(set.intersection(*(set(s) for s in sizes)))
+    if not common:
+        return None
+
+    def cost(g: float) -> tuple[FloatArray, list[FloatArray]]:
+        rps = [as_float(s[g]) for s in sizes]
+        costs = shared_fleet_costs(build(rps, as_float(g)), masks)
+        monthly = sum_arrays(list(costs.components.values()))[0]
+        total = np.sum(monthly, axis=-1) + costs.at_start[0]
+        serves = reduce(np.logical_and, [np.isfinite(r) for r in rps])
+        return as_float(np.where(serves, total, np.inf)), rps
+
+    best, capacity = cost(common[0])
+    size = as_float(np.full_like(best, common[0]))
+    for g in common[1:]:
+        total, rps = cost(g)
+        cheaper = total < best  # the first of equal costs: the fewest GPUs
+        best = as_float(np.where(cheaper, total, best))
+        size = as_float(np.where(cheaper, g, size))
+        capacity = [as_float(np.where(cheaper, r, c)) for r, c in zip(rps, capacity, strict=True)]
+    return build(capacity, size)
+
+
+def one_size_fleet(
+    path: str,
+    loads: Sequence[tuple[str, Reader, FloatArray]],
+    masks: FloatArray,
+    **fields: Any,
+) -> SharedFleet:
+    """The fleet of the option at ``path`` that ``loads`` share (each a workload's name,
+    its reader and the requests it sends the fleet each month), of one replica size:
+    :func:`at_cheapest_size` of the sizes each capacity was estimated on, sized for the
+    tenants of ``masks`` (1, T); each workload's capacity as it reads it where one is
+    given. ``fields``: the :class:`SharedFleet`'s other fields."""
+
+    def build(capacity: list[FloatArray], size: FloatArray | None = None) -> SharedFleet:
+        mean = [
+            requests / SECONDS_PER_MONTH / per_sample(rps)
+            for (_, _, requests), rps in zip(loads, capacity, strict=True)
+        ]
+        peak = [
+            m * per_sample(read("traffic.peak_to_average"))
+            for (_, read, _), m in zip(loads, mean, strict=True)
+        ]
+        params = fields["params"] | ({} if size is None else {"gpus_per_replica": size})
+        return SharedFleet(peak=stack(peak), mean=stack(mean), **(fields | {"params": params}))
+
+    sizes = [read.sizes(path) for _, read, _ in loads]
+    known = [s for s in sizes if s is not None]
+    if len(known) < len(sizes):  # a capacity given: each workload's as it reads it
+        return build([read(f"{path}.replica_requests_per_s") for _, read, _ in loads])
+    fleet = at_cheapest_size(known, build, masks)
+    if fleet is None:
+        each = dict(zip((name for name, _, _ in loads), known, strict=True))
+        raise PaybackError(no_common_size(path, list(each.items())))
+    return fleet
+
+
+def no_common_size(path: str, sizes: Sequence[tuple[str, Mapping[float, Any] | None]]) -> str:
+    """Why no replica size serves every workload of the shared fleet at ``path``
+    (``sizes``: each workload's name and the sizes that serve it)."""
+    each = "; ".join(
+        f"{name} on {', '.join(f'{g:g}' for g in sorted(s or {}))}" for name, s in sizes
+    )
+    return (
+        f"{path}: no replica size serves every workload of its shared fleet (GPUs a replica "
+        f"that meet each one's lengths and targets: {each}); give gpus_per_replica, "
+        'fleet = "separate", or a looser tpot_ms'
+    )
 
 
 @dataclass(frozen=True)
