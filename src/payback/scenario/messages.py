@@ -333,7 +333,13 @@ def _explain_one(
     elif kind in {"too_short", "too_long"}:
         lines.append(_length_line(path, field, kind, ctx, value))
     elif kind == "string_too_short":
-        lines.append(f"{path}: must not be empty")
+        model = _model_at(raw_loc) if raw_loc else None
+        spec = None if model is None else model.model_fields.get(field)
+        optional = spec is not None and not spec.is_required()
+        lines.append(
+            f"{path} = {shown}: must not be empty"
+            + (optional * "; to give none, leave the field out")
+        )
     elif kind == "list_type" and field in _LISTS_OF_IDS:
         such = f'["{value}"]' if isinstance(value, str) else '["llama-3.1-8b", "qwen2.5-7b"]'
         lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")
