@@ -169,6 +169,18 @@ def _shifted(progress: Progress, done: int, total: int) -> Progress:
     return lambda now, _: progress(done + now, total)
 
 
+def _largest(f_a: FloatArray, f_b: FloatArray, f_ab: FloatArray) -> FloatArray:
+    """Each output's largest finite |value| over A, B and the AB pages, (outputs, 1); 1
+    where all are 0 (or none is finite).
+
+    >>> _largest(np.array([[1e200, -3e200]]), np.array([[0.0, 2e200]]), np.zeros((2, 1, 2)))
+    array([[3.e+200]])
+    """
+    values = np.concatenate([f_a, f_b, np.moveaxis(f_ab, 0, -1).reshape(f_a.shape[0], -1)], axis=1)
+    largest = np.max(np.where(np.isfinite(values), np.abs(values), 0.0), axis=1, keepdims=True)
+    return np.where(largest > 0, largest, 1.0)
+
+
 def sobol_over(
     inputs: list[UncertainInput],
     count: int,
@@ -219,8 +231,11 @@ def sobol_over(
         kept: dict[str, FloatArray] = {}
 
         def method(f_A: FloatArray, f_B: FloatArray, f_AB: FloatArray) -> Any:
-            kept.update(a=f_A, b=f_B, ab=f_AB)  # SciPy's centred values, for the intervals
-            return saltelli(f_A, f_B, f_AB)
+            # SciPy's centred values, for the intervals, in units of each output's largest:
+            # the indices are ratios of variances, and NPVs of 1e190 squared overflow
+            scale = _largest(f_A, f_B, f_AB)
+            kept.update(a=f_A / scale, b=f_B / scale, ab=f_AB / scale)
+            return saltelli(kept["a"], kept["b"], kept["ab"])
 
         sobol_indices(func=npv, n=n, dists=inputs, method=method, rng=np.random.default_rng(seed))
         found = with_intervals(kept["a"], kept["b"], kept["ab"], seed)
