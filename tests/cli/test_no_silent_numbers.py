@@ -185,7 +185,7 @@ def test_training_tokens_that_overflow_are_one_line() -> None:
     args = ("estimate", "training", "--model", "qwen2.5-7b", "--gpu", "l4", "--tokens", "1e7")
     line = one_error(*run(*args, "--epochs", "1e308"))
     assert line == (
-        "error: --tokens 1e+07 × --epochs 1e+308 = inf: at most 1e+15 tokens a run (far "
+        "error: --tokens 1e+07 × --epochs 1e+308 = inf: at most 1,000,000,000,000,000 tokens a run (far "
         "beyond any pre-training run)"
     )
     line = one_error(*run(*args[:-1], "5e-324"))
@@ -199,8 +199,10 @@ def test_training_tokens_past_the_bound_name_the_flag() -> None:
     args = ("estimate", "training", "--model", "llama-3.1-8b", "--gpu", "l4", "--tokens")
     line = one_error(*run(*args, "1e30"))
     assert line == (
-        "error: --tokens 1e+30 × --epochs 3 = 3e+30: at most 1e+15 tokens a run (far beyond "
+        "error: --tokens 1e+30 × --epochs 3 = 3e+30: at most 1,000,000,000,000,000 tokens a run (far beyond "
         "any pre-training run)"
     )
     line = one_error(*run(*args, "1e14", "--epochs", "20"))
-    assert line.startswith("error: --tokens 1e+14 × --epochs 20 = 2e+15: at most 1e+15 tokens")
+    assert line.startswith(
+        "error: --tokens 1e+14 × --epochs 20 = 2e+15: at most 1,000,000,000,000,000 tokens"
+    )

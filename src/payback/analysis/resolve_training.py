@@ -68,6 +68,10 @@ def _hosted(ctx: Lookups, path: str, job: TrainingJob) -> float:
             raise PaybackError(
                 f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
             )
+    from payback.hardware.fine_tuning import too_many_tokens
+
+    if (words := too_many_tokens(job.tokens)) is not None:  # as a job on rented GPUs
+        raise PaybackError(f"{path}.training: {words}")
     cost = float(hosted_training_usd(offer, job.tokens))
     source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
     return ctx.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)

@@ -74,6 +74,7 @@ def check_run_tokens(tokens: float, epochs: float) -> None:
     is not a finite number > 0 is the library's to refuse (it names the flag too)."""
     import math
 
+    from payback.figures import limit_text
     from payback.hardware.fine_tuning import MAX_TRAINING_TOKENS
 
     total = tokens * epochs
@@ -86,6 +87,6 @@ def check_run_tokens(tokens: float, epochs: float) -> None:
         raise PaybackError(f"{given}: a run processes at least one token")
     if total > MAX_TRAINING_TOKENS:
         raise PaybackError(
-            f"{given}: at most {MAX_TRAINING_TOKENS:.0e} tokens a run (far beyond any "
+            f"{given}: at most {limit_text(MAX_TRAINING_TOKENS)} tokens a run (far beyond any "
             "pre-training run)"
         )

@@ -20,7 +20,7 @@ from payback.hardware import training as tr
 from payback.hardware import training_memory as tm
 from payback.hardware.estimate import model_parameters, peak_flops, require_finite
 
-__all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training"]
+__all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training", "too_many_tokens"]
 
 MAX_TRAINING_TOKENS = 1e15
 """Tokens a run processes (dataset × epochs), at most: beyond it a number is a typo, and
@@ -265,13 +265,29 @@ def _check_training_inputs(
         raise PaybackError(
             f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
         )
-    if tokens * epochs > MAX_TRAINING_TOKENS:
-        raise PaybackError(
-            f"tokens × epochs = {tokens * epochs:.3g}: at most {MAX_TRAINING_TOKENS:.0e} "
-            "tokens a run (far beyond any pre-training run)"
-        )
+    if (words := too_many_tokens(tokens * epochs)) is not None:
+        raise PaybackError(words)
     if runs < 1:
         raise PaybackError.bad("runs", runs, "must be ≥ 1")
+
+
+def too_many_tokens(tokens: float) -> str | None:
+    """Why a run of ``tokens`` (examples × tokens × epochs) is refused, on rented GPUs or as
+    a hosted job alike; None within :data:`MAX_TRAINING_TOKENS`.
+
+    >>> too_many_tokens(1e19)
+    'tokens × epochs = 1×10¹⁹: at most 1,000,000,000,000,000 tokens a run (far beyond any pre-training run)'
+    >>> too_many_tokens(1e15) is None
+    True
+    """
+    from payback.figures import limit_text
+
+    if tokens <= MAX_TRAINING_TOKENS:
+        return None
+    return (
+        f"tokens × epochs = {limit_text(tokens)}: at most {limit_text(MAX_TRAINING_TOKENS)} "
+        "tokens a run (far beyond any pre-training run)"
+    )
 
 
 def _check_stack(stack: str, method: str, precision: str, gpus: int | None) -> None:
