@@ -232,6 +232,23 @@ def test_a_name_that_shows_nothing_is_refused(where: str, name: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("where", "name"),
+    [("scenario", "a\nb"), ("baseline", "api\tv2"), ("alternatives.0", "x\u2028y")],
+)
+def test_a_name_of_more_than_one_line_is_refused(where: str, name: str) -> None:
+    # "a\nb" beside a workload "b" printed "Serves a / b, b" and a stray row "b"
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    table: dict[str, object] = data
+    for key in where.split("."):
+        table = table[int(key)] if key.isdigit() else table[key]  # type: ignore[index]
+    table["name"] = name
+    assert message(data) == (
+        f"s.toml: {where}.name: {name!r}: a line break or control character; a name is one "
+        "line of text"
+    )
+
+
 @pytest.mark.parametrize("name", ["a", " x ", "שלום", "7B", "→", "ß\u200b", "日本"])
 def test_a_name_with_one_character_that_shows_is_kept(name: str) -> None:
     data = read_scenario_data(EXAMPLES / "quarter-200k.toml")

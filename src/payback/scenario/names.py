@@ -1,5 +1,5 @@
-"""Names in a scenario (the scenario's, each option's, each workload's): text with at least
-one character that shows."""
+"""Names in a scenario (the scenario's, each option's, each workload's): one line of text
+with at least one character that shows."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ def _shown(text: str) -> str:
     if not any(not c.isspace() and unicodedata.category(c)[0] not in "CZ" for c in text):
         raise ValueError(
             f"{text!r}: blank (spaces or invisible characters only); give a name that shows"
+        )
+    if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in text):
+        raise ValueError(  # "a\nb" beside a workload "b" printed a stray row "b"
+            f"{text!r}: a line break or control character; a name is one line of text"
         )
     return text
 
