@@ -281,3 +281,16 @@ def test_a_chdb_folder_named_by_bytes_that_are_not_utf8_is_read(
     assert shown["traffic"]["input_tokens"] == pytest.approx(200.0, rel=1e-12)
     assert shown["table"] == f"chdb://{tmp_path}/ch\\xff, table logs"
     assert list(scratch.iterdir()) == []
+
+
+def test_a_tab_in_the_file_name_is_written_escaped_in_the_title(tmp_path: Path) -> None:
+    """A scenario's name is one line: a log named ``a<TAB>b.csv`` titled a new scenario
+    with the tab, which analyze (and -o itself, checking what it writes) then refused."""
+    log = tmp_path / "a\tb.csv"
+    log.write_text(CSV)
+    out = tmp_path / "new.toml"
+    code, _, err = run("usage", log, "-o", out)
+    assert code == 0, err
+    assert "requests/month from a\\\\x09b.csv (held flat" in out.read_text()
+    code, _, err = run("analyze", out)
+    assert code == 0, err

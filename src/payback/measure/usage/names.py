@@ -17,6 +17,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -53,21 +54,31 @@ def is_utf8(name: str) -> bool:
 
 def written_name(name: str) -> str:
     """``name`` fit for a text file (a scenario's title and comment): each byte that is not
-    UTF-8 as ``\\xNN``, as the command line shows it in a message.
+    UTF-8 as ``\\xNN``, as the command line shows it in a message, and a line break, tab
+    or other control character as its escape (a title is one line: a scenario's name).
 
     >>> written_name("caf\\udce9-\\udcff.jsonl"), written_name("été.csv")
     ('caf\\\\xe9-\\\\xff.jsonl', 'été.csv')
+    >>> written_name("a\\tb\\n.csv")
+    'a\\\\x09b\\\\x0a.csv'
     """
-    if is_utf8(name):
+    if is_utf8(name) and not any(_control(c) for c in name):
         return name
     return "".join(
         f"\\x{ord(c) - 0xDC00:02x}"
         if 0xDC80 <= ord(c) <= 0xDCFF
+        else f"\\x{ord(c):02x}"
+        if ord(c) < 0x100 and _control(c)
         else c
-        if is_utf8(c)
+        if is_utf8(c) and not _control(c)
         else f"\\u{ord(c):04x}"
         for c in name
     )
+
+
+def _control(c: str) -> bool:
+    """A character no one-line name may hold (as :mod:`payback.scenario.names` refuses)."""
+    return unicodedata.category(c) == "Cc" or c in "\u2028\u2029"
 
 
 def _suffixes(name: str) -> str:
