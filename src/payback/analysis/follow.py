@@ -194,8 +194,12 @@ def _sizes_at(
     if columns:
         table = np.stack([_flat(overrides[p], shape) for p in columns], axis=1)
         sizes = nodes.at(table, list(reads))
-    else:  # at the file's values: the sizes analyze compared
-        here = {p: _sizes(resolved, p) for p in reads}
+    else:  # at the file's values: the sizes analyze compared (resolved again where a
+        # copy of the resolution, a study's alternative alone, kept no details of them)
+        here = {
+            p: _sizes(resolved, p) if p in resolved.details else nodes.exact((), [p])[p]
+            for p in reads
+        }
         sizes = {p: {g: np.full(n, rps) for g, rps in here[p].items()} for p in reads}
     for p in reads:
         given = overrides.get(f"{p}.replica_requests_per_s")

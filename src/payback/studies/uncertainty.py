@@ -169,7 +169,7 @@ def swing_inputs(
             how = f"±{_percent_typed(share)}%"  # as typed: --swing 0.075 is ±7.5%
         else:
             continue
-        low, high = within(low, allowed, high=False), within(high, allowed, high=True)
+        low, high = allowed.within(low, high=False), allowed.within(high, high=True)
         if high > low:
             out.append(
                 UncertainInput(
@@ -177,24 +177,6 @@ def swing_inputs(
                 )
             )
     return out
-
-
-def within(value: float, allowed: FieldRange, high: bool) -> float:
-    """``value`` clipped to what the field allows, at a bound the field leaves out the
-    nearest number inside it: an escalation share's ±25% end past 1 (refused: it must be
-    under 1) is the largest float under 1, a value analyze accepts, not 1 itself.
-
-    >>> share = FieldRange(0.0, 1.0, True, False, True)
-    >>> within(1.0625, share, high=True) < 1.0, within(-0.5, share, high=False)
-    (True, 0.0)
-    """
-    bound = allowed.highest if high else allowed.lowest
-    included = allowed.highest_included if high else allowed.lowest_included
-    if (value < bound) if high else (value > bound):
-        return value
-    if included or not math.isfinite(bound):
-        return bound
-    return math.nextafter(bound, -math.inf if high else math.inf)
 
 
 def _percent_typed(share: float) -> str:
