@@ -445,10 +445,11 @@ def keep_range(table: Any, key: str, value: Any, fmt: Format) -> bool:
             _words(v.trivia.comment) for v in old.value.values() if v.trivia.comment.strip("# ")
         )
     )  # a range on lines of its own (``x.dist = "uniform"  # a guess``): each line's words
-    new = tomlkit.item(value)  # its comment set before it goes in: see edit._set
+    table[key] = value
+    new = table[key]
     new.trivia.comment = was_comment(flow.as_string().strip(), words)
     new.trivia.comment_ws = "  "
-    table[key] = new
+    table[key] = new  # for dotted keys (a proxy), table[key] is a copy: put it in itself
     return True
 
 

@@ -123,23 +123,17 @@ def _set(table: Any, key: str, value: Any, fmt: Format, mark: bool = False) -> N
     if fmt == "yaml":
         yaml_set(table, key, value, mark)
         return
-    import tomlkit
-
     old = table.get(key)
+    table[key] = value
     trivia = getattr(old, "trivia", None)
     if old is None or trivia is None or not trivia.comment or not hasattr(old, "as_string"):
-        table[key] = value
         return
-    # its comment set before it goes in: a dotted key's (``traffic.x = 1``) table is a
-    # proxy whose ``table[key]`` after the assignment is a copy, not what the file writes
-    new = tomlkit.item(value)
+    new = table[key]
     if mark and new.as_string() != old.as_string():
         new.trivia.comment = was_comment(old.as_string(), trivia.comment)
-    else:
-        new.trivia.comment = trivia.comment
     column = len(old.as_string()) + len(trivia.comment_ws)  # from the value's start
     new.trivia.comment_ws = " " * max(1, column - len(new.as_string()))
-    table[key] = new
+    table[key] = new  # for dotted keys (a proxy), table[key] is a copy: put it in itself
 
 
 def starter_with_traffic(traffic: Mapping[str, float]) -> str:
