@@ -181,3 +181,9 @@ def test_usage_o_marks_a_dotted_files_words(tmp_path: Path) -> None:
     assert "traffic.requests_per_month = 730.5    # was 1000000: one million now" in lines
     # the growth is not measured from a day: kept, and its words with it
     assert GROWTH_LINE.replace("0.5 ", "0.08", 1).replace("was 0.08: ", "") in lines
+
+
+def test_a_literal_string_keeps_its_quotes_beside_its_marked_words() -> None:
+    text = "[scenario]\nname = 'ours'  # its name\n\n[traffic]\nx.requests = 1\n"
+    after = marked_values(text, "toml", {"scenario.name": "theirs"})
+    assert after.splitlines()[1] == "name = 'theirs' # was 'ours': its name"  # 2 longer
