@@ -378,8 +378,8 @@ def usage(  # long: most of it is its options and their help text
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
-            "(optional with --sql); regular files only. Or one database: postgresql://..., "
+            help="Log files or globs: CSV, TSV, TXT (CSV or JSON lines), JSON, JSONL or "
+            "Parquet, all but Parquet also .gz or .zst (optional with --sql); regular files only. Or one database: postgresql://..., "
             "clickhouse://..., chdb:///folder, duckdb:///file (or FILE.duckdb).",
             show_default=False,
         ),

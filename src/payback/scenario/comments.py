@@ -34,7 +34,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from payback.scenario.io import Format
 
-__all__ = ["WAS", "keep_range", "marked_values", "of_the_value", "was_comment", "yaml_set"]
+__all__ = [
+    "WAS",
+    "inline_before",
+    "keep_range",
+    "mark_inline",
+    "marked_values",
+    "of_the_value",
+    "was_comment",
+    "yaml_set",
+]
 
 WAS = "# was "
 """How a comment after a value the page changed is marked: ``# was 0.08: its words``."""
@@ -239,6 +248,39 @@ def marked_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
     return result if changed else edited  # a second round trip only where it marks
 
 
+def inline_before(holder: Any, key: str, fmt: Format) -> tuple[str, dict[str, str | None]] | None:
+    """What :func:`mark_inline` needs of ``holder[key]`` before its keys change, where it
+    is an inline table (``traffic = {...}``, YAML's ``traffic: {...}``): the table as the
+    file writes it, and each first-level key's value so; ``None`` for any other value."""
+    table = _at(holder, [key])
+    if table is _MISSING or not isinstance(table, Mapping) or not _inline(table, fmt):
+        return None
+    return str(_written(table, fmt)), {_key([str(k)]): _written(v, fmt) for k, v in table.items()}
+
+
+def mark_inline(
+    holder: Any, key: str, before: tuple[str, dict[str, str | None]] | None, fmt: Format
+) -> None:
+    """The comment on the line of the inline table ``holder[key]`` marked with the keys
+    ``payback usage -o`` changed (``before``: :func:`inline_before`, taken before), by the
+    rules above: ``traffic = {requests_per_month = 7396, ...}  # was requests_per_month =
+    1000000, growth_monthly = 0.08: one million, +8%``; the starter writes no inline table,
+    so none of its words about a field are spared as :func:`of_the_value` spares them."""
+    if before is None:
+        return
+    line, old = before
+    comment = _comment(holder, key, fmt)
+    if not comment:
+        return
+    item = _at(holder, [key])
+    new = {k: _written(_at(item, [k]), fmt) for k in [*old, *_keys(item)]}
+    for k in new:
+        old.setdefault(k, None)
+    now = _remarked(comment, old, new, [*old])
+    if now != comment:
+        _set_comment(holder, key, fmt, now, line, item)
+
+
 def _key(parts: Iterable[str]) -> str:
     """A key inside an inline table as a mark names it: ``requests_per_month``, ``a.b``,
     ``[0].usd``, ``"a b"``."""
@@ -378,7 +420,8 @@ def keep_range(table: Any, key: str, value: Any, fmt: Format) -> bool:
     after it: ``requests_per_month = 1461  # was {dist = "triangular", low = 150000, mode =
     200000, high = 320000}: our guess``; comment lines after the range stay. Whether the
     range could be kept: not on a line that holds other values too (``traffic = {...}``,
-    YAML's ``traffic: {...}``) or a dotted key (``traffic.requests_per_month = ...``).
+    YAML's ``traffic: {...}``); a dotted key's line keeps it as a table's does
+    (``traffic.requests_per_month = 1461  # was {...}: our guess``).
 
     >>> import tomlkit
     >>> doc = tomlkit.parse('[traffic]\\nx = {dist = "uniform", low = 1, high = 3}  # a guess\\n')
@@ -390,15 +433,28 @@ def keep_range(table: Any, key: str, value: Any, fmt: Format) -> bool:
         return _yaml_keep_range(table, key, value)
     import tomlkit
 
-    table[key] = value
-    if type(table) is not tomlkit.items.Table or table.is_super_table():
+    if isinstance(table, tomlkit.items.InlineTable):
+        table[key] = value
         return False
     flow = tomlkit.inline_table()
     flow.update({k: v.unwrap() if hasattr(v, "unwrap") else v for k, v in old.items()})
+    words = (
+        old.trivia.comment
+        if isinstance(old, tomlkit.items.InlineTable)
+        else "; ".join(
+            _words(v.trivia.comment) for v in old.value.values() if v.trivia.comment.strip("# ")
+        )
+    )  # a range on lines of its own (``x.dist = "uniform"  # a guess``): each line's words
+    table[key] = value
     new = table[key]
-    new.trivia.comment = was_comment(flow.as_string().strip(), new.trivia.comment)
+    new.trivia.comment = was_comment(flow.as_string().strip(), words)
     new.trivia.comment_ws = "  "
+    table[key] = new  # for dotted keys (a proxy), table[key] is a copy: put it in itself
     return True
+
+
+def _words(comment: str) -> str:
+    return comment.strip().removeprefix("#").strip()
 
 
 def _yaml_keep_range(table: Any, key: str, value: Any) -> bool:

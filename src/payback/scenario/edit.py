@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import payback.scenario.comments as marks
 from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
 from payback.scenario.comments import keep_range, of_the_value, was_comment, yaml_set
@@ -99,6 +100,7 @@ def with_traffic(
                 raise PaybackError("[[traffic]] is a list of tables, not one table; left as it is")
         section = document["traffic"]
         _traffic_table(section, "traffic")
+        before = marks.inline_before(document, "traffic", fmt)  # one line: one comment for all
         for key, value in values.items():
             old = section.get(key)
             if not isinstance(old, Mapping):
@@ -107,6 +109,7 @@ def with_traffic(
             kept = keep_range(section, key, value, fmt)  # a range the user gave: kept, and said
             if replaced is not None:
                 replaced.append(_replacing(key, old, value, kept))
+        marks.mark_inline(document, "traffic", before, fmt)
 
     return edited_text(text, fmt, change)
 
@@ -130,6 +133,7 @@ def _set(table: Any, key: str, value: Any, fmt: Format, mark: bool = False) -> N
         new.trivia.comment = was_comment(old.as_string(), trivia.comment)
     column = len(old.as_string()) + len(trivia.comment_ws)  # from the value's start
     new.trivia.comment_ws = " " * max(1, column - len(new.as_string()))
+    table[key] = new  # for dotted keys (a proxy), table[key] is a copy: put it in itself
 
 
 def starter_with_traffic(traffic: Mapping[str, float]) -> str:

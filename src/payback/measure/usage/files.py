@@ -39,6 +39,14 @@ PEEK_RECORDS = 20
 PEEK_LINE_BYTES = 1 << 26
 COMPRESSED = (".gz", ".gzip", ".zst")
 """Suffixes of compressed files (the kind is the suffix before)."""
+LOG_TYPES = (
+    ".csv, .tsv, .txt (CSV or JSON lines, told by its first line), .json, .jsonl or .ndjson, "
+    "each optionally .gz or .zst, or .parquet"
+)
+"""The file types read as logs, as the lines that refuse another name them: a Parquet file
+compresses its own columns and DuckDB reads it only as it is (``.parquet.gz``: "No magic
+bytes found"), and DuckDB decompresses gzip by the suffix ``.gz`` only (a ``.gzip`` was read
+as compressed bytes: "not UTF-8", "not valid JSON")."""
 
 
 def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]]:
@@ -97,7 +105,7 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     if passed:
         notes.append(
             f"{shown_files(sorted(set(passed)))}: not read, matched by a glob but of no log "
-            "type (.csv, .tsv, .json, .jsonl, .ndjson, .parquet, optionally .gz)"
+            f"type ({LOG_TYPES})"
         )
     if folders:
         notes.append(
@@ -156,20 +164,52 @@ def _is_log_name(path: str) -> bool:
 
 
 def _kind(path: str) -> str:
+    """A log's kind by its name (a ``.txt`` is ``csv`` here, :func:`_text_kind` tells it
+    by its first line); one line naming :data:`LOG_TYPES` for a name of none of them."""
     name = path.lower()
     for suffix in COMPRESSED:
         name = name.removesuffix(suffix)
     if name.endswith(".parquet"):
+        if name != path.lower():
+            raise PaybackError(
+                f"{path}: a compressed Parquet file; Parquet compresses its own columns and "
+                f"is read only as it is: decompress it ({_decompress(path)}) and give the "
+                ".parquet file"
+            )
         return "parquet"
-    if name.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".csv", ".tsv", ".txt")):
+    kinds = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+    kinds |= {".csv": "csv", ".tsv": "csv", ".txt": "csv"}
+    kind = next((k for suffix, k in kinds.items() if name.endswith(suffix)), None)
+    if kind is None:
+        raise PaybackError(f"{path}: unknown file type; expected {LOG_TYPES}")
+    if path.lower().endswith(".gzip"):
+        raise PaybackError(
+            f"{path}: a gzip-compressed log is read by the suffix .gz, not .gzip; rename it "
+            f"{Path(path).name[: -len('.gzip')]}.gz"
+        )
+    return kind
+
+
+def _decompress(path: str) -> str:
+    return "zstd -d" if path.lower().endswith(".zst") else "gunzip"
+
+
+JSON_START = re.compile(r"\{|\[\s*(?:[{\]]|$)")
+"""How a line of JSON records starts: an object, or an array of them (``[``, ``[{``, ``[]``)."""
+
+
+def _text_kind(con: Any, path: str) -> str:
+    """A ``.txt`` log's kind by its first line that is not blank: JSON lines where it is a
+    JSON object, JSON where it starts one that goes on past the line or an array of
+    records, else CSV (or TSV, by :func:`_layout`)."""
+    head = _head(con, path, 1)
+    first = head[0].strip() if head else ""
+    if not JSON_START.match(first):
         return "csv"
-    raise PaybackError(
-        f"{path}: unknown file type; expected .csv, .tsv, .json, .jsonl, .ndjson or .parquet (optionally .gz)"
-    )
+    if first.startswith("{"):
+        with contextlib.suppress(ValueError, RecursionError):
+            return "jsonl" if isinstance(json.loads(first), dict) else "json"
+    return "json"
 
 
 def _layout(path: str, head: list[str]) -> tuple[str, list[str], int]:
@@ -321,6 +361,8 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     kind = _kind(path)
     if path.lower().endswith(".zst"):  # DuckDB reads a cut one up to where it stops
         check_zstd(path)
+    if kind == "csv" and stem(path.lower()).endswith(".txt"):
+        kind = _text_kind(con, path)
     if kind == "csv":
         head = _head(con, path, 3)
         if not head:
