@@ -75,7 +75,16 @@ def rent_choices(gpu: Gpu, commitment: str | None) -> list[str]:
 
     >>> from payback.catalog import default_catalog
     >>> rent_choices(default_catalog().gpus["l40s"], "none")
-    ['', 'gpu_price:gpu_cloud', 'gpu_price:serverless', 'gpu_provider:modal', 'gpu_provider:nebius', 'gpu_provider:runpod']
+    ['', 'gpu_price:gpu_cloud', 'gpu_price:serverless', 'gpu_provider:nebius', 'gpu_provider:runpod']
+
+    A provider is offered at the term it prices: neocloud's H100 is reserved for a year
+    only, and modal's serverless (``gpu_price:serverless`` pays it).
+
+    >>> h100 = default_catalog().gpus["h100-sxm"]
+    >>> [c for c in rent_choices(h100, "none") if c.endswith(("neocloud", "modal"))]
+    []
+    >>> rent_choices(h100, "1y")
+    ['', 'gpu_price:gpu_cloud', 'gpu_provider:neocloud']
     """
     on_term = pricing_kind(None, commitment)
     found = [DEFAULT] if _prices(gpu, None, on_term, None) else []
