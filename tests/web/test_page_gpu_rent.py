@@ -218,3 +218,14 @@ def test_a_typed_rent_beside_a_provider_keeps_both_as_analyze_reads_them(
     code, _, err = run("analyze", tmp_path / "typed.toml")
     assert code == 0
     assert "gpu_provider is not used: usd_per_gpu_hour is given and wins" in err
+
+
+def test_the_picker_shows_a_rent_with_every_digit_analyze_shows() -> None:
+    """The page had rounded catalog rents to cents: an L4 at $0.80 where analyze says
+    $0.8048 (730 h a month: $584 against $587.50), an A10G at $1.01 for $1.006."""
+    gpus = default_catalog().gpus
+    assert rent_label(gpus["l4"], "", "none") == "Default: hyperscalers' median ($0.8048 an hour)"
+    assert rent_label(gpus["a10g"], "gpu_provider:aws", "none") == "aws ($1.006 an hour)"
+    assert rent_used({"usd_per_gpu_hour": 0.8048, "provider": "aws", "description": ""}) == (
+        "GPU rent in the answer: $0.8048 per GPU-hour (aws)."
+    )
