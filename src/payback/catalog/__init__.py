@@ -328,9 +328,10 @@ class GpuRent:
         return self.offers[-1].usd_per_gpu_hour
 
     def describe(self, today: dt.date | None = None) -> str:
-        """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers; 7 on-demand
-        offers in all, $3.99-12.29', or for an even count 'lower middle of 2 GPU-cloud
-        on-demand offers, $1.09 and $1.55' (the cheaper of the middle two: a real offer).
+        """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers, $3.50-6.31; 6
+        on-demand offers in all, $3.50-13.78' (the median of an odd count, with their range),
+        or for an even count 'lower middle of 2 GPU-cloud on-demand offers, $1.09 and $1.55'
+        (the cheaper of the middle two: a real offer).
         Offers it was chosen from that are stale on ``today`` (the real date when ``None``)
         are named: 'lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale:
         nebius $2.95, checked 2026-05-18)' (:meth:`stale_text`); the only offer, stale, is
@@ -347,7 +348,7 @@ class GpuRent:
         head = (
             f"the only {who} {kind} offer"
             if n == 1
-            else f"median of {n} {who} {kind} offers"
+            else f"median of {n} {who} {kind} offers, {rent_range(min(prices), max(prices))}"
             if n % 2
             # the lower of the middle two, a real offer: said so, with what it was chosen from
             else f"lower middle of {n} {who} {kind} offers, "
@@ -536,9 +537,9 @@ def provider_gap(gpu: Gpu, provider: str, kind: str, terms: bool = True) -> str:
 
 
 def _today() -> dt.date:
-    """The day figures are judged stale on when none is given: the real date (a function,
-    so tests can fix it)."""
-    return dt.date.today()
+    """The day figures are judged stale on when none is given: the real date in UTC, the
+    day API prices are read on too (a function, so tests can fix it)."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def analysis_day() -> dt.date:
