@@ -49,7 +49,8 @@ def test_the_suggested_gpu_is_priced_and_marketplace_is_still_allowed() -> None:
 
 
 def test_a_training_job_on_a_marketplace_only_gpu_names_its_own_gpu_field() -> None:
-    """A training job has no gpu_price field: it is not offered."""
+    """A training job chooses gpu_price as an alternative does: the way out is offered,
+    and works."""
     data = fleet_dict()
     data["alternatives"][0]["one_time"] = {
         "training": {
@@ -61,5 +62,10 @@ def test_a_training_job_on_a_marketplace_only_gpu_names_its_own_gpu_field() -> N
     }
     message = error_of(data)
     assert message.startswith("alternatives.0.one_time.training.gpu = 'l40': every on-demand")
-    assert message.endswith("did you mean 'l40s' or 'l4'? Else give usd_per_gpu_hour")
-    assert "gpu_price" not in message
+    assert message.endswith(
+        "did you mean 'l40s' or 'l4'? Else set gpu_price = \"marketplace\" to pay one, "
+        "or give usd_per_gpu_hour"
+    )
+    data["alternatives"][0]["one_time"]["training"]["gpu_price"] = "marketplace"
+    paid = resolve(build(data), today=TODAY)
+    assert paid.sources["alternatives.0.one_time.training.usd_per_gpu_hour"].value == 0.69

@@ -99,7 +99,9 @@ def test_another_kind_of_provider_by_name_or_by_kind() -> None:
     hyperscaler = gpu_rent(H100_LIKE, price="hyperscaler")
     assert hyperscaler is not None
     assert (hyperscaler.offer.provider, hyperscaler.offer.usd_per_gpu_hour) == ("gcp", 10.98)
-    assert hyperscaler.describe(FRESH).startswith("median of 3 hyperscaler on-demand offers; 7 ")
+    assert hyperscaler.describe(FRESH).startswith(
+        "median of 3 hyperscaler on-demand offers, $6.88-12.29; 7 "
+    )
     aws = gpu_offer(H100_LIKE, "AWS")  # a provider matches in any case
     assert aws is not None
     assert aws.usd_per_gpu_hour == 6.88

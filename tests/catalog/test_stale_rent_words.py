@@ -164,7 +164,8 @@ def test_past_three_stale_offers_the_rest_are_counted() -> None:
     assert rent is not None
     assert rent.offer.provider == "p2"  # the median of 1, 2, 3, 4, 5
     assert rent.describe(TODAY) == (
-        "median of 5 GPU-cloud on-demand offers (5 stale: p0 $1.00, checked 2026-05-18; "
+        "median of 5 GPU-cloud on-demand offers, $1.00-5.00 (5 stale: p0 $1.00, checked "
+        "2026-05-18; "
         "p1 $2.00, checked 2026-05-18; p2 $3.00, checked 2026-05-18, the one used; 2 more)"
     )
     assert len(rent.to_dict(TODAY)["stale_offers"]) == 5  # the JSON lists them all
@@ -213,7 +214,8 @@ def test_the_range_of_all_counts_the_stale_ones_named_before_and_names_the_rest(
     # stale: nebius (named with the median), aws, gcp and azure (named with the range)
     assert (rent.offer.provider, len(rent.basis), len(rent.offers)) == ("runpod", 3, 6)
     assert rent.describe(TODAY) == (
-        "median of 3 GPU-cloud on-demand offers (1 stale: nebius $3.50, checked 2025-10-22); "
+        "median of 3 GPU-cloud on-demand offers, $3.50-6.31 (1 stale: nebius $3.50, checked "
+        "2025-10-22); "
         "6 on-demand offers in all, $3.50-13.78 (4 stale: the one above; aws $7.91, checked "
         "2026-04-27; gcp $10.85, checked 2026-04-07; azure $13.78, checked 2026-04-07)"
     )
@@ -340,7 +342,7 @@ def test_catalog_gpus_counts_every_stale_offer_of_a_row_under_the_table(
         "(1 stale: nebius $2.95, checked 2026-05-18); 7 on-demand offers in all, $2.95-12.29 "
         "(1 stale: the one above)",
         "h200": "on-demand 4 of 6 stale. Typical rent: median of 3 GPU-cloud on-demand "
-        "offers (1 stale: nebius $3.50, checked 2025-10-22); 6 on-demand offers in all, "
+        "offers, $3.50-6.31 (1 stale: nebius $3.50, checked 2025-10-22); 6 on-demand offers in all, "
         "$3.50-13.78 (4 stale: the one above; aws $7.91, checked 2026-04-27; gcp $10.85, "
         "checked 2026-04-07; azure $13.78, checked 2026-04-07)",
         "x": "on-demand 1 of 1 stale (runpod $0.69, checked 2026-02-15, a marketplace offer)",

@@ -98,8 +98,8 @@ def test_serving_on_a_gpu_only_marketplaces_rent_says_why_there_is_no_price() ->
     assert code == 0, err
     text = " ".join(out.split())
     assert (
-        "GPU price none by default: every on-demand offer is a marketplace's "
-        "(payback catalog gpus --search rtx-4090)"
+        "GPU price none by default: the catalog has a marketplace's on-demand offer, runpod "
+        '$0.34 (gpu_price = "marketplace" in a scenario pays it)'
     ) in text
     assert "not in the catalog" not in text
 

@@ -29,17 +29,20 @@ RENT = "in:alternatives.0.rent"
 
 def test_the_choices_are_those_the_catalog_prices_the_gpu_at() -> None:
     gpus = default_catalog().gpus
-    # an L40S: GPU clouds (runpod $1.09, nebius $1.55) and one serverless platform (modal)
+    # an L40S: GPU clouds (runpod $1.09, nebius $1.55) and one serverless platform (modal),
+    # whose serverless price is chosen as serverless platforms' median, never as on-demand
     assert rent_choices(gpus["l40s"], "none") == [
         "",
         "gpu_price:gpu_cloud",
         "gpu_price:serverless",
-        "gpu_provider:modal",
         "gpu_provider:nebius",
         "gpu_provider:runpod",
     ]
     h100 = rent_choices(gpus["h100-sxm"], "none")
     assert {"gpu_price:hyperscaler", "gpu_provider:aws", "gpu_provider:gcp"} <= set(h100)
+    # neocloud prices an H100 reserved for a year only, modal serverless only: not on demand
+    assert "gpu_provider:neocloud" not in h100
+    assert "gpu_provider:modal" not in h100
     assert "gpu_price:marketplace" not in h100  # no marketplace offer for it
     # a 1-year commitment: only the provider with a 1-year price, and no serverless rent
     assert rent_choices(gpus["h100-sxm"], "1y") == [
@@ -91,7 +94,6 @@ def test_the_page_pays_the_rent_chosen_as_the_file_would(tmp_path: Path) -> None
         "Default: GPU clouds' median ($1.09 an hour)",
         "GPU clouds' median ($1.09 an hour)",
         "Serverless platforms' median ($1.95 an hour)",
-        "modal ($1.95 an hour)",
         "nebius ($1.55 an hour)",
         "runpod ($1.09 an hour)",
     ]
@@ -216,3 +218,14 @@ def test_a_typed_rent_beside_a_provider_keeps_both_as_analyze_reads_them(
     code, _, err = run("analyze", tmp_path / "typed.toml")
     assert code == 0
     assert "gpu_provider is not used: usd_per_gpu_hour is given and wins" in err
+
+
+def test_the_picker_shows_a_rent_with_every_digit_analyze_shows() -> None:
+    """The page had rounded catalog rents to cents: an L4 at $0.80 where analyze says
+    $0.8048 (730 h a month: $584 against $587.50), an A10G at $1.01 for $1.006."""
+    gpus = default_catalog().gpus
+    assert rent_label(gpus["l4"], "", "none") == "Default: hyperscalers' median ($0.8048 an hour)"
+    assert rent_label(gpus["a10g"], "gpu_provider:aws", "none") == "aws ($1.006 an hour)"
+    assert rent_used({"usd_per_gpu_hour": 0.8048, "provider": "aws", "description": ""}) == (
+        "GPU rent in the answer: $0.8048 per GPU-hour (aws)."
+    )

@@ -166,15 +166,15 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         provider: str | None,
         commitment: str = "none",
         price: str | None = None,
-        price_field: bool = True,
+        terms: bool = True,
     ) -> float:
         """The rent of ``gpu``: ``provider``'s offer, else the median of the offers of
         provider kind ``price`` (GPU clouds' by default), at the ``commitment``'s pricing
         kind. Records the choice, with the count and range of every offer of that kind, in
-        :attr:`details` under ``{path}.usd_per_gpu_hour``. ``price_field``: whether the
-        option has a ``gpu_price`` field to choose a marketplace's offer with."""
+        :attr:`details` under ``{path}.usd_per_gpu_hour``. ``terms``: whether the option
+        has a ``commitment`` field to pay a reserved price with (a training run has not)."""
         kind = rent_kind(commitment, price)
-        from payback.catalog import gpu_offer, gpu_rent, is_stale
+        from payback.catalog import GpuRent, gpu_offer, gpu_offers, gpu_rent, is_stale, provider_gap
 
         field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"
         offer = self.lookup(field, gpu_offer, gpu, provider, kind, price)
@@ -186,30 +186,38 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 + f" (it has: {', '.join(kinds) or 'no prices'}); give usd_per_gpu_hour, "
                 "the committed price you were quoted"
             )
-        if offer is None:
-            raise PaybackError(self._no_default_rent(path, gpu, kind, price_field))
-        rent = gpu_rent(gpu, offer.kind)
-        if provider:
-            # the offer named, marked stale as the default's only offer is; the range of
-            # all offers with its stale ones, that one counted, not named again
-            stale = (offer,) if is_stale(offer.checked, self.today) else ()
-            how = f"{offer.provider}'s {offer.kind.replace('_', '-')} price" + (
-                ", stale" if stale else ""
+        if offer is None and provider is not None:
+            raise PaybackError(
+                f"{field} = {provider!r}: {provider_gap(gpu, provider, kind, terms)}; "
+                + ("" if terms else "a training run rents on demand: choose another provider ")
+                + "or give usd_per_gpu_hour"
             )
-            if rent is not None and len(rent.offers) > 1:
+        if offer is None:
+            raise PaybackError(self._no_default_rent(path, gpu, kind))
+        if provider:
+            # the offer named is the basis: its facts, marked stale as the default's only
+            # offer is; the range of all offers with its stale ones, that one counted
+            rent = GpuRent(
+                gpu.id, offer, offer.provider_kind, (offer,), tuple(gpu_offers(gpu, offer.kind))
+            )
+            stale = (offer,) if is_stale(offer.checked, self.today) else ()
+            market = offer.provider_kind == "marketplace"
+            how = (
+                f"{offer.provider}'s {'marketplace ' if market else ''}"
+                f"{offer.kind.replace('_', '-')} price"
+                + (", third-party hosts with no datacentre SLA" if market else "")
+                + (", stale" if stale else "")
+            )
+            if len(rent.offers) > 1:
                 how += f"; {rent.in_all_text(self.today, used=offer, said=stale)}"
         else:
             rent = self.lookup(field, gpu_rent, gpu, kind, price)
             how = rent.describe(self.today)
-        if rent is not None:
-            self.details[f"{path}.usd_per_gpu_hour"] = {
-                **rent.to_dict(self.today, used=offer),
-                "usd_per_gpu_hour": offer.usd_per_gpu_hour,
-                "provider": offer.provider,
-                "provider_kind": offer.provider_kind,
-                "chosen_by": "gpu_provider" if provider else "gpu_price" if price else "default",
-                "description": how,
-            }
+        self.details[f"{path}.usd_per_gpu_hour"] = {
+            **rent.to_dict(self.today, used=offer),
+            "chosen_by": "gpu_provider" if provider else "gpu_price" if price else "default",
+            "description": how,
+        }
         return self.note(
             f"{path}.usd_per_gpu_hour",
             offer.usd_per_gpu_hour,
@@ -219,7 +227,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             marked=True,  # the offers' words name it stale
         )
 
-    def _no_default_rent(self, path: str, gpu: Gpu, kind: str, price_field: bool) -> str:
+    def _no_default_rent(self, path: str, gpu: Gpu, kind: str) -> str:
         """Why ``gpu`` (at ``{path}.gpu``, the field the user wrote) has no default rent of
         ``kind``, the GPUs near its id that have one, and what else to write."""
         from payback.catalog import gpu_rent, marketplace_only, near_ids
@@ -233,13 +241,11 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 f"every {what} offer for {gpu.id} is a marketplace's (third-party hosts, no "
                 "datacentre SLA), never the default"
             )
-            if price_field:
-                return (
-                    f"{path}.gpu = {gpu.id!r}: {why}; {mean}set "
-                    'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
-                )
-        else:
-            why = f"the catalog has no {what} price for {gpu.id}"
+            return (
+                f"{path}.gpu = {gpu.id!r}: {why}; {mean}set "
+                'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
+            )
+        why = f"the catalog has no {what} price for {gpu.id}"
         return f"{path}.gpu = {gpu.id!r}: {why}; {mean}give usd_per_gpu_hour"
 
     def calibration(self, path: str, file: str) -> Calibration:

@@ -104,6 +104,12 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
         ctx.warnings.append(f"{path}.gpu_provider is not used: usd_per_gpu_hour is given and wins")
     elif "gpu_provider" in given and option.owned is not None:
         ctx.warnings.append(f"{path}.gpu_provider is not used: owned servers pay no rent")
+    # a serverless gpu_price bills busy seconds at the rent given: used even beside it
+    unused_price = "gpu_price" in given and option.gpu_price != "serverless"
+    if "gpu_price" in given and option.owned is not None:
+        ctx.warnings.append(f"{path}.gpu_price is not used: owned servers pay no rent")
+    elif unused_price and option.usd_per_gpu_hour is not None:
+        ctx.warnings.append(f"{path}.gpu_price is not used: usd_per_gpu_hour is given and wins")
     if "min_replicas" in given and not option.always_on:
         ctx.warnings.append(
             f"{path}.min_replicas is not used: always_on = false pays only the GPU-hours "

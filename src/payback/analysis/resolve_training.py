@@ -47,6 +47,14 @@ def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:
     if one_time.training_usd is not None:
         ctx.warnings.append(f"{path}.training is not used: training_usd is given and wins")
         return one_time
+    rent_fields = [f for f in ("gpu_provider", "gpu_price") if getattr(job, f) is not None]
+    if rent_fields and (job.usd_per_gpu_hour is not None or job.hosted is not None):
+        why = (
+            "a hosted job is priced per token"
+            if job.hosted
+            else "usd_per_gpu_hour is given and wins"
+        )
+        ctx.warnings.extend(f"{path}.training.{f} is not used: {why}" for f in rent_fields)
     if job.hosted is not None and job.calibration is not None:
         ctx.warnings.append(
             f"{path}.training.calibration is not used: a hosted job is priced per token"
@@ -96,7 +104,9 @@ def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
     gpu = ctx.lookup(f"{path}.training.gpu", ctx.catalog.gpu, job.gpu)
     price = job.usd_per_gpu_hour
     if price is None:
-        price = ctx.gpu_price(f"{path}.training", gpu, job.gpu_provider, price_field=False)
+        price = ctx.gpu_price(
+            f"{path}.training", gpu, job.gpu_provider, price=job.gpu_price, terms=False
+        )
     scale, calibrated = 1.0, ""
     if job.calibration is not None:
         from payback.measure.apply import training_scale

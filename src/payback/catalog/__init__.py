@@ -59,6 +59,7 @@ __all__ = [
     "marketplace_only",
     "model_from_hf_config",
     "near_ids",
+    "provider_gap",
     "stale_words",
     "typical_gpu_price",
 ]
@@ -327,9 +328,10 @@ class GpuRent:
         return self.offers[-1].usd_per_gpu_hour
 
     def describe(self, today: dt.date | None = None) -> str:
-        """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers; 7 on-demand
-        offers in all, $3.99-12.29', or for an even count 'lower middle of 2 GPU-cloud
-        on-demand offers, $1.09 and $1.55' (the cheaper of the middle two: a real offer).
+        """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers, $3.50-6.31; 6
+        on-demand offers in all, $3.50-13.78' (the median of an odd count, with their range),
+        or for an even count 'lower middle of 2 GPU-cloud on-demand offers, $1.09 and $1.55'
+        (the cheaper of the middle two: a real offer).
         Offers it was chosen from that are stale on ``today`` (the real date when ``None``)
         are named: 'lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale:
         nebius $2.95, checked 2026-05-18)' (:meth:`stale_text`); the only offer, stale, is
@@ -346,7 +348,7 @@ class GpuRent:
         head = (
             f"the only {who} {kind} offer"
             if n == 1
-            else f"median of {n} {who} {kind} offers"
+            else f"median of {n} {who} {kind} offers, {rent_range(min(prices), max(prices))}"
             if n % 2
             # the lower of the middle two, a real offer: said so, with what it was chosen from
             else f"lower middle of {n} {who} {kind} offers, "
@@ -486,32 +488,58 @@ def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
 def gpu_offer(
     gpu: Gpu, provider: str | None = None, kind: str = "on_demand", price: str | None = None
 ) -> GpuPrice | None:
-    """A provider's offer for ``gpu`` (its on-demand one when it has several kinds), or the
+    """A provider's offer of pricing ``kind`` for ``gpu`` (on demand by default), or the
     default offer of ``kind`` (of provider kind ``price``: :func:`gpu_rent`) when no
     provider is named; :class:`PaybackError` for a provider the catalog does not list for
-    this GPU (any case). With a ``kind`` other than on-demand (a 1- or 3-year commitment),
-    the provider's offer of that kind, ``None`` if it has none."""
+    this GPU (any case). ``None`` where the provider lists the GPU at other kinds only (a
+    reserved-1y price is never billed as on-demand rent: :func:`provider_gap` says why)."""
     if provider is None:
         rent = gpu_rent(gpu, kind, price)
         return rent.offer if rent else None
-    offers = sorted(
-        (p for p in gpu.prices if p.provider == provider.lower()),
-        key=lambda p: p.kind != "on_demand",
-    )
+    offers = [p for p in gpu.prices if p.provider == provider.lower()]
     if not offers:
         known = sorted({p.provider for p in gpu.prices})
         raise PaybackError(
             f"no {gpu.id} price from {provider!r}{_near(provider, known)} (listed: {', '.join(known) or 'none'})"
         )
-    if kind != "on_demand":
-        return next((p for p in offers if p.kind == kind), None)
-    return offers[0]
+    return next((p for p in offers if p.kind == kind), None)
+
+
+_TO_PAY = {
+    "reserved_1y": 'commitment = "1y"',
+    "reserved_3y": 'commitment = "3y"',
+    "serverless": 'gpu_price = "serverless" in place of gpu_provider',
+}
+"""What a scenario writes to pay a price of a kind other than on demand."""
+
+
+def provider_gap(gpu: Gpu, provider: str, kind: str, terms: bool = True) -> str:
+    """Why ``provider`` has no offer of ``kind`` for ``gpu`` although it lists the GPU, and
+    what pays the offers it has (``terms``: whether a commitment can be written).
+
+    >>> from payback.catalog import default_catalog
+    >>> provider_gap(default_catalog().gpus["h100-sxm"], "neocloud", "on_demand")
+    'neocloud has no on-demand price for h100-sxm, only a reserved-1y one; commitment = "1y" pays it'
+    >>> provider_gap(default_catalog().gpus["h100-sxm"], "modal", "on_demand")
+    'modal has no on-demand price for h100-sxm, only a serverless one; gpu_price = "serverless" in place of gpu_provider pays serverless platforms\\' median'
+    """
+    kinds = sorted({p.kind for p in gpu.prices if p.provider == provider.lower()})
+    has = " or ".join(k.replace("_", "-") for k in kinds)
+    pay = [
+        _TO_PAY[k] + (" pays serverless platforms' median" if k == "serverless" else " pays it")
+        for k in kinds
+        if k in _TO_PAY and (terms or not k.startswith("reserved"))
+    ]
+    return (
+        f"{provider.lower()} has no {kind.replace('_', '-')} price for {gpu.id}, only a "
+        f"{has} one" + "".join(f"; {way}" for way in pay)
+    )
 
 
 def _today() -> dt.date:
-    """The day figures are judged stale on when none is given: the real date (a function,
-    so tests can fix it)."""
-    return dt.date.today()
+    """The day figures are judged stale on when none is given: the real date in UTC, the
+    day API prices are read on too (a function, so tests can fix it)."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def analysis_day() -> dt.date:

@@ -17,6 +17,7 @@ from payback.cli._common import (
     from_catalog,
     user_errors,
 )
+from payback.cli._rents import no_rent_text
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -222,13 +223,7 @@ def estimate_serving(
             for r in larger
         )
     if not result.usd_per_gpu_hour:
-        from payback.catalog import marketplace_only
-
-        if marketplace_only(gpu_record):
-            rows["GPU price"] = (
-                "none by default: every on-demand offer is a marketplace's "
-                f"(payback catalog gpus --search {gpu_record.id})"
-            )
+        rows["GPU price"] = no_rent_text(gpu_record)
     rows["efficiency factors"] = factors_text(used) + (
         f"; calibrated from {calibration}" if calibration is not None else ""
     )
@@ -502,6 +497,8 @@ def estimate_training(
     from payback.report import tables
 
     rows = _training_rows(result)
+    if result.usd is None or result.usd_per_gpu_hour is None:
+        rows["cost"] = no_rent_text(gpu_record, "--usd-per-gpu-hour")
     if cal is not None:
         rows["calibrated by"] = (
             f"{calibration}: utilization ×{factor_text(scale)} ({cal.tool} on {cal.device}, {cal.created})"

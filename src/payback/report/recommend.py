@@ -128,11 +128,18 @@ def pricing_text(result: Recommendation) -> str:
     """Which rent the search priced each GPU at, in words: owned servers, a serverless
     platform's busy seconds, on-demand or committed rent and whose (a named provider, or
     the catalog's median of a kind of provider), and the alternative's own rent for its
-    own GPU.
+    own GPU. A fleet kept running (``always_on``, the default) pays every hour of the
+    month, a serverless rate too; else only the GPU-hours it runs.
 
     >>> from payback.studies.recommend import Recommendation
     >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="marketplace"))
     'on-demand rent (the median of marketplace offers)'
+    >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="serverless"))
+    'serverless rent for every hour of the month (always_on = true keeps the fleet running; false pays only busy GPU-seconds)'
+    >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="serverless", always_on=False))
+    'serverless rent (busy GPU-seconds)'
+    >>> pricing_text(Recommendation(0, "x", [], [], [], {}, always_on=False))
+    "on-demand rent (the median of GPU clouds' offers, else of hyperscalers') for the GPU-hours the fleet runs (always_on = false)"
     """
     if result.cash:
         return "owned servers bought in cash"
@@ -145,12 +152,17 @@ def pricing_text(result: Recommendation) -> str:
         if result.gpu_price in PRICE_KINDS
         else " (the median of GPU clouds' offers, else of hyperscalers')"
     )
-    if result.gpu_price == "serverless":
-        text = "serverless rent (busy GPU-seconds" + (
-            f", from {result.gpu_provider})" if result.gpu_provider else ")"
+    if result.gpu_price == "serverless" and not result.always_on:
+        text = "serverless rent (busy GPU-seconds)"
+    elif result.gpu_price == "serverless":
+        text = (
+            "serverless rent for every hour of the month (always_on = true keeps the fleet "
+            "running; false pays only busy GPU-seconds)"
         )
     elif result.commitment == "none":
         text = "on-demand rent" + whose
+        if not result.always_on:
+            text += " for the GPU-hours the fleet runs (always_on = false)"
     else:
         text = f"{result.commitment} committed rent" + whose
     if result.own_rent is not None:

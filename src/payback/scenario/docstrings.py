@@ -4,10 +4,20 @@ schema gives a field and the words an error message quotes, read from the source
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["field_docstring"]
+__all__ = ["documented", "field_docstring"]
+
+
+def documented(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """JSON schemas describe each field with the docstring written under it (the schema's
+    models' ``json_schema_extra``)."""
+    for name, prop in schema.get("properties", {}).items():
+        doc = field_docstring(model, name)
+        if doc and isinstance(prop, dict):
+            prop.setdefault("description", doc)
 
 
 def field_docstring(model: type[BaseModel], name: str) -> str:

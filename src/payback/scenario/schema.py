@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from payback import limits
 from payback.counts import Whole as Whole
@@ -20,6 +20,7 @@ from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.choices import AnyCaseChoices
 from payback.scenario.distributions import Distribution
+from payback.scenario.docstrings import documented
 from payback.scenario.docstrings import field_docstring as field_docstring
 from payback.scenario.names import Name
 
@@ -65,17 +66,9 @@ GPUs sold in a year (some 4 million). A plan past it is a typo in a capacity, a 
 or a growth, not a plan."""
 
 
-def _documented(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    """JSON schemas describe each field with the docstring written under it."""
-    for name, prop in schema.get("properties", {}).items():
-        doc = field_docstring(model, name)
-        if doc and isinstance(prop, dict):
-            prop.setdefault("description", doc)
-
-
 class _Model(AnyCaseChoices):
     model_config = ConfigDict(
-        json_schema_extra=_documented,
+        json_schema_extra=documented,
         extra="forbid",
         strict=True,
         allow_inf_nan=False,
@@ -130,6 +123,8 @@ class TrainingJob(_Model):
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
     gpu_provider: str | None = None
     """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU clouds' on-demand offers."""
+    gpu_price: Literal["gpu_cloud", "hyperscaler", "marketplace", "serverless"] | None = None
+    """Or the median of a kind of provider's offers, as an alternative's ``gpu_price``."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
     method: Method = "lora"
@@ -159,6 +154,11 @@ class TrainingJob(_Model):
             )
         if self.gpu is not None and self.model is None:
             raise ValueError("model is required with gpu")
+        if self.gpu_price is not None and self.gpu_provider is not None:
+            raise ValueError(
+                f"gpu_price = {self.gpu_price!r} and gpu_provider = {self.gpu_provider!r} both "
+                "choose the rent: give one of them"
+            )
         return self
 
     @property

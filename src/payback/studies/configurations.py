@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from payback.analysis.resolve_fleet import fleet_cost
-from payback.catalog import Gpu, GpuPrice, OpenModel, gpu_offer, marketplace_only
+from payback.catalog import (
+    Gpu,
+    GpuPrice,
+    OpenModel,
+    gpu_offer,
+    marketplace_only,
+    provider_gap,
+)
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.device import precision_gap
@@ -219,6 +226,8 @@ def _price(
         if option.gpu_provider is None:
             return None, f"no {option.gpu_price} {kind.replace('_', '-')} price in the catalog"
         return None, f"not offered by {option.gpu_provider}"
+    if offer is None and option.gpu_provider is not None:
+        return None, provider_gap(gpu, option.gpu_provider, kind)
     if offer is None:
         if marketplace_only(gpu, kind):
             return None, 'marketplace rents only (gpu_price = "marketplace" uses them)'

@@ -91,6 +91,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """Whose rent was searched (the alternative's ``gpu_price``: ``serverless`` bills busy
     seconds at a serverless platform's rate); ``None``: GPU clouds', else hyperscalers'."""
     owned: bool = False
+    always_on: bool = True
+    """Whether the fleet is rented all month (the alternative's ``always_on``), else only
+    the GPU-hours it runs."""
     benchmark: dict[str, Any] | None = None
     """The serving benchmark the alternative's calibration holds (model, gpu, precision,
     gpus_per_replica, replica_requests_per_s; ``None`` fields unknown), if it holds one.
@@ -373,6 +376,7 @@ def _recommend(
         commitment=option.commitment,
         gpu_price=option.gpu_price,
         owned=option.owned is not None,
+        always_on=option.always_on,
         cash=option.owned is not None and option.owned.financing == "cash",
         missing_targets=len(missing),
         missing_example=missing[0] if missing else None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payback.catalog import PROVIDER_KINDS, Gpu, GpuRent, gpu_offer, gpu_rent
+from payback.catalog import PROVIDER_KINDS, Gpu, GpuRent, gpu_offer, gpu_rent, rent_text
 from payback.errors import PaybackError
 from payback.scenario.schema import COMMITMENT_KINDS
 from payback.web.inputs import Form, start
@@ -75,7 +75,16 @@ def rent_choices(gpu: Gpu, commitment: str | None) -> list[str]:
 
     >>> from payback.catalog import default_catalog
     >>> rent_choices(default_catalog().gpus["l40s"], "none")
-    ['', 'gpu_price:gpu_cloud', 'gpu_price:serverless', 'gpu_provider:modal', 'gpu_provider:nebius', 'gpu_provider:runpod']
+    ['', 'gpu_price:gpu_cloud', 'gpu_price:serverless', 'gpu_provider:nebius', 'gpu_provider:runpod']
+
+    A provider is offered at the term it prices: neocloud's H100 is reserved for a year
+    only, and modal's serverless (``gpu_price:serverless`` pays it).
+
+    >>> h100 = default_catalog().gpus["h100-sxm"]
+    >>> [c for c in rent_choices(h100, "none") if c.endswith(("neocloud", "modal"))]
+    []
+    >>> rent_choices(h100, "1y")
+    ['', 'gpu_price:gpu_cloud', 'gpu_provider:neocloud']
     """
     on_term = pricing_kind(None, commitment)
     found = [DEFAULT] if _prices(gpu, None, on_term, None) else []
@@ -101,12 +110,13 @@ def choice_of(price: str | None, provider: str | None) -> str:
 
 
 def rent_label(gpu: Gpu, choice: str, commitment: str | None) -> str:
-    """A choice in its picker, with the catalog's rent for it where it has one.
+    """A choice in its picker, with the catalog's rent for it where it has one, with every
+    digit analyze shows (:func:`payback.catalog.rent_text`: $1.006, not $1.01).
 
     >>> from payback.catalog import default_catalog
     >>> l40s, a10g = default_catalog().gpus["l40s"], default_catalog().gpus["a10g"]
     >>> rent_label(l40s, "", "none"), rent_label(a10g, "", "none")
-    ("Default: GPU clouds' median ($1.09 an hour)", "Default: hyperscalers' median ($1.01 an hour)")
+    ("Default: GPU clouds' median ($1.09 an hour)", "Default: hyperscalers' median ($1.006 an hour)")
     >>> rent_label(l40s, "gpu_provider:nebius", "none"), rent_label(l40s, "gpu_price:serverless", "none")
     ('nebius ($1.55 an hour)', "Serverless platforms' median ($1.95 an hour)")
     """
@@ -126,7 +136,7 @@ def rent_label(gpu: Gpu, choice: str, commitment: str | None) -> str:
         offer = gpu_offer(gpu, provider, kind, price)
     except PaybackError:
         offer = None
-    return f"{words} (${offer.usd_per_gpu_hour:,.2f} an hour)" if offer is not None else words
+    return f"{words} ({rent_text(offer.usd_per_gpu_hour)} an hour)" if offer is not None else words
 
 
 def _default_rent(gpu: Gpu, kind: str) -> GpuRent | None:
@@ -146,6 +156,8 @@ def rent_used(details: dict[str, Any] | None) -> str | None:
     "GPU rent in the answer: $1.55 per GPU-hour (nebius's on-demand price)."
     >>> rent_used({"usd_per_gpu_hour": 1.95, "provider": "modal", "description": "the only offer"})
     'GPU rent in the answer: $1.95 per GPU-hour (modal: the only offer).'
+    >>> rent_used({"usd_per_gpu_hour": 0.8048, "provider": "aws", "description": ""})
+    'GPU rent in the answer: $0.8048 per GPU-hour (aws).'
     """
     if not details or details.get("usd_per_gpu_hour") is None:
         return None
@@ -154,7 +166,8 @@ def rent_used(details: dict[str, Any] | None) -> str | None:
         the = "" if described.startswith("the ") else "the "
         described = f"{provider}: {the}{described}" if described else provider
     tail = f" ({described})" if described else ""
-    return f"GPU rent in the answer: ${float(details['usd_per_gpu_hour']):,.2f} per GPU-hour{tail}."
+    rent = rent_text(float(details["usd_per_gpu_hour"]))
+    return f"GPU rent in the answer: {rent} per GPU-hour{tail}."
 
 
 def typed_rent_wins(usd_per_gpu_hour: float) -> str:
@@ -164,7 +177,7 @@ def typed_rent_wins(usd_per_gpu_hour: float) -> str:
     'Not used: the GPU rent typed below, $2.00 per GPU-hour (usd_per_gpu_hour), wins over any catalog price. Empty its box to pay the rent chosen here.'
     """
     return (
-        f"Not used: the GPU rent typed below, ${usd_per_gpu_hour:,.2f} per GPU-hour "
+        f"Not used: the GPU rent typed below, {rent_text(usd_per_gpu_hour)} per GPU-hour "
         "(usd_per_gpu_hour), wins over any catalog price. Empty its box to pay the rent "
         "chosen here."
     )
