@@ -305,3 +305,14 @@ def test_a_divided_rent_is_stored_with_every_digit() -> None:
             if near and not any(abs(f - price.usd_per_gpu_hour) < 1e-9 for f in near):
                 rounded.append((gpu.id, price.provider, price.usd_per_gpu_hour, near))
     assert rounded == []
+
+
+def test_a_fine_tuning_offers_date_is_one_its_record_states() -> None:
+    """``checked`` is when the source observed the figures, so the record says where that
+    date comes from: OpenAI's and Together's offers had been dated 2026-11-28, the day the
+    catalog was written, though REFERENCES.md gives their figures with no day at all."""
+    for offer in CAT.finetunes.values():
+        said = " ".join(
+            t or "" for t in (offer.note, offer.source, offer.recheck, offer.dedicated_source)
+        )
+        assert offer.checked.isoformat() in said, (offer.id, offer.checked)
