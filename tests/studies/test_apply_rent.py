@@ -14,7 +14,10 @@ from payback.scenario import SelfHostedOption, load_scenario
 from payback.studies.rewrite import with_winner
 
 MODEL = 'kind = "self_hosted"\nmodel = "qwen2.5-7b"\n'
-RENT = "usd_per_gpu_hour = 0.80           # on-demand L4 rent\n"
+RENT = (
+    "usd_per_gpu_hour = 0.80           # on-demand L4 rent, rounded from catalog: l4 at aws "
+    "($0.8048)\n"
+)
 
 
 def _applied(tmp_path: Path, text: str) -> tuple[str, list[str], payback.Recommendation]:
