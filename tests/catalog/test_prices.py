@@ -29,6 +29,7 @@ from payback.catalog import (
     is_stale,
     marketplace_only,
     near_ids,
+    rent_range,
     typical_gpu_price,
 )
 from payback.scenario import load_scenario, parse_scenario
@@ -222,7 +223,7 @@ def test_counts_agree_everywhere() -> None:
             continue
         row = next(line for line in table.splitlines() if line.split()[:1] == [gpu.id])
         shown = (
-            f"{len(rent.offers)}: ${rent.low:.2f}-{rent.high:.2f}"
+            f"{len(rent.offers)}: {rent_range(rent.low, rent.high)}"  # every digit: $1.99-3.3996
             if len(rent.offers) > 1
             else f" {len(rent.offers)} "
         )
@@ -233,7 +234,7 @@ def test_counts_agree_everywhere() -> None:
     rent = gpu_rent(default_catalog().gpu("h100-sxm"))
     assert rent is not None
     # (the stale offers among the four are named between: their count depends on the day)
-    assert f"lower middle of {len(rent.basis)} GPU-cloud on-demand offers, $2.95-6.16" in source
+    assert f"lower middle of {len(rent.basis)} GPU-cloud on-demand offers, $2.95-6.155" in source
     assert f"; {len(rent.offers)} on-demand offers in all" in source
     detail = res.details["alternatives.0.one_time.training.usd_per_gpu_hour"]
     assert detail["offers_count"] == len(rent.offers)
@@ -279,7 +280,7 @@ def test_scenarios_choose_the_rent_by_provider_or_by_kind() -> None:
     assert _rent_of(_fleet()) == default.offer.usd_per_gpu_hour
     assert _rent_of(_fleet(gpu_price="hyperscaler")) == hyper.offer.usd_per_gpu_hour
     assert _rent_of(_fleet(gpu_provider="aws")) == 6.88
-    assert _rent_of(_fleet(gpu_price="serverless", always_on=False)) == 3.95
+    assert _rent_of(_fleet(gpu_price="serverless", always_on=False)) == 3.9492  # 0.001097/s
     res = resolve(parse_scenario(_fleet(gpu_provider="aws")), today=dt.date(2026, 12, 2))
     source = res.sources["alternatives.0.usd_per_gpu_hour"].source
     assert "aws's on-demand price; " in source

@@ -53,7 +53,9 @@ def test_a_value_set_by_path_keeps_its_comment_column() -> None:
     text = (EXAMPLES / "quarter-200k.toml").read_text()
     after = with_values(text, "toml", {"alternatives.0.usd_per_gpu_hour": 1.2345})
     line = next(x for x in after.splitlines() if x.startswith("usd_per_gpu_hour"))
-    assert line == "usd_per_gpu_hour = 1.2345" + " " * 9 + "# on-demand L4 rent"
+    assert line == "usd_per_gpu_hour = 1.2345" + " " * 9 + (
+        "# on-demand L4 rent, rounded from catalog: l4 at aws ($0.8048)"
+    )
 
 
 def test_usage_o_writes_aligned_toml(tmp_path: Path) -> None:

@@ -14,7 +14,10 @@ from payback.scenario import SelfHostedOption, load_scenario
 from payback.studies.rewrite import with_winner
 
 MODEL = 'kind = "self_hosted"\nmodel = "qwen2.5-7b"\n'
-RENT = "usd_per_gpu_hour = 0.80           # on-demand L4 rent\n"
+RENT = (
+    "usd_per_gpu_hour = 0.80           # on-demand L4 rent, rounded from catalog: l4 at aws "
+    "($0.8048)\n"
+)
 
 
 def _applied(tmp_path: Path, text: str) -> tuple[str, list[str], payback.Recommendation]:
@@ -45,7 +48,7 @@ def test_a_rent_for_a_gpu_the_file_does_not_name_is_kept_and_said(tmp_path: Path
     assert _rent(tmp_path) == 0.80
     assert notes[-1] == (
         "alternatives.0.usd_per_gpu_hour = 0.8 kept: the file does not say which GPU it rents "
-        "(no gpu), and it is near the catalog's rents for the winner's l4 ($0.80-$0.8048/GPU-h, "
+        "(no gpu), and it is near the catalog's rents for the winner's l4 ($0.7992-$0.8048/GPU-h, "
         "within 1.5x), so analyze pays it for the l4 (recommend ranked it at $0.8048/GPU-h); "
         "delete it to pay the catalog's rent"
     )
