@@ -134,7 +134,10 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
     if too_big:
         raise PaybackError(too_big)
     out = _shared_cash_warnings(out, warnings)
-    return replace(out, warnings=[*portfolio_traffic_warnings(scenario), *out.warnings])
+    from payback.analysis.portfolio_unread import unread_serving
+
+    unread = list(unread_serving(out).values())
+    return replace(out, warnings=[*portfolio_traffic_warnings(scenario), *unread, *out.warnings])
 
 
 def _capacity_path(p: Portfolio, j: int, i: int) -> str:
