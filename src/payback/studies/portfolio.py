@@ -241,7 +241,11 @@ class PortfolioAlternative:
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
-    items and any fleet cost no workload's load accounts for."""
+    items and any fleet cost no workload's load accounts for; the contributions table's
+    "shared ops, shared one-time" row, less. The contributions' nets, with what a baseline
+    fleet the workloads share today saves that none saves moving alone (``baseline_fleet``'s
+    ``joint_usd``, a row of its own), less this, are the NPV (it had held that joint part
+    too, negated: $2,353 where the row said -$45,882)."""
     order: list[MigrationStep]
     greedy_is_best: bool | None
     """Whether the greedy order is the best order (None: too many workloads to check)."""
@@ -376,13 +380,25 @@ def _baseline_fleet(ev: PortfolioEvaluation, index: int) -> dict[str, Any]:
     return {} if facts is None else {"baseline_fleet": facts.to_dict()}
 
 
+def _joint(ev: PortfolioEvaluation, index: int) -> float:
+    """What the baseline fleet alternative ``index``'s workloads share today saves that
+    none saves moving alone (``baseline_fleet.joint_usd``; 0 without one)."""
+    from payback.analysis.portfolio_baseline import baseline_fleet_facts
+
+    facts = baseline_fleet_facts(ev, index)
+    return 0.0 if facts is None else facts.joint_usd
+
+
 def _present_value(monthly: FloatArray, rate: FloatArray) -> float:
     return float(model.net_present_value(monthly, 0.0, 0.0, rate))
 
 
 def _contributions(
-    pieces: AlternativePieces, names: list[str], npv: float
+    pieces: AlternativePieces, names: list[str], npv: float, joint: float = 0.0
 ) -> tuple[list[Contribution], float]:
+    """Each served workload's contribution, and what the workloads share
+    (:attr:`PortfolioAlternative.shared_usd`): the nets, with ``joint`` (what a baseline
+    fleet shared today saves that no workload saves moving alone), less the NPV."""
     rate = pieces.discount_rate_annual
     out = []
     share = None
@@ -406,7 +422,7 @@ def _contributions(
             fleet = _present_value(own_fleet, rate)
             gpu_share = None
         out.append(Contribution(names[j], savings, fleet, gpu_share))
-    shared = sum(c.net_usd for c in out) - npv
+    shared = sum(c.net_usd for c in out) + joint - npv
     return out, shared
 
 
@@ -416,7 +432,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     pieces = outcome.pieces
     names = p.names
     month = _maybe(outcome.break_even_month)
-    contributions, shared = _contributions(pieces, names, float(outcome.npv_usd))
+    contributions, shared = _contributions(pieces, names, float(outcome.npv_usd), _joint(ev, index))
     order, marginals = greedy_order(pieces)
     greedy_is_best: bool | None = None
     if len(order) <= BRUTE_FORCE_LIMIT:
