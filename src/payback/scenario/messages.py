@@ -236,7 +236,8 @@ def _header(names: Sequence[str]) -> str:
 
 def _common(a: Sequence[str], b: Sequence[str]) -> int:
     """How many names two tables' paths start with alike."""
-    return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    n = min(len(a), len(b))
+    return next((k for k in range(n) if a[k] != b[k]), n)
 
 
 def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
