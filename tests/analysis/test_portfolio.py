@@ -532,7 +532,8 @@ def test_migration_order_matches_brute_force(n: int) -> None:
 
 
 def test_the_quarter_sentence_names_the_first_k_that_do_not() -> None:
-    from payback.studies.portfolio import MigrationStep, _quarter_sentence
+    from payback.studies.portfolio import MigrationStep
+    from payback.studies.portfolio_quarter import quarter_sentence as _quarter_sentence
 
     def step(name: str, month: float | None) -> MigrationStep:
         return MigrationStep(name, 0.0, 0.0, month, month is not None and month <= 3)
@@ -544,6 +545,32 @@ def test_the_quarter_sentence_names_the_first_k_that_do_not() -> None:
     )
     assert _quarter_sentence([step("a", 1.0)], ["a"], 12) == (
         "With its one workload it pays back within a quarter (month 1.0)"
+    )
+
+
+def test_the_quarter_sentence_names_the_most_workloads_that_still_pay_back() -> None:
+    # "how many ... it pays back within a quarter": steps 1-4 pay back, all 5 do not
+    # (quarter.toml, tried as a new user would: it named the first alone)
+    from payback.studies.portfolio import MigrationStep
+    from payback.studies.portfolio_quarter import quarter_sentence
+
+    def step(name: str, month: float) -> MigrationStep:
+        return MigrationStep(name, 0.0, 0.0, month, month <= 3)
+
+    names = ["big", "mid", "small2", "small1", "tiny"]
+    steps = [step(n, m) for n, m in zip(names, (0.8, 0.8, 0.8, 2.5, 5.2), strict=True)]
+    assert quarter_sentence(steps, names, 36) == (
+        "With all 5 workloads it does not pay back within a quarter (month 5.2); "
+        "with the first 4 (big, mid, small2, small1) it does"
+    )
+    # a prefix that does not pay back between two that do: the longer one is named
+    steps = [step(n, m) for n, m in zip("abcd", (1.0, 4.0, 2.0, 6.0), strict=True)]
+    assert quarter_sentence(steps, list("abcd"), 36).endswith("with the first 3 (a, b, c) it does")
+    # one that pays back alone and no more
+    steps = [step(n, m) for n, m in zip("ab", (1.0, 4.0), strict=True)]
+    assert quarter_sentence(steps, list("ab"), 36) == (
+        "With both workloads it does not pay back within a quarter (month 4.0); "
+        "with the first alone (a) it does"
     )
 
 

@@ -94,9 +94,11 @@ def test_contributions_and_the_order_say_the_fleet_is_shed_only_by_the_set() -> 
     alt = analysis.alternatives[0]
     assert [c.savings_usd for c in alt.contributions] == pytest.approx([-324.0] * 3)
     assert [c.role for c in alt.contributions] == ["rides"] * 3
-    # the parts and the shared row still add up to the NPV: the set sheds the fleet
-    assert alt.shared_usd == pytest.approx(-35_040.0)
-    assert sum(c.net_usd for c in alt.contributions) - alt.shared_usd == pytest.approx(34_068.0)
+    # the parts, the baseline fleet's row (the set sheds the fleet: 12 x $2,920) and the
+    # shared row (a hosted option shares nothing) add up to the NPV
+    assert alt.shared_usd == pytest.approx(0.0, abs=1e-9)
+    nets = sum(c.net_usd for c in alt.contributions)
+    assert nets + 12 * 2920.0 - alt.shared_usd == pytest.approx(34_068.0)
     steps = [(s.workload, s.marginal_npv_usd, s.npv_usd) for s in alt.order]
     assert steps == [
         ("a", pytest.approx(-324.0), pytest.approx(-324.0)),

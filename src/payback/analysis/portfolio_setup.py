@@ -109,7 +109,8 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
         try:
             part = Scenario.model_validate(_part_data(scenario, j))
         except ValidationError as exc:
-            problems += [_in_workload(j, workload, line) for line in explain_errors(exc, {})]
+            lines = explain_errors(exc, {})
+            problems += [_in_workload(j, workload, line, scenario) for line in lines]
             continue
         part.base_dir = scenario.base_dir
         try:
@@ -134,7 +135,10 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
     if too_big:
         raise PaybackError(too_big)
     out = _shared_cash_warnings(out, warnings)
-    return replace(out, warnings=[*portfolio_traffic_warnings(scenario), *out.warnings])
+    from payback.analysis.portfolio_unread import unread_serving
+
+    unread = list(unread_serving(out).values())
+    return replace(out, warnings=[*portfolio_traffic_warnings(scenario), *unread, *out.warnings])
 
 
 def _capacity_path(p: Portfolio, j: int, i: int) -> str:
@@ -208,7 +212,7 @@ def _said_once(
     """
     said: dict[str, list[int]] = {}
     for j, line in lines:
-        located = _in_workload(j, workloads[j], line)
+        located = _in_workload(j, workloads[j], line, scenario)
         if located == f"workloads.{j} ({workloads[j].name!r}): {line}":
             said.setdefault(line, []).append(j)
         else:  # its own field, by its path
@@ -333,9 +337,12 @@ def _with_serving(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"alternatives": alternatives})
 
 
-def _in_workload(j: int, workload: Workload, line: str) -> str:
+def _in_workload(j: int, workload: Workload, line: str, scenario: Scenario | None = None) -> str:
     """A problem of workload ``j``'s own scenario told with the field as the file names it:
-    its traffic is ``workloads.j.traffic``, its own baseline ``workloads.j.baseline``.
+    its traffic is ``workloads.j.traffic``, its own baseline ``workloads.j.baseline``, a
+    term it gives an alternative of ``scenario`` ``workloads.j.alternatives.NAME.field`` (it
+    had been told as the alternative's: ``alternatives.2.fine_tuned`` for a workload's own
+    unknown offer).
 
     >>> w = Workload.model_validate({"name": "long", "traffic": {"requests_per_month": 1}})
     >>> _in_workload(1, w, "traffic.input_tokens = 5000: too long (for alternatives.0)")
@@ -346,6 +353,12 @@ def _in_workload(j: int, workload: Workload, line: str) -> str:
     own = ("traffic.",) + (("baseline.", "baseline:") if workload.baseline is not None else ())
     if line.startswith(own):
         return f"workloads.{j}.{line}"
+    term = re.match(r"alternatives\.(\d+)\.(\w+)\b", line)
+    if scenario is not None and term and int(term.group(1)) < len(scenario.alternatives):
+        name = scenario.alternatives[int(term.group(1))].name
+        terms = workload.alternatives.get(name)
+        if terms is not None and term.group(2) in terms.model_fields_set:
+            return f"workloads.{j}.alternatives.{name}.{line[term.end(1) + 1 :]}"
     return f"workloads.{j} ({workload.name!r}): {line}"
 
 

@@ -422,7 +422,7 @@ def contribution_rows(
     cs = alt.contributions
     joint = 0.0 if baseline is None else baseline.joint_usd
     label = baseline_row(baseline)
-    nets = [c.net_usd for c in cs] + ([joint] if label else []) + [-(alt.shared_usd + joint)]
+    nets = [c.net_usd for c in cs] + ([joint] if label else []) + [-alt.shared_usd]
     fleets = [c.fleet_usd for c in cs] if alt.fleet else []
     # the table's money written alike, every column: "-$324.00" stood beside "-$324"
     money = usd_column([c.savings_usd for c in cs] + fleets + nets)

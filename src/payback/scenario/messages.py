@@ -242,6 +242,12 @@ def _header(names: Sequence[str]) -> str:
     return f"[{'.'.join(names)}]"
 
 
+def _common(a: Sequence[str], b: Sequence[str]) -> int:
+    """How many names two tables' paths start with alike."""
+    n = min(len(a), len(b))
+    return next((k for k in range(n) if a[k] != b[k]), n)
+
+
 def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
     """For a field that another table takes (``growth_monthly`` under ``[scenario]``,
     ``quality`` after ``[alternatives.one_time]``): 'did you mean [traffic] growth_monthly?'
@@ -253,7 +259,9 @@ def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
     owners = [names for names, fields in _tables() if field in fields and names != here]
     if not owners:
         return ""
-    owners.sort(key=lambda names: here[: len(names)] != names)  # stable: shallower first
+    # stable: shallower first; a table nearer this one first (retrain_every_months in
+    # [[alternatives]] is [alternatives.recurring]'s, not [baseline.recurring]'s)
+    owners.sort(key=lambda names: (here[: len(names)] != names, -_common(names, here)))
     owner = owners[0]
     if not owner:  # every top-level field is a table of its own
         return f"did you mean {_header([field])}? (a table of its own, not in {_header(here)}); "
@@ -488,11 +496,14 @@ def explain_errors(
     # why a required one is missing
     errors.sort(key=lambda e: not (e["type"] == "extra_forbidden" and len(e["loc"]) == 1))
     for err in errors:
-        path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
-        path = (aliases or {}).get(path, path)
+        raw = list(err["loc"])
+        clean = ".".join(str(p) for p in _clean_loc(raw))
+        path = (aliases or {}).get(clean, clean)
+        if path != clean:  # told as the field it was copied from, its table named alike
+            raw = [int(bit) if bit.isdigit() else bit for bit in path.split(".")]
         dist = found.get(path)
         if path not in found:
-            problems.extend(_explain_one(err, path, list(err["loc"]), nulls or {}, fmt))
+            problems.extend(_explain_one(err, path, raw, nulls or {}, fmt))
         elif dist is not None and err["type"] in _RANGE_ERRORS:
             problems.append(_central_refused(err, path, dist))
         elif dist is not None:

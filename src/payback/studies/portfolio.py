@@ -44,7 +44,6 @@ from payback.analysis.verdict import (
     NOT_CHEAPER,
     behind_again_text,
     in_month_text,
-    month_text,
     quarter_clause,
     quoted,
     saves_nothing,
@@ -53,6 +52,7 @@ from payback.figures import rate_text
 from payback.finance._types import BoolArray, FloatArray
 from payback.scenario import Scenario
 from payback.studies.portfolio_fleets import one_fleet_gpus, separate_gpus, spare_gpus
+from payback.studies.portfolio_quarter import quarter_sentence
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
@@ -241,7 +241,11 @@ class PortfolioAlternative:
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
-    items and any fleet cost no workload's load accounts for."""
+    items and any fleet cost no workload's load accounts for; the contributions table's
+    "shared ops, shared one-time" row, less. The contributions' nets, with what a baseline
+    fleet the workloads share today saves that none saves moving alone (``baseline_fleet``'s
+    ``joint_usd``, a row of its own), less this, are the NPV (it had held that joint part
+    too, negated: $2,353 where the row said -$45,882)."""
     order: list[MigrationStep]
     greedy_is_best: bool | None
     """Whether the greedy order is the best order (None: too many workloads to check)."""
@@ -376,13 +380,25 @@ def _baseline_fleet(ev: PortfolioEvaluation, index: int) -> dict[str, Any]:
     return {} if facts is None else {"baseline_fleet": facts.to_dict()}
 
 
+def _joint(ev: PortfolioEvaluation, index: int) -> float:
+    """What the baseline fleet alternative ``index``'s workloads share today saves that
+    none saves moving alone (``baseline_fleet.joint_usd``; 0 without one)."""
+    from payback.analysis.portfolio_baseline import baseline_fleet_facts
+
+    facts = baseline_fleet_facts(ev, index)
+    return 0.0 if facts is None else facts.joint_usd
+
+
 def _present_value(monthly: FloatArray, rate: FloatArray) -> float:
     return float(model.net_present_value(monthly, 0.0, 0.0, rate))
 
 
 def _contributions(
-    pieces: AlternativePieces, names: list[str], npv: float
+    pieces: AlternativePieces, names: list[str], npv: float, joint: float = 0.0
 ) -> tuple[list[Contribution], float]:
+    """Each served workload's contribution, and what the workloads share
+    (:attr:`PortfolioAlternative.shared_usd`): the nets, with ``joint`` (what a baseline
+    fleet shared today saves that no workload saves moving alone), less the NPV."""
     rate = pieces.discount_rate_annual
     out = []
     share = None
@@ -406,72 +422,8 @@ def _contributions(
             fleet = _present_value(own_fleet, rate)
             gpu_share = None
         out.append(Contribution(names[j], savings, fleet, gpu_share))
-    shared = sum(c.net_usd for c in out) - npv
+    shared = sum(c.net_usd for c in out) + joint - npv
     return out, shared
-
-
-def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], horizon: int) -> str:
-    n = len(steps)
-    these = f"{n} workload" + ("" if n == 1 else "s")
-    every = "both workloads" if n == 2 else f"all {these}"
-    full = steps[-1]
-    if horizon < QUARTER_MONTHS:  # month 3 is not computed: the break-even alone is known
-        with_them = "With its one workload" if n == 1 else f"With {every}"
-        if full.break_even_month is None:
-            return f"{with_them} it does not pay back within {months_text(horizon)}"
-        return (
-            f"{with_them} it breaks even ({month_text(full.break_even_month)}); "
-            f"a quarter is past the {months_text(horizon)} computed"
-        )
-    if not full.pays_back_within_quarter:
-        when = (
-            f"a quarter ({month_text(full.break_even_month)})"
-            if full.break_even_month is not None
-            else months_text(horizon)  # not even within the horizon
-        )
-        paying = [s for s in steps if s.pays_back_within_quarter]
-        if paying:
-            k = steps.index(paying[0]) + 1
-            return (
-                f"With {every} it does not pay back within {when}; "
-                f"with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does"
-            )
-        if n == 1:
-            return f"With its one workload it does not pay back within {when}"
-        return _fewer_do_better(steps, names_in_order, every, when)
-    missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
-    if not missing:
-        return (
-            f"With {'its one workload' if n == 1 else 'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
-            + ("" if n == 1 else "; so does the first alone")
-        )
-    k = max(missing)
-    return (
-        f"With {'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter "
-        f"({month_text(full.break_even_month or 0.0)}); with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does not"
-    )
-
-
-def _fewer_do_better(steps: list[MigrationStep], names: list[str], every: str, when: str) -> str:
-    """The quarter sentence of a set that does not pay back within a quarter: "Even with
-    all" where every workload added raised the NPV to its most; else "With all", and the
-    first workloads in order that pay back within the horizon with the most NPV, where all
-    of them do not (separate fleets that small workloads do not fill: examples/portfolio.toml
-    pays back in month 13.1 with its first 2, never with all 5)."""
-    full, best = steps[-1], max(steps, key=lambda s: s.npv_usd)
-    if full.npv_usd >= best.npv_usd:
-        return f"Even with {every} it does not pay back within {when}"
-    text = f"With {every} it does not pay back within {when}"
-    back = [s for s in steps if s.break_even_month is not None]
-    if full.break_even_month is None and back:
-        best = max(back, key=lambda s: s.npv_usd)
-        k = steps.index(best) + 1
-        text += (
-            f"; with {'the first alone' if k == 1 else f'only the first {k}'} ({', '.join(names[:k])}) it pays "
-            f"back {in_month_text(best.break_even_month or 0.0)} (the migration order's highest "
-            "NPV so far)"
-        )
-    return text
 
 
 def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> PortfolioAlternative:
@@ -480,7 +432,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     pieces = outcome.pieces
     names = p.names
     month = _maybe(outcome.break_even_month)
-    contributions, shared = _contributions(pieces, names, float(outcome.npv_usd))
+    contributions, shared = _contributions(pieces, names, float(outcome.npv_usd), _joint(ev, index))
     order, marginals = greedy_order(pieces)
     greedy_is_best: bool | None = None
     if len(order) <= BRUTE_FORCE_LIMIT:
@@ -551,7 +503,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         greedy_is_best=greedy_is_best,
         quarter=f"It {NOT_CHEAPER}"
         if nothing
-        else _quarter_sentence(steps, [s.workload for s in steps], horizon),
+        else quarter_sentence(steps, [s.workload for s in steps], horizon),
         one_fleet_gpus=one_fleet_gpus(p, index, ev),
         separate_gpus=separate_gpus(p, index, ev),
     )

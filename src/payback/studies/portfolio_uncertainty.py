@@ -15,6 +15,7 @@ from payback.analysis.portfolio import (
     Portfolio,
     evaluate_portfolio,
 )
+from payback.analysis.unread import NO_CASH_FLOW
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario.paths import with_value
@@ -49,15 +50,18 @@ __all__ = [
 
 def _inputs(p: Portfolio) -> list[Any]:
     from payback.analysis.portfolio import central_value, portfolio_field_range
+    from payback.analysis.portfolio_unread import unread_serving
     from payback.studies.uncertainty import UncertainInput
 
     dists = p.scenario.distributions
+    unread = unread_serving(p)  # a fleet's number where there is no shared fleet: warned of
     return [
         UncertainInput(path, float(central_value(p, path)), dist, portfolio_field_range(p, path))
         for path, dist in dists.items()
         # [traffic] completed from the first workload's (the page writes it so) repeats its
         # ranges: they are that workload's, sampled once, by its own path
         if not (path.startswith("traffic.") and dists.get(f"workloads.0.{path}") == dist)
+        and path not in unread
     ]
 
 
@@ -268,7 +272,12 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         )
     if path in scenario.distributions:
         raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
-    route(p, path)  # names an input, or PaybackError
+    try:
+        route(p, path)  # names an input, or PaybackError
+    except PaybackError as exc:  # about --vary, as a scenario's solve says it
+        raise PaybackError.bad("vary", path, exc.messages[0].removeprefix(f"{path}: ")) from None
+    if (unread := _unread_line(p, path)) is not None:
+        raise PaybackError.bad("vary", path, unread)
     current = central_value(p, path)
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
@@ -290,6 +299,19 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
     held = portfolio_capacity_held_line(p, [path])
     edges, refused = refused_edges(found, peaks)  # past a model's context, say
     return replace(found, warnings=[*([held] if held else []), *edges], refused_past=refused)
+
+
+def _unread_line(p: Portfolio, path: str) -> str | None:
+    """Why a ``portfolio`` number is no input to solve for where its alternative has no
+    shared fleet (as :func:`~payback.analysis.portfolio_unread.unread_serving` warns); None
+    for any other path."""
+    parts = path.split(".")
+    if parts[0] != "alternatives" or len(parts) != 4 or parts[2] != "portfolio":
+        return None
+    i = int(parts[1])
+    if p.shares_fleet(i):
+        return None
+    return f"not read: {p.scenario.alternatives[i].name!r} has no shared fleet, {NO_CASH_FLOW}"
 
 
 def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:

@@ -74,9 +74,15 @@ def moved_words(analysis: PortfolioAnalysis, index: int) -> str:
 
     alt = analysis.alternatives[index]
     ours, theirs = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])
-    count = len(analysis.scenario.workloads or [])
+    count, every = len(alt.workloads), len(analysis.scenario.workloads or [])
+    if count == 1:  # a subset: the ones it serves (analyze's "Serves"), named
+        moved = f"The one workload it serves of {every} ({quoted(alt.workloads[0])}) moved"
+    elif count < every:
+        moved = f"The {count} workloads it serves (of {every}) moved together"
+    else:
+        moved = f"The {count} workloads moved together"
     return (
-        f"The {count} workloads moved together: one-time cost {usd(alt.one_time_usd)}; "
+        f"{moved}: one-time cost {usd(alt.one_time_usd)}; "
         f"month 1 costs {ours} against {theirs} for the baseline."
     )
 
