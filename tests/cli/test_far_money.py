@@ -125,7 +125,7 @@ def test_quick_writes_a_far_count_in_powers_of_ten() -> None:
     code, out, err = run(*quick, "--requests-per-month", "1.234e-5")
     assert code == 0, err
     assert out.splitlines()[1] == (
-        "At 0.0000123 requests a month, it takes more than 1,200 months (100 years)."
+        "At 0.00001234 requests a month, it takes more than 1,200 months (100 years)."
     )
 
 

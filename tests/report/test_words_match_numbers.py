@@ -81,7 +81,7 @@ def test_a_month_0_break_even_that_saves_nothing_gives_its_reason() -> None:
     raw["alternatives"][0]["one_time"] = {}
     out = run_json(raw)
     alt = out["alternatives"][0]
-    assert (alt["break_even_month"], alt["pays_back_within"]["horizon"]) == (0.0, False)
+    assert (alt["break_even_month"], alt["pays_back_within"]["horizon"]) == (None, False)
     assert alt["reason"].startswith("the alternative is not cheaper per request than the baseline")
     raw["alternatives"][0]["usd_per_1k_requests"] = 9.0  # saves $100 a month: no reason
     assert run_json(raw)["alternatives"][0]["reason"] is None

@@ -111,6 +111,25 @@ def costly_months(monthly: list[float]) -> list[int] | None:
     return [i + 1 for i, m in enumerate(monthly) if m <= 0]
 
 
+def savings_end(monthly: Sequence[float]) -> tuple[int, int]:
+    """For monthly savings that stop for good (the last month saves nothing), the first
+    month that saves (0-based) and the month its savings end (1-based): the one after the
+    last month that saves a cent or more, so that savings shrinking toward nothing (traffic
+    falling 100% a month) end where they drop under a cent, not where the float underflows.
+    A month 1 that costs more (before a fleet's savings) is not where they end. The one
+    rule of the reason and the verdict.
+
+    >>> savings_end([-5.0, 260.0, 3e-14, 1e-300, 0.0]), savings_end([10.0, 0.001, 10.0, -50.0])
+    ((1, 3), (0, 4))
+    >>> savings_end([0.004, 0.001, 0.0])  # none a cent: the last that saves at all
+    (0, 3)
+    """
+    saving = next(i for i, m in enumerate(monthly) if m > 0)
+    kept = [i for i, m in enumerate(monthly) if m > 0 and cents(m)]
+    last = kept[-1] if kept else max(i for i, m in enumerate(monthly) if m > 0)
+    return saving, last + 2
+
+
 def months_list(months: list[int]) -> str:
     """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
     if len(months) > 6:

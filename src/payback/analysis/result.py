@@ -42,7 +42,7 @@ from payback.analysis.verdict import (
     usd,
     usd_per_1k,
 )
-from payback.finance import share_paid_back_within, window_months
+from payback.finance import monthly_savings, share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.scenario import (
     VALUE_TERMS_ADVICE,
@@ -161,8 +161,13 @@ class AlternativeResult(OptionResult):
     infrastructure_only: dict[str, float | None] | None = None
     """When the scenario prices quality or latency: ``break_even_month``, ``break_even_requests``
     and ``npv_usd`` with them left out (the pure infrastructure view)."""
+    monthly_savings_usd: list[float] | None = None
+    """What switching saves in months 1..H (:func:`~payback.finance.monthly_savings`), which
+    the reason and the verdict read: differences of the sums lose a saving under a part in
+    10^16 of them. Not in the JSON, which has the costs on both sides."""
 
     def to_dict(self) -> dict[str, Any]:
+        nothing = saves_nothing(self.cumulative_savings_usd)
         extra = (
             {}
             if self.infrastructure_only is None
@@ -175,8 +180,9 @@ class AlternativeResult(OptionResult):
                 "one_time_usd": self.one_time_usd,
                 "one_time_items_usd": self.one_time_items_usd,
                 "cumulative_savings_usd": self.cumulative_savings_usd,
-                "break_even_month": self.break_even_month,
-                "break_even_requests": self.break_even_requests,
+                # one that saves nothing has paid back nothing: no break-even, and a reason
+                "break_even_month": None if nothing else self.break_even_month,
+                "break_even_requests": None if nothing else self.break_even_requests,
                 "npv_usd": self.npv_usd,
                 "pays_back_within": self.pays_back_within,
                 "reason": self.reason,
@@ -475,8 +481,8 @@ def _alternative_result(
         utilisation=utilisation(option, outcome.costs, requests, peak_to_average),
     )
     month = _maybe(outcome.break_even_month)
-    saved = base.monthly_usd - outcome.costs.monthly_usd
     horizon = requests.shape[-1]
+    saved = monthly_savings(base.monthly_usd, outcome.costs.monthly_usd)
     nothing = saves_nothing(floats(outcome.cumulative_savings_usd))
     return AlternativeResult(
         **plain.__dict__,
@@ -491,7 +497,8 @@ def _alternative_result(
             if nothing
             else _pays_back_within(month, horizon, floats(outcome.cumulative_savings_usd))
         ),
-        reason=never_reason(
+        monthly_savings_usd=floats(saved),
+        reason=never_reason(  # the months the verdict reads (verdict.outcome_text)
             saved,
             outcome.cumulative_savings_usd,
             outcome.costs.monthly_usd,

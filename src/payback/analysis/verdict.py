@@ -20,6 +20,7 @@ from payback.analysis.gap import (
     on_average,
     recovered_in,
     retrained_words,
+    savings_end,
 )
 from payback.analysis.gap import cents as _cents
 from payback.figures import (
@@ -80,17 +81,19 @@ def quoted(name: str) -> str:
 
 
 def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
-    """No one-time cost and not a cent saved (or lost) in any month: the alternative is not
-    cheaper per request. Its break-even is month 0 by the formula (S(0) = S(1) = 0), which
-    the numbers keep; the words and the "within a quarter?" answer say it saves nothing.
+    """No one-time cost and nothing saved (or lost) in any month: the alternative is not
+    cheaper per request (:func:`payback.finance.cashflow.saves_nothing`, the one rule every
+    answer follows). Its break-even is month 0 by the formula (S(0) = S(1) = 0), which the
+    words, the JSON (``null``) and the "within a quarter?" answer do not call a payback.
 
-    Within :data:`~payback.finance.cashflow.NOTHING_USD` (half a cent): equal prices
-    written two ways differ by float noise, which is no saving.
+    Equal prices written two ways differ by float noise, which the cash-flow engine takes
+    as no saving (:func:`~payback.finance.cashflow.monthly_savings`); a saving of $0.0005 a
+    month is a saving.
 
     >>> saves_nothing([0.0, 0.0, 0.0]), saves_nothing([0.0, 10.0, 20.0]), saves_nothing([-5.0, 0.0])
     (True, False, False)
-    >>> saves_nothing([0.0, 4.547e-13, 9.095e-13])
-    True
+    >>> saves_nothing([0.0, 0.0005, 0.001]), saves_nothing([-0.001, -0.0005, 0.0])
+    (False, False)
     """
     from payback.finance.cashflow import saves_nothing as none_saved
 
@@ -354,10 +357,7 @@ def never_reason(
     redone = None if retraining is None else [float(r) for r in retraining]
     if (words := retrained_words(monthly, redone, shortfall, money)) is not None:
         return words  # the last month costs more only because of its retraining
-    # the first month that costs more after it first saves: one that costs more before it
-    # (a month 1 without its fleet's savings yet) is not where its savings end
-    saving = int(np.argmax(saved > 0))
-    first_worse = saving + int(np.argmax(saved[saving:] <= 0)) + 1
+    first_worse = savings_end(monthly)[1]
     return (
         f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ', money=money)}, "
         f"{money(shortfall)} is never recovered"
@@ -414,8 +414,7 @@ def _never_text(
             f"by month {horizon} it is {money(short)} behind, and "
             + on_average(horizon, short, monthly, money)
         )
-    saving = next(i for i, m in enumerate(monthly) if m > 0)
-    worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
+    saving, worse = savings_end(monthly)
     saves = (
         f"it saves in month {saving + 1} only"
         if worse - 1 == saving + 1
@@ -451,7 +450,7 @@ def outcome_text(
         else usd(alt.npv_usd, npv_decimals)
     )
     npv = f"NPV {worth} over {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else "")
-    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    monthly = alt.monthly_savings_usd or [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
         retraining = alt.components_usd.get("retraining")

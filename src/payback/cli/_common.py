@@ -416,6 +416,8 @@ def _print_json(data: Any) -> None:
     def finite(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None
+        if isinstance(x, float) and x == 0.0:  # -0.0 (no one-time cost negated, or typed)
+            return 0.0
         if isinstance(x, str):  # a file name that is not UTF-8 holds lone surrogates, which
             return escaped(x)  # strict JSON readers refuse: each byte as the text \xNN
         if isinstance(x, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import typer
@@ -37,23 +36,26 @@ KEPT_WHOLE = (
 
 def requests_text(requests: float) -> str:
     """A number of requests in words, singular for exactly one, never ``0`` for a number
-    that is not zero: whole numbers with thousands separators, a fraction to three figures.
+    that is not zero: whole numbers with thousands separators, a fraction with every digit
+    it was typed with (the month it breaks even in rests on all of them: 15,384.6 requests
+    a month shrinking 50% a month never pay back, 15,385 do).
 
     >>> requests_text(20_000), requests_text(1), requests_text(0.001), requests_text(2.5)
     ('20,000 requests', '1 request', '0.001 requests', '2.5 requests')
-    >>> requests_text(20_000.4), requests_text(7.6923e31), requests_text(1.0000001)
-    ('20,000 requests', '7.69×10³¹ requests', '1 request')
+    >>> requests_text(15_384.6), requests_text(7.6923e31), requests_text(1.0000001)
+    ('15,384.6 requests', '7.69×10³¹ requests', '1.0000001 requests')
     >>> requests_text(1.234e-5), requests_text(1e-300)  # no exponent
-    ('0.0000123 requests', '1×10⁻³⁰⁰ requests')
+    ('0.00001234 requests', '1×10⁻³⁰⁰ requests')
     """
+    from decimal import Decimal
+
     from payback.figures import far_text
     from payback.finance.quick import count_text
 
-    if requests >= 100 or requests == int(requests):
+    if requests == int(requests):
         shown = count_text(requests)
-    else:  # three figures, written out down to 10^-12
-        shown = far_text(requests) or f"{requests:.{2 - math.floor(math.log10(requests))}f}"
-        shown = shown.rstrip("0").rstrip(".") if "×" not in shown else shown
+    else:  # the shortest decimal that reads back as the number, written out
+        shown = far_text(requests) or f"{Decimal(repr(requests)):,f}"
     return f"{shown} request{'' if shown == '1' else 's'}"
 
 

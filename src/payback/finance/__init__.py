@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads 
         monthly_discount_rate as monthly_discount_rate,
     )
     from payback.finance.cashflow import (
+        monthly_savings as monthly_savings,
+    )
+    from payback.finance.cashflow import (
         net_present_value as net_present_value,
     )
     from payback.finance.cashflow import (
@@ -147,6 +150,7 @@ _WHERE = {
     "hosted_api_cost": "payback.finance.costs",
     "latency_cost": "payback.finance.costs",
     "monthly_discount_rate": "payback.finance.cashflow",
+    "monthly_savings": "payback.finance.cashflow",
     "months": "payback.finance.traffic",
     "net_present_value": "payback.finance.cashflow",
     "owned_server_cost": "payback.finance.costs",

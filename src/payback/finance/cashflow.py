@@ -10,6 +10,30 @@ from payback.finance._types import ArrayLike, BoolArray, FloatArray, as_float, p
 from payback.finance.quick import MONTH_RTOL, snap_month
 from payback.finance.traffic import months
 
+SAVING_RTOL = 1e-12
+"""A month's saving within this share [relative] of the larger of the two monthly costs is
+none: float noise. Prices equal but written two ways ($1.10 per million tokens × 3,000
+tokens against $3.30 per 1,000 requests) differ by a part in 10^16 of the costs, which is
+neither a saving nor a loss; a saving of $0.0005 on costs of $0.0006 (a sixth of them) is a
+saving, however small."""
+
+
+def monthly_savings(
+    baseline_monthly_usd: ArrayLike, alternative_monthly_usd: ArrayLike
+) -> FloatArray:
+    """What switching saves each month, B_m − A_m [USD]; a difference within
+    :data:`SAVING_RTOL` of max(|B_m|, |A_m|) is exactly 0 (float noise, not a saving).
+    :func:`cumulative_savings` and :func:`net_present_value` both read it, so an alternative
+    at the baseline's price has S(m) = S(0) and an NPV of −one_time exactly.
+
+    >>> monthly_savings([3.3000000000000003, 0.0006, 300.0], [3.3, 0.0001, 40.0]).tolist()
+    [0.0, 0.0005, 260.0]
+    """
+    base, alt = as_float(baseline_monthly_usd), as_float(alternative_monthly_usd)
+    saved = base - alt
+    noise = np.abs(saved) <= SAVING_RTOL * np.maximum(np.abs(base), np.abs(alt))
+    return as_float(np.where(noise, 0.0, saved))
+
 
 def cumulative_savings(
     baseline_monthly_usd: ArrayLike, alternative_monthly_usd: ArrayLike, one_time_usd: ArrayLike
@@ -25,7 +49,7 @@ def cumulative_savings(
     array([[-400., -140.,  120.],
            [-100.,  160.,  420.]])
     """
-    saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
+    saved = monthly_savings(baseline_monthly_usd, alternative_monthly_usd)
     one_time = per_sample(one_time_usd)
     samples = np.broadcast_shapes(saved.shape[:-1], one_time.shape[:-1])
     saved = np.broadcast_to(saved, (*samples, saved.shape[-1]))
@@ -67,23 +91,19 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     return snap_month(np.where(found, prev + inside, np.nan))
 
 
-NOTHING_USD = 0.005
-"""Cumulative savings below half a cent, in absolute value, in every month of the horizon
-are none: what the tables show as $0.00. Prices equal but written two ways ($1.10 per
-million tokens × 3,000 tokens against $3.30 per 1,000 requests) leave float noise of a
-part in 10^16 of the costs, which is neither a saving nor a loss."""
-
-
 def saves_nothing(cumulative_savings_usd: ArrayLike) -> np.ndarray:
-    """Per sample: no one-time cost and not a cent saved or lost in any month (|S(m)| <
-    :data:`NOTHING_USD` for every m): the alternative is not cheaper per request. Its
-    break-even is month 0 by the formula; it has not paid back anything.
+    """Per sample: no one-time cost (S(0) = 0) and nothing saved or lost in any month (every
+    S(m) = 0, :func:`monthly_savings` taking float noise as none): the alternative costs
+    the same as the baseline every month, it is not cheaper per request. Its break-even is
+    month 0 by the formula; it has paid back nothing, and the answers give no break-even
+    (JSON ``null``, "nothing saved"). One that saves $0.0005 a month is cheaper, however
+    little it saves.
 
-    >>> saves_nothing([[0.0, 1e-13, -2e-13], [0.0, 10.0, 20.0], [-5.0, 0.0, 5.0]]).tolist()
+    >>> saves_nothing([[0.0, 0.0, 0.0], [0.0, 0.0005, 0.001], [-0.001, -0.001, -0.001]]).tolist()
     [True, False, False]
     """
     s = as_float(cumulative_savings_usd)
-    return np.asarray(np.all(np.abs(s) < NOTHING_USD, axis=-1))
+    return np.asarray(np.all(s == 0.0, axis=-1))
 
 
 def break_even_requests(break_even_month: ArrayLike, requests: ArrayLike) -> FloatArray:
@@ -124,7 +144,7 @@ def net_present_value(
     >>> float(net_present_value([300.0] * 6, [40.0] * 6, 400.0, 0.0))
     1160.0
     """
-    saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
+    saved = monthly_savings(baseline_monthly_usd, alternative_monthly_usd)
     m = months(saved.shape[-1])
     factor = (1.0 + per_sample(monthly_discount_rate(discount_rate_annual))) ** -m
     return as_float(np.sum(saved * factor, axis=-1)) - as_float(one_time_usd)

@@ -311,10 +311,22 @@ def compounding_line(
     typed = rate_text(growth, signed=True)
     meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
     return (
-        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {counted(requests_text(requests), 'request')} in month 1 "
+        f"{field}{' ' if what == 'flag' else ' = '}{exact_text(growth)} ({typed} a month) "
+        f"{verb} {counted(requests_text(requests), 'request')} in month 1 "
         f"to {last} in month {months:,} ({by}): check it is meant, the {what} is a fraction a "
         f"month{meant if abs(growth) >= 0.2 else ''}"
     )
+
+
+def exact_text(value: float) -> str:
+    """``value`` as ``:g`` writes it where that reads back as ``value``, else every digit
+    it needs: -0.9999999999 is not "-1", a growth the field refuses.
+
+    >>> exact_text(0.5), exact_text(-0.9999999999), exact_text(-0.9999999999999999)
+    ('0.5', '-0.9999999999', '-0.9999999999999999')
+    """
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 _TINIEST = 1e-300
