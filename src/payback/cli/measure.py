@@ -452,7 +452,9 @@ def usage(  # long: most of it is its options and their help text
     day over complete months. A month is complete when the logs cover its start and its end:
     its first request within an hour, a bucket or 5 mean gaps between its requests of its
     start (a gap that long comes 0.7 % of the time; a late start missed costs about 5
-    requests), likewise at its end. The months are the logs', --model or not: a complete
+    requests), likewise at its end; the month before's requests cover its start only where
+    the gap across the boundary is no longer than that or than the longest gap inside either
+    month (a night, a weekend). A much longer gap inside a month is warned of. The months are the logs', --model or not: a complete
     month without a request of the model is a zero for it (no growth fitted across it).
     **input_tokens** / **output_tokens**: means per request (p50/p90/p99
     shown); **cached_input_share**: cached / input tokens; **peak_to_average**: the busiest

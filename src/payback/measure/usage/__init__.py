@@ -21,8 +21,9 @@ their definitions:
 A calendar month is complete when the logs cover it from its first hour to its last: the
 first request within an hour, one bucket or 5 mean gaps between the month's requests of its
 start (whichever is longest) and the data reaching as near its end, where a neighbouring
-month with requests covers the edge they share (:mod:`~payback.measure.usage.coverage`: why
-5). The months are the logs', before ``--model``: a model's requests are counted in them,
+month with requests covers the edge they share when the gap across it is no longer than
+that or than the longest gap inside either month (:mod:`~payback.measure.usage.coverage`:
+why 5). The months are the logs', before ``--model``: a model's requests are counted in them,
 a complete month without one a zero for it. Months without any request inside the span (a stray timestamp, a gap) are left
 out and named in a warning. Rows that cannot be read are counted and shown, never dropped
 silently.
@@ -159,6 +160,7 @@ def _summarize(
         con.execute(sql.SOURCES).fetchall(),
         sql.cut(con, since, until),
         model,
+        con.execute(sql.GAPS).fetchall(),
     )
     notes += months.notes
     warnings += months.warnings
@@ -330,6 +332,7 @@ def usage_sql(
         sql.SOURCES,
         sql.MONTHS,
         sql.ENDS,
+        sql.GAPS,
         sql.MODELS,
         sql.PERCENTILES,
     ]

@@ -295,6 +295,20 @@ GROUP BY 1 ORDER BY 1"""
 """By month: the sums of the rows used (the model asked), and over every model inside the
 dates (``covered``) the first time and the requests (``logs``: the coverage's rate)."""
 
+GAPS = """WITH h AS (SELECT hour, min(first) AS f, max(greatest(last, last_end)) AS l
+           FROM covered GROUP BY hour),
+g AS (SELECT hour, f, lag(l) OVER (ORDER BY hour) AS p, lag(hour) OVER (ORDER BY hour) AS ph
+      FROM h)
+SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month,
+       max(epoch(f - p)), arg_max(p, f - p), arg_max(f, f - p)
+FROM g WHERE date_trunc('month', to_timestamp(hour * 3600))
+             = date_trunc('month', to_timestamp(ph * 3600))
+GROUP BY 1 ORDER BY 1  -- each month's longest gap between requests in two hours inside it"""
+"""By month, the longest gap between the logs' requests (every model inside the dates, an
+empty bucket's time too) from one clock hour to a later one inside the month, and where it
+runs from and to: a boundary gap no longer is the logs' own quiet time
+(:mod:`~payback.measure.usage.coverage`), a much longer one may be logs missing."""
+
 MODELS = f"""SELECT coalesce(model, '(none)') AS model, sum(requests), sum(input), sum(output), sum(cached)
 FROM used GROUP BY 1 HAVING sum(requests) > 0 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
 
@@ -325,8 +339,11 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     model's) cover it from its start to its end: the first request within
 --     max(1 h, bucket length, 5 mean gaps between its requests) of its start, a mean gap
 --     being the time the month covers / its requests (a gap of 5 is a 0.7 % chance), or
---     requests in the month before, or a since date on its 1st with readable requests
---     before it; likewise at its end (an until date on its last day); months without
+--     requests in the month before with a gap across the boundary no longer than that or
+--     than the longest gap inside either month (GAPS), or a since date on its 1st with
+--     readable requests before it; likewise at its end (an until date on its last day); a
+--     complete month's longest gap over 3 times every other complete month's is warned
+--     of (logs that may be missing); months without
 --     requests inside the span are left out; a complete month without a request of the
 --     model asked is a zero for it (and no growth is fitted across it);
 --   a row of zero requests (an empty bucket) is time the logs cover, with no requests or tokens:
