@@ -461,7 +461,7 @@ def usage(  # long: most of it is its options and their help text
     clock hour of that same last complete month over its mean hour (not measured from daily
     buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines line over 16
     MiB is one); a row whose request id came before (the same request logged twice) is dropped
-    and counted. With **-o**, an existing scenario gets its `[traffic]` numbers replaced (layout
+    and counted: the file listed first keeps it, in one file the earlier time. With **-o**, an existing scenario gets its `[traffic]` numbers replaced (layout
     and comments kept; a comment after a number it changes is marked with the number it was
     written about, `# was 0.08: +8% a month`, and a range the file gave stays in a comment after
     the measured number, `# was {dist = ...}`; a file that is not a scenario is refused), and

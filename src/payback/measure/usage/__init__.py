@@ -96,7 +96,7 @@ def profile_usage(
         names = sql.shown_files([f for s in sources for f in s.files])
         check_otel_spans(con, sources)  # JSON records read as spans that are not spans
         check_named_keys(con, sources, explicit)  # a JSON key no record has: before the scan
-        statements = pipeline(sources, explicit, model, since, until)
+        statements = pipeline(sources, explicit, model, since, until, files)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
         check_quotes(con, sources)  # a quote left open: the lines after it would be lost
         profile = _summarize(

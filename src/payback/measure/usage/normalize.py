@@ -470,18 +470,26 @@ def pipeline(
     model: str | None,
     since: dt.date | None,
     until: dt.date | None,
+    order: Sequence[str] | None = None,
 ) -> list[str]:
-    """The statements that build ``logs`` and ``hourly``: the only ones that read the files."""
+    """The statements that build ``logs`` and ``hourly``: the only ones that read the files.
+    ``order``: the files in the order given (else the sources'), which the first row of a
+    request id logged twice is taken from."""
     body = "\nUNION ALL BY NAME\n".join(
         f"({normalized(unwrap(s), explicit, k)})" for k, s in enumerate(sources)
     )
     if any(_has_id(s, explicit) for s in sources):
         # a request id seen before is the same request logged twice (overlapping exports):
-        # every row after the first of an id is a duplicate, dropped and counted
+        # every row after the first of an id is a duplicate, dropped and counted. The first
+        # is a usable row's, of the file given first, then the earliest in it (by its time,
+        # then its values: the readers number no rows), so that two runs keep the same one
+        files = list(dict.fromkeys(order or [f for s in sources for f in s.files]))
+        listed = ", ".join(sql_str(f) for f in files)
         logs = (
             "SELECT * EXCLUDE (rank), coalesce(rank > 1, FALSE) AS dup FROM (\n"
             "SELECT *, CASE WHEN rid IS NOT NULL THEN row_number() OVER "
-            "(PARTITION BY rid ORDER BY keep DESC, good DESC) END AS rank FROM (\n"
+            f"(PARTITION BY rid ORDER BY keep DESC, good DESC, list_position([{listed}], file), "
+            "file, ts, model, requests, input, output, cached, seconds) END AS rank FROM (\n"
             f"{body}))"
         )
     else:
