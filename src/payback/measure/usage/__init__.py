@@ -48,6 +48,7 @@ from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.otel import check_otel_spans
 from payback.measure.usage.overlap import overlap_warning, overlaps
+from payback.measure.usage.partial import nameless_files, table_checked, uncached
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -99,6 +100,8 @@ def profile_usage(
         statements = pipeline(sources, explicit, model, since, until, files)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
         check_quotes(con, sources)  # a quote left open: the lines after it would be lost
+        if model is not None:  # a file naming no model: its months are not the model's zeros
+            warnings = warnings + nameless_files(con, model)
         profile = _summarize(
             con,
             names=names,
@@ -112,7 +115,8 @@ def profile_usage(
             filters=said_filters(model, since, until),
             model=model,
         )
-        return restore(cached_measured(profile, finds_cached(con, sources, explicit)))
+        found = finds_cached(con, sources, explicit)  # in every file, some or none
+        return restore(cached_measured(uncached(con, profile, found, files), found))
 
 
 def _summarize(
@@ -363,7 +367,7 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import KNOWN, resolve_fields
+    from payback.measure.usage.tables import KNOWN
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -414,7 +418,7 @@ def profile_database(
         filters=said_filters(model, since, until),
         model=model,
     )
-    return cached_measured(profile, "cached" in resolve_fields(found, spec, explicit))
+    return table_checked(profile, found, spec, explicit)
 
 
 def _profile_rollup(

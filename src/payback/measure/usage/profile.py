@@ -524,10 +524,11 @@ NO_CACHED = (
 )
 
 
-def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
+def cached_measured(profile: UsageProfile, found: bool, note: str = NO_CACHED) -> UsageProfile:
     """``profile`` as it is where the logs have a cached-token column (``found``); else
     with ``cached_input_share`` not measured: out of ``traffic`` (so not written), None by
-    month and by model, and :data:`NO_CACHED` noted. A column of zeros measures 0."""
+    month and by model, and ``note`` (:data:`NO_CACHED`) noted. A column of zeros
+    measures 0."""
     if found:
         return profile
 
@@ -540,7 +541,7 @@ def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
         traffic=traffic,
         by_month=unknown(profile.by_month),
         by_model=unknown(profile.by_model),
-        notes=[*profile.notes, NO_CACHED],
+        notes=[*profile.notes, note],
     )
 
 

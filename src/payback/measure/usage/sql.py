@@ -193,7 +193,7 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        bool_and(dated) FILTER (WHERE seconds IS NULL) AS dated,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
-       bool_or(over_lines) AS over_lines
+       bool_or(over_lines) AS over_lines, bool_or(cached_given) AS cached_given
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
@@ -276,6 +276,13 @@ FILES = """SELECT src, file, min(first) FILTER (WHERE requests > 0),
        bool_and(ids)
 FROM used GROUP BY src, file HAVING sum(requests) > 0
 ORDER BY file  -- each file's span of requests, and whether every row of it carries a request id"""
+
+UNCACHED = """SELECT file FROM hourly WHERE part = 3 AND keep AND good AND inside AND NOT dup
+GROUP BY file HAVING sum(requests) > 0 AND NOT coalesce(bool_or(cached_given), FALSE)
+ORDER BY file  -- the files whose requests give no cached-token count"""
+
+NAMELESS = """SELECT file, sum(n) FROM hourly WHERE part = 3 AND keep AND good AND NOT dup
+GROUP BY file HAVING bool_and(model IS NULL) ORDER BY file  -- files that name no model"""
 
 MODEL_NAMED = """SELECT coalesce(bool_or(model IS NOT NULL), FALSE) FROM hourly
 WHERE part = 3 AND keep AND good AND NOT dup  -- whether any readable request names a model"""
