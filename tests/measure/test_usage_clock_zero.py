@@ -1,7 +1,7 @@
 """A number in a time column is a unix time, its unit told by its size, by one rule for files
 and databases (:mod:`payback.measure.usage.unixtime`); logs whose every time falls in
-January 1970 (day numbers or spreadsheet dates read as seconds) are refused in one line,
-where they had given a month of 584,400 requests that ``-o`` wrote."""
+1970 (day numbers, spreadsheet dates or YYYYMMDD dates read as seconds) are refused in one
+line, where they had given a month of 584,400 requests that ``-o`` wrote."""
 
 from __future__ import annotations
 
@@ -88,8 +88,8 @@ def test_epoch_seconds_and_milliseconds_still_read(tmp_path: Path) -> None:
         assert profile.traffic["requests_per_month"] == pytest.approx(24 * 30.4375)
 
 
-def test_one_time_after_january_1970_keeps_the_logs() -> None:
-    check_span("x", dt.datetime(1970, 1, 1, tzinfo=UTC), dt.datetime(1970, 2, 1, tzinfo=UTC))
+def test_one_time_after_1970_keeps_the_logs() -> None:
+    check_span("x", dt.datetime(1970, 1, 1, tzinfo=UTC), dt.datetime(1971, 1, 1, tzinfo=UTC))
     check_span("x", None, None)
     at = dt.datetime(1970, 1, 31, 23, 59, 59, tzinfo=UTC)
     with pytest.raises(PaybackError, match="2,678,399-2,678,399 seconds since 1970, all fall on "):
@@ -98,6 +98,43 @@ def test_one_time_after_january_1970_keeps_the_logs() -> None:
         PaybackError, match="all fall between 1970-01-01 00:00 and 1970-01-31 23:59"
     ):
         check_span("x", dt.datetime(1970, 1, 1, tzinfo=UTC), at)
+    end = dt.datetime(1970, 12, 31, 23, 59, 59, tzinfo=UTC)
+    with pytest.raises(PaybackError, match="all fall between 1970-01-01 00:00 and 1970-12-31"):
+        check_span("x", dt.datetime(1970, 1, 1, tzinfo=UTC), end)
+
+
+YMD = (
+    "dates written as YYYYMMDD read as seconds? give epoch seconds, epoch milliseconds or "
+    "ISO 8601 times"
+)
+
+
+def test_yyyymmdd_dates_are_refused(tmp_path: Path) -> None:
+    """20260101 to 20260630 read as seconds fall on 1970-08-23 (they had read 528,882
+    requests a month, exit 0); as numbers in CSV, JSON lines and a DuckDB table alike."""
+    days = [f"202601{d:02d}" for d in range(1, 32)] + [f"202606{d:02d}" for d in range(1, 31)]
+    csv = tmp_path / "ymd.csv"
+    csv.write_text("date,input_tokens,output_tokens\n" + "".join(f"{d},1000,200\n" for d in days))
+    jsonl = tmp_path / "ymd.jsonl"
+    jsonl.write_text(
+        "".join(f'{{"date": {d}, "input_tokens": 1000, "output_tokens": 200}}\n' for d in days)
+    )
+    db = tmp_path / "ymd.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE requests (created_at BIGINT, prompt_tokens INT, completion_tokens INT)"
+    )
+    con.executemany("INSERT INTO requests VALUES (?, 1000, 200)", [(int(d),) for d in days])
+    con.close()
+    for logs in (csv, jsonl):
+        with pytest.raises(PaybackError) as caught:
+            profile_usage([logs])
+        assert caught.value.messages == [
+            f"{logs}: ts: the times read, 20,260,101-20,260,630 seconds since 1970, all fall "
+            f"on 1970-08-23 11:48-11:57 UTC: {YMD}"
+        ]
+    code, out, err = run("usage", db)
+    assert_user_error(code, out, err, "20,260,101-20,260,630 seconds since 1970", YMD)
 
 
 UNIT = [(1e17, 1e9), (1e14, 1e6), (1e11, 1e3), (0.0, 1.0)]

@@ -609,11 +609,13 @@ def test_times_on_the_day_or_hour_read_as_files_are(
 # -- OpenTelemetry OTLP JSON files ------------------------------------------------------
 
 
-def otlp_span(r: dict[str, Any], status: int = 0) -> dict[str, Any]:
+def otlp_span(r: dict[str, Any], status: int = 0, k: int = 0) -> dict[str, Any]:
+    """Row ``r`` as a span, its span id ``k`` (a span's ids are its own: one exported twice
+    is one request)."""
     ns = str(int(r["ts"].timestamp()) * 1_000_000_000 + r["ts"].microsecond * 1000)
     return {
         "traceId": "5b8efff798038103d269b633813fc60c",
-        "spanId": "eee19b7ec3c1b174",
+        "spanId": f"{k:016x}",
         "name": f"chat {r['model']}",
         "kind": 3,
         "startTimeUnixNano": ns,
@@ -636,10 +638,10 @@ def test_otlp_json_files_give_the_csv_profile(tmp_path: Path, expected: Any) -> 
     path = tmp_path / "traces.jsonl"
     with path.open("w") as f:
         for start in range(0, len(ROWS), 500):
-            spans = [otlp_span(r) for r in ROWS[start : start + 500]]
+            spans = [otlp_span(r, k=start + i) for i, r in enumerate(ROWS[start : start + 500])]
             if start == 0:  # a span that is no LLM call, and a failed call
                 spans.append({"name": "GET /", "startTimeUnixNano": "1", "attributes": []})
-                spans.append(otlp_span(ROWS[0], status=2))
+                spans.append(otlp_span(ROWS[0], status=2, k=len(ROWS)))
             batch = {
                 "resourceSpans": [
                     {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import itertools
 import math
 import random
 import time
@@ -174,19 +175,45 @@ def expected(
     last_ok = max((r.ts.astimezone(UTC) for r in ok), default=None)
     cut_lo = lo if lo and first_ok and first_ok < lo else None
     cut_hi = hi if hi and last_ok and last_ok >= hi else None
+    # each month's longest gap between rows in two clock hours inside it (a bucket's row
+    # ends where its bucket does)
+    hours: dict[dt.datetime, list[dt.datetime]] = {}
+    for r in dated:
+        t = r.ts.astimezone(UTC)
+        end = t + dt.timedelta(seconds=r.seconds) if r.seconds is not None else t
+        span_h = hours.setdefault(_floor_hour(t), [t, end])
+        span_h[0], span_h[1] = min(span_h[0], t), max(span_h[1], end)
+    inside: dict[int, float] = {}
+    ordered = sorted(hours)
+    for a, b in itertools.pairwise(ordered):
+        if _index(a) == _index(b):
+            gap_s = (hours[b][0] - hours[a][1]).total_seconds()
+            inside[_index(b)] = max(inside.get(_index(b), 0.0), gap_s)
+    allowed: dict[int, float] = {}
     for i, m in months.items():
         following = _next_month(m["start"])
         m["days"] = (following - m["start"]).days
-        before = i - 1 in present or cut_lo == m["start"]
-        after = i + 1 in present or cut_hi == following
         # an edge is covered within 5 mean gaps of the month's requests (over the time it
-        # covers: from its start or first request to its end or where its data end), or
-        # the slack where that is longer
-        span = (following if after else m["end"]) - (m["start"] if before else m["first"])
+        # covers: from its start or first request to its end or where its data end, the
+        # months next to it covering their boundary), or the slack where that is longer
+        span = (following if i + 1 in present else m["end"]) - (
+            m["start"] if i - 1 in present else m["first"]
+        )
         gap = span.total_seconds() / m["logs"] if m["logs"] > 0 else 0.0
-        allowed = max(slack, 5.0 * gap)
-        starts = before or (m["first"] - m["start"]).total_seconds() <= allowed
-        ends = after or (following - m["end"]).total_seconds() <= allowed
+        allowed[i] = max(slack, 5.0 * gap)
+
+    def across(a: int, b: int) -> bool:  # the logs run across the boundary of months a, b
+        if a not in present or b not in present:
+            return False
+        gap_s = (months[b]["first"] - months[a]["end"]).total_seconds()
+        return gap_s <= max(allowed[a], allowed[b], inside.get(a, 0.0), inside.get(b, 0.0))
+
+    for i, m in months.items():
+        following = _next_month(m["start"])
+        before = across(i - 1, i) or cut_lo == m["start"]
+        after = across(i, i + 1) or cut_hi == following
+        starts = before or (m["first"] - m["start"]).total_seconds() <= allowed[i]
+        ends = after or (following - m["end"]).total_seconds() <= allowed[i]
         m["complete"] = starts and ends
         m["busiest"] = max((v for h, v in hourly.items() if _index(h) == i), default=0.0)
     order = sorted(months)

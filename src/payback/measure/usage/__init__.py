@@ -21,8 +21,9 @@ their definitions:
 A calendar month is complete when the logs cover it from its first hour to its last: the
 first request within an hour, one bucket or 5 mean gaps between the month's requests of its
 start (whichever is longest) and the data reaching as near its end, where a neighbouring
-month with requests covers the edge they share (:mod:`~payback.measure.usage.coverage`: why
-5). The months are the logs', before ``--model``: a model's requests are counted in them,
+month with requests covers the edge they share when the gap across it is no longer than
+that or than the longest gap inside either month (:mod:`~payback.measure.usage.coverage`:
+why 5). The months are the logs', before ``--model``: a model's requests are counted in them,
 a complete month without one a zero for it. Months without any request inside the span (a stray timestamp, a gap) are left
 out and named in a warning. Rows that cannot be read are counted and shown, never dropped
 silently.
@@ -47,6 +48,7 @@ from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.otel import check_otel_spans
 from payback.measure.usage.overlap import overlap_warning, overlaps
+from payback.measure.usage.partial import nameless_files, table_checked, uncached
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -95,9 +97,11 @@ def profile_usage(
         names = sql.shown_files([f for s in sources for f in s.files])
         check_otel_spans(con, sources)  # JSON records read as spans that are not spans
         check_named_keys(con, sources, explicit)  # a JSON key no record has: before the scan
-        statements = pipeline(sources, explicit, model, since, until)
+        statements = pipeline(sources, explicit, model, since, until, files)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
         check_quotes(con, sources)  # a quote left open: the lines after it would be lost
+        if model is not None:  # a file naming no model: its months are not the model's zeros
+            warnings = warnings + nameless_files(con, model)
         profile = _summarize(
             con,
             names=names,
@@ -111,7 +115,8 @@ def profile_usage(
             filters=said_filters(model, since, until),
             model=model,
         )
-        return restore(cached_measured(profile, finds_cached(con, sources, explicit)))
+        found = finds_cached(con, sources, explicit)  # in every file, some or none
+        return restore(cached_measured(uncached(con, profile, found, files), found))
 
 
 def _summarize(
@@ -159,6 +164,7 @@ def _summarize(
         con.execute(sql.SOURCES).fetchall(),
         sql.cut(con, since, until),
         model,
+        con.execute(sql.GAPS).fetchall(),
     )
     notes += months.notes
     warnings += months.warnings
@@ -330,6 +336,7 @@ def usage_sql(
         sql.SOURCES,
         sql.MONTHS,
         sql.ENDS,
+        sql.GAPS,
         sql.MODELS,
         sql.PERCENTILES,
     ]
@@ -360,7 +367,7 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import KNOWN, resolve_fields
+    from payback.measure.usage.tables import KNOWN
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -411,7 +418,7 @@ def profile_database(
         filters=said_filters(model, since, until),
         model=model,
     )
-    return cached_measured(profile, "cached" in resolve_fields(found, spec, explicit))
+    return table_checked(profile, found, spec, explicit)
 
 
 def _profile_rollup(

@@ -245,6 +245,7 @@ SPECS: dict[str, FormatSpec] = {
             "output": ["output"],
             "cached": ["cached"],
             "model": ["model"],
+            "id": ["id"],
         },
         # an LLM call carries token counts; status code 2 is ERROR
         keep="{input} IS NOT NULL AND coalesce({status}, '0') NOT IN ('2', 'STATUS_CODE_ERROR')",

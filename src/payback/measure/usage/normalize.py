@@ -135,7 +135,8 @@ def unwrap(source: Source) -> Source:
 def _otel_spans(rows: str) -> str:
     """One flat record per span of OTLP JSON (``resourceSpans[].scopeSpans[].spans[]``):
     ``ts`` (start, microseconds since 1970; none for 0, OTLP's unset time, or below),
-    ``status`` (its code) and the fields read from
+    ``status`` (its code), ``id`` (its trace and span ids: a span exported twice is one
+    request) and the fields read from
     the GenAI attributes (:data:`~payback.measure.usage.formats.OTEL_ATTRIBUTES`)."""
 
     def attribute(key: str) -> str:
@@ -150,7 +151,9 @@ def _otel_spans(rows: str) -> str:
         "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
         "'ts', CAST(CASE WHEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) > 0 "
         "THEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 END AS VARCHAR), "
-        f"'status', s->'status'->>'code', {fields}) END AS json, line, file FROM "
+        "'status', s->'status'->>'code', "
+        "'id', CASE WHEN s->>'spanId' <> '' THEN coalesce(s->>'traceId', '') || ':' || "
+        f"(s->>'spanId') END, {fields}) END AS json, line, file FROM "
         "(SELECT s, line, file, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
         "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "
         "THEN json_extract(json, '$.resourceSpans[*].scopeSpans[*].spans[*]') "
@@ -414,13 +417,14 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         f"       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE {number['requests']} END AS requests,\n"
         f"       {number['input']} AS input, {number['output']} AS output,\n"
         f"       CASE WHEN {blank} THEN 0.0 ELSE {number['cached']} END AS cached,\n"
+        f"       NOT ({blank}) AS cached_given,\n"
         "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, nullif(id_raw::VARCHAR, '') AS rid,\n"
         "       keep, * EXCLUDE (keep)\n"
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
         f"SELECT {index} AS src, file, ts, dated, model, requests, input, output, cached, seconds, rid, keep, good,\n"
-        "       over_lines,\n"
+        "       over_lines, cached_given,\n"
         f"       CASE WHEN keep AND NOT good THEN {_shortened(raw)} END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
@@ -470,18 +474,26 @@ def pipeline(
     model: str | None,
     since: dt.date | None,
     until: dt.date | None,
+    order: Sequence[str] | None = None,
 ) -> list[str]:
-    """The statements that build ``logs`` and ``hourly``: the only ones that read the files."""
+    """The statements that build ``logs`` and ``hourly``: the only ones that read the files.
+    ``order``: the files in the order given (else the sources'), which the first row of a
+    request id logged twice is taken from."""
     body = "\nUNION ALL BY NAME\n".join(
         f"({normalized(unwrap(s), explicit, k)})" for k, s in enumerate(sources)
     )
     if any(_has_id(s, explicit) for s in sources):
         # a request id seen before is the same request logged twice (overlapping exports):
-        # every row after the first of an id is a duplicate, dropped and counted
+        # every row after the first of an id is a duplicate, dropped and counted. The first
+        # is a usable row's, of the file given first, then the earliest in it (by its time,
+        # then its values: the readers number no rows), so that two runs keep the same one
+        files = list(dict.fromkeys(order or [f for s in sources for f in s.files]))
+        listed = ", ".join(sql_str(f) for f in files)
         logs = (
             "SELECT * EXCLUDE (rank), coalesce(rank > 1, FALSE) AS dup FROM (\n"
             "SELECT *, CASE WHEN rid IS NOT NULL THEN row_number() OVER "
-            "(PARTITION BY rid ORDER BY keep DESC, good DESC) END AS rank FROM (\n"
+            f"(PARTITION BY rid ORDER BY keep DESC, good DESC, list_position([{listed}], file), "
+            "file, ts, model, requests, input, output, cached, seconds) END AS rank FROM (\n"
             f"{body}))"
         )
     else:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.measure.usage.coverage import mark_complete
+from payback.measure.usage.coverage import mark_complete, missing_inside
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -121,6 +121,11 @@ class Month:
     """The requests of every model in the month (its coverage's rate,
     :mod:`~payback.measure.usage.coverage`); ``requests`` without ``--model``."""
     complete: bool = False
+    gap: float = 0.0
+    """The longest gap [s] between the logs' requests from one clock hour to a later one
+    inside the month (``GAPS``); 0 where none is measured."""
+    gap_from: dt.datetime | None = None
+    gap_to: dt.datetime | None = None
 
     @property
     def index(self) -> int:
@@ -183,6 +188,7 @@ def monthly(
     source_rows: Iterable[Sequence[Any]],
     cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
     model: str | None = None,
+    gap_rows: Iterable[Sequence[Any]] = (),
 ) -> Monthly:
     """The figures from the rows of the ``MONTHS``, ``ENDS`` and ``SOURCES`` queries.
 
@@ -197,12 +203,16 @@ def monthly(
     the requests of every model in the month (``--model`` given: ``model``): the months
     and where they begin and end are the logs', the sums the model's
     (:mod:`~payback.measure.usage.coverage`); a complete month without a request of the
-    model is a real zero.
+    model is a real zero. ``gap_rows``: ``(month, seconds, from, to)``, the longest gap
+    between requests inside each month (``GAPS``): a boundary gap no longer is covered, and
+    a complete month's far longer than every other complete month's is warned of.
     """
     grains, bucket = _grains(source_rows)
     months = _months(month_rows, end_rows, grains)
+    _gaps(months, gap_rows)
     mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
+    warnings += missing_inside(months, max(3600.0, bucket))
     full = [m for m in months if m.complete and m.logs > 0]
     window, hours, rate, notes = _rate(months, full, cut)
     if not full and hours < SHORT_HOURS:
@@ -315,6 +325,15 @@ def _months(
             )
         )
     return months
+
+
+def _gaps(months: list[Month], gap_rows: Iterable[Sequence[Any]]) -> None:
+    """Set each month's longest gap inside it from the ``GAPS`` rows."""
+    by_start = {(m.start.year, m.start.month): m for m in months}
+    for month, seconds, since, until in gap_rows:
+        m = by_start.get((month.year, month.month))
+        if m is not None and seconds is not None:
+            m.gap, m.gap_from, m.gap_to = float(seconds), utc(since), utc(until)
 
 
 def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
@@ -505,10 +524,11 @@ NO_CACHED = (
 )
 
 
-def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
+def cached_measured(profile: UsageProfile, found: bool, note: str = NO_CACHED) -> UsageProfile:
     """``profile`` as it is where the logs have a cached-token column (``found``); else
     with ``cached_input_share`` not measured: out of ``traffic`` (so not written), None by
-    month and by model, and :data:`NO_CACHED` noted. A column of zeros measures 0."""
+    month and by model, and ``note`` (:data:`NO_CACHED`) noted. A column of zeros
+    measures 0."""
     if found:
         return profile
 
@@ -521,7 +541,7 @@ def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
         traffic=traffic,
         by_month=unknown(profile.by_month),
         by_model=unknown(profile.by_model),
-        notes=[*profile.notes, NO_CACHED],
+        notes=[*profile.notes, note],
     )
 
 

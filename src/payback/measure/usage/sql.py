@@ -193,7 +193,7 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        bool_and(dated) FILTER (WHERE seconds IS NULL) AS dated,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
-       bool_or(over_lines) AS over_lines
+       bool_or(over_lines) AS over_lines, bool_or(cached_given) AS cached_given
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
@@ -277,6 +277,13 @@ FILES = """SELECT src, file, min(first) FILTER (WHERE requests > 0),
 FROM used GROUP BY src, file HAVING sum(requests) > 0
 ORDER BY file  -- each file's span of requests, and whether every row of it carries a request id"""
 
+UNCACHED = """SELECT file FROM hourly WHERE part = 3 AND keep AND good AND inside AND NOT dup
+GROUP BY file HAVING sum(requests) > 0 AND NOT coalesce(bool_or(cached_given), FALSE)
+ORDER BY file  -- the files whose requests give no cached-token count"""
+
+NAMELESS = """SELECT file, sum(n) FROM hourly WHERE part = 3 AND keep AND good AND NOT dup
+GROUP BY file HAVING bool_and(model IS NULL) ORDER BY file  -- files that name no model"""
+
 MODEL_NAMED = """SELECT coalesce(bool_or(model IS NOT NULL), FALSE) FROM hourly
 WHERE part = 3 AND keep AND good AND NOT dup  -- whether any readable request names a model"""
 
@@ -294,6 +301,20 @@ FROM (SELECT hour, sum(requests) FILTER (WHERE inside) AS requests,
 GROUP BY 1 ORDER BY 1"""
 """By month: the sums of the rows used (the model asked), and over every model inside the
 dates (``covered``) the first time and the requests (``logs``: the coverage's rate)."""
+
+GAPS = """WITH h AS (SELECT hour, min(first) AS f, max(greatest(last, last_end)) AS l
+           FROM covered GROUP BY hour),
+g AS (SELECT hour, f, lag(l) OVER (ORDER BY hour) AS p, lag(hour) OVER (ORDER BY hour) AS ph
+      FROM h)
+SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month,
+       max(epoch(f - p)), arg_max(p, f - p), arg_max(f, f - p)
+FROM g WHERE date_trunc('month', to_timestamp(hour * 3600))
+             = date_trunc('month', to_timestamp(ph * 3600))
+GROUP BY 1 ORDER BY 1  -- each month's longest gap between requests in two hours inside it"""
+"""By month, the longest gap between the logs' requests (every model inside the dates, an
+empty bucket's time too) from one clock hour to a later one inside the month, and where it
+runs from and to: a boundary gap no longer is the logs' own quiet time
+(:mod:`~payback.measure.usage.coverage`), a much longer one may be logs missing."""
 
 MODELS = f"""SELECT coalesce(model, '(none)') AS model, sum(requests), sum(input), sum(output), sum(cached)
 FROM used GROUP BY 1 HAVING sum(requests) > 0 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
@@ -325,8 +346,11 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     model's) cover it from its start to its end: the first request within
 --     max(1 h, bucket length, 5 mean gaps between its requests) of its start, a mean gap
 --     being the time the month covers / its requests (a gap of 5 is a 0.7 % chance), or
---     requests in the month before, or a since date on its 1st with readable requests
---     before it; likewise at its end (an until date on its last day); months without
+--     requests in the month before with a gap across the boundary no longer than that or
+--     than the longest gap inside either month (GAPS), or a since date on its 1st with
+--     readable requests before it; likewise at its end (an until date on its last day); a
+--     complete month's longest gap over 3 times every other complete month's is warned
+--     of (logs that may be missing); months without
 --     requests inside the span are left out; a complete month without a request of the
 --     model asked is a zero for it (and no growth is fitted across it);
 --   a row of zero requests (an empty bucket) is time the logs cover, with no requests or tokens:

@@ -5,10 +5,11 @@ A number in a time column is a unix time, its unit told by its size (today is 1.
 1e11 milliseconds, below that seconds; none beyond 9e21 (nanoseconds: the year 287,000).
 A row's number is read so alone, in SQL (:func:`unix_sql`).
 
-Logs whose every time falls in January 1970 are refused (:func:`check_span`): no LLM
-request was made then, and numbers that small are another count read as seconds: day
-numbers (20,000 is 2024-10-04 counted in days, 05:33 on 1970-01-01 in seconds), a
-spreadsheet's date serials (45,800.25), Julian days (2,460,000). Read as seconds they put
+Logs whose every time falls in 1970 are refused (:func:`check_span`): no LLM request was
+made then, and numbers that small are another count read as seconds: day numbers (20,000
+is 2024-10-04 counted in days, 05:33 on 1970-01-01 in seconds), a spreadsheet's date
+serials (45,800.25), Julian days (2,460,000), dates written as YYYYMMDD numbers
+(20,260,101 seconds is 1970-08-23). Read as seconds they put
 every request into a few hours, and requests_per_month came out at the hour's rate times
 730.5 (800 requests, four a day over 200 days, read as 584,400 a month). One stray time of 0 among
 real ones is a row in 1970, as before; only logs that hold no later time are refused.
@@ -31,7 +32,7 @@ UNITS = ((1e17, 9), (1e14, 6), (1e11, 3), (0.0, 0))
 """From which size a unix number is in which unit (its power of ten a second)."""
 MAX_UNIX = "9e21"
 
-CLOCK_ZERO_END = dt.datetime(1970, 2, 1, tzinfo=dt.UTC)
+CLOCK_ZERO_END = dt.datetime(1971, 1, 1, tzinfo=dt.UTC)
 """Logs whose every time is before this are refused (:func:`check_span`)."""
 
 
@@ -57,6 +58,9 @@ def unix_sql(x: str, power: int) -> str:
     return f"CASE WHEN NOT abs({x}) < {MAX_UNIX} THEN NULL {cases} ELSE {_scaled(x, power)} END"
 
 
+_YMD_FIRST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=19_700_101)
+
+
 def _seconds(t: dt.datetime) -> str:
     s = (t - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds()
     return f"{s:,.0f}" if s == round(s) else f"{s:,.3f}".rstrip("0")
@@ -75,10 +79,13 @@ def check_span(names: str, first: Any, last: Any) -> None:
         if first.date() == last.date()
         else f"between {first:%Y-%m-%d %H:%M} and {last:%Y-%m-%d %H:%M}"
     )
+    # YYYYMMDD from 1970-01-01 to 2099-12-31: 1970-08-17 to 1970-09-01 read as seconds
+    ymd = first >= _YMD_FIRST and last < dt.datetime(1970, 9, 2, tzinfo=dt.UTC)
+    what = "dates written as YYYYMMDD" if ymd else "day numbers or spreadsheet dates"
     raise PaybackError(
         f"{names}: ts: the times read, {_seconds(first)}-{_seconds(last)} seconds since 1970, "
-        f"all fall {on} UTC: day numbers or spreadsheet dates read as seconds? give epoch "
-        "seconds, epoch milliseconds or ISO 8601 times"
+        f"all fall {on} UTC: {what} read as seconds? give epoch seconds, epoch milliseconds "
+        "or ISO 8601 times"
     )
 
 
