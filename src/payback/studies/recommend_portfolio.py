@@ -19,6 +19,7 @@ requests per second those of the workload with the most requests.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -249,25 +250,26 @@ def _shared(
 
     served = served_workloads(scenario, index)
     first = per[0][keys[0]]
-    try:
+    try:  # the alternative alone (its index 0 there): the others need not be priced
         p = prepare(_applied(scenario, index, option, first), catalog)
     except PaybackError as exc:
         raise PaybackError(
             f"alternatives.{index}: recommend could not set up the shared fleet with "
-            f"{first.label()}: {exc.messages[0]}"
+            f"{first.label()}: "
+            + re.sub(r"\balternatives\.0\b", f"alternatives.{index}", exc.messages[0])
         ) from None
     overrides: dict[str, Any] = {
-        f"workloads.{j}.alternatives.{index}.replica_requests_per_s": np.array(
+        f"workloads.{j}.alternatives.0.replica_requests_per_s": np.array(
             [found[k].replica_requests_per_s for k in keys]
         )
         for j, found in zip(served, per, strict=True)
     }
-    overrides[f"alternatives.{index}.gpus_per_replica"] = np.array([float(k[3]) for k in keys])
+    overrides["alternatives.0.gpus_per_replica"] = np.array([float(k[3]) for k in keys])
     if option.owned is None:
-        overrides[f"alternatives.{index}.usd_per_gpu_hour"] = np.array(
+        overrides["alternatives.0.usd_per_gpu_hour"] = np.array(
             [per[0][k].usd_per_gpu_hour for k in keys], dtype=np.float64
         )
-    outcome = evaluate_portfolio(p, overrides).alternatives[index]
+    outcome = evaluate_portfolio(p, overrides).alternatives[0]
     assert outcome.pieces.fleet is not None
     costs = shared_fleet_costs(outcome.pieces.fleet, np.ones((1, len(served))))
     monthly = np.sum(list(costs.components.values()), axis=0)[0]
@@ -290,20 +292,23 @@ def _shared(
 
 
 def _applied(scenario: Scenario, index: int, option: SelfHostedOption, c: Candidate) -> Scenario:
-    """``scenario`` with ``c`` in alternative ``index`` and no capacity given (by the
-    alternative or a workload), as ``recommend --apply`` writes it: the portfolio engine
-    estimates each workload's, replaced by the search's for each configuration."""
+    """``scenario`` with alternative ``index`` alone (its ``alternatives.0``), ``c`` in it
+    and no capacity given (by the alternative or a workload), as ``recommend --apply``
+    writes it: the portfolio engine estimates each workload's, replaced by the search's
+    for each configuration. The other alternatives are left out, with the workloads' terms
+    for them: their fleets are not this one's, and one that analyze could not price yet (a
+    self-hosted one without a ``gpu``) refused the search. Tried as a new user would."""
     data = scenario.model_dump(exclude_unset=True)
     data["baseline"] = data["baseline"] | {"kind": scenario.baseline.kind}
-    data["alternatives"] = [
-        alt.model_dump(exclude_unset=True) | {"kind": alt.kind} for alt in scenario.alternatives
-    ]
-    alt = data["alternatives"][index]
+    alt = option.model_dump(exclude_unset=True) | {"kind": option.kind}
+    data["alternatives"] = [alt]
     alt.update(model=c.model, gpu=c.gpu, precision=c.precision, gpus_per_replica=c.gpus_per_replica)
     alt.pop("replica_requests_per_s", None)
     alt.pop("calibration", None)
     for workload, given in zip(data.get("workloads") or [], scenario.workloads or [], strict=True):
-        terms = (workload.get("alternatives") or {}).get(option.name)
+        own = workload.get("alternatives") or {}
+        terms = own.get(option.name)
+        workload["alternatives"] = {} if terms is None else {option.name: terms}
         if terms is not None:
             terms.pop("replica_requests_per_s", None)
         if given.baseline is not None:
