@@ -324,6 +324,7 @@ def _recommend(
     catalog = catalog or default_catalog()
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
+    _check_provider(catalog, option, path)
     warnings: list[str] = []
     cal = option_calibration(scenario, option, path, warnings)
     fields = {"engine": f"{path}.engine"} if engine is None else {}  # else recommend's own
@@ -556,6 +557,25 @@ def _gpus(catalog: Catalog, option: SelfHostedOption, path: str) -> list[Gpu]:
             "precisions, GPUs per replica and replicas on it"
         )
     return [catalog.gpu(option.gpu)]
+
+
+def _check_provider(catalog: Catalog, option: SelfHostedOption, path: str) -> None:
+    """A ``gpu_provider`` that rents no GPU in the catalog, refused in one line before the
+    search (it printed a table of configurations left out, then "not offered by lamda for
+    any GPU"), with the nearest provider and every one the catalog lists."""
+    from payback.catalog import near_ids
+
+    given = option.gpu_provider
+    if given is None or option.owned is not None:  # owned servers pay no rent
+        return
+    known = sorted({p.provider for gpu in catalog.gpus.values() for p in gpu.prices})
+    if given.lower() in known:
+        return
+    near = near_ids(given, known, n=1)
+    mean = f"; did you mean {near[0]!r}?" if near else ""
+    allowed = f"unknown provider{mean} (known: {', '.join(known)})"
+    field = f"{path}.gpu_provider"
+    raise PaybackError(f"{field} = {given!r}: {allowed}", param=field, value=given, allowed=allowed)
 
 
 def _load(input_tokens: float, output_tokens: float, cached_input_share: float) -> Load:
