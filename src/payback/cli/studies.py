@@ -262,7 +262,8 @@ def recommend(  # long: most of it is its options and their help text
         list[str] | None,
         typer.Option(
             "--model",
-            help="Model to serve (repeat to compare sizes); default: the alternative's model or models.",
+            help="Model to serve (repeat to compare sizes): a catalog id, or a config.json path "
+            "from the current folder; default: the alternative's model or models.",
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Configurations to show.")] = 10,

@@ -4,6 +4,7 @@ and checked before the search: the models to compare (:func:`searched_models`), 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from payback.catalog import Catalog, Gpu, OpenModel
@@ -44,7 +45,10 @@ def searched_models(
 ) -> tuple[list[OpenModel], dict[str, str]]:
     """The models to compare, once each however many ways named, and how each was first
     named (by model id): ``models``, else the alternative's ``models`` and its ``model``
-    (the one it serves today is compared too)."""
+    (the one it serves today is compared too). A local config.json path in ``models`` (the
+    command line's ``--model``) starts from the current folder, as ``estimate serving
+    --model`` reads it, and is named from the scenario's folder, as the file's own are; the
+    scenario's start from its folder."""
     named = {name: f"{path}.models" for name in option.models or []}
     if option.model and option.model not in named:
         named[option.model] = f"{path}.model"
@@ -59,7 +63,7 @@ def searched_models(
     model_refs: dict[str, str] = {}
     for name in dict.fromkeys(names):
         try:
-            model = catalog.model(name, scenario.base_dir)
+            model = catalog.model(name, None if models else scenario.base_dir)
         except PaybackError as exc:
             if models and len(exc.messages) == 1:  # one of recommend's models
                 raise PaybackError.bad("model", name, exc.messages[0]) from None
@@ -68,7 +72,7 @@ def searched_models(
         same = next((m for m in open_models if m.id == model.id), None)
         if same is None:
             open_models.append(model)
-            model_refs[model.id] = name
+            model_refs[model.id] = _from_scenario(name, scenario, catalog) if models else name
         elif _shape(same) != _shape(model):  # two shapes, one id: neither dropped unsaid
             raise PaybackError(
                 f"{named.get(name, 'model')} {name!r}: reads as model id {model.id!r}, as "
@@ -76,6 +80,22 @@ def searched_models(
                 "whose _name_or_path (or folder) names it apart"
             )
     return open_models, model_refs
+
+
+def _from_scenario(name: str, scenario: Scenario, catalog: Catalog) -> str:
+    """``name`` as the scenario's file would name it: a catalog id or repository as it is;
+    a path from the current folder, from the scenario's folder (absolute where no relative
+    path leads there: another drive)."""
+    import os
+
+    repos = {m.hf_repo.lower() for m in catalog.models.values()}
+    if name.lower() in catalog.models or name.lower() in repos or Path(name).is_absolute():
+        return name
+    where = os.path.abspath(name)
+    try:
+        return Path(os.path.relpath(where, os.path.abspath(scenario.base_dir or "."))).as_posix()
+    except ValueError:
+        return where
 
 
 def _shape(model: OpenModel) -> dict[str, Any]:
