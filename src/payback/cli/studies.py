@@ -340,6 +340,7 @@ def recommend(  # long: most of it is its options and their help text
                 [m.replace("pass models to recommend", "pass --model ID") for m in exc.messages]
             ) from None
     _warn(result.warnings)
+    _note(result.notes)
     written: str | None = None
     if apply and output is not None and result.best is not None:
         text, notes = _applied_text(file, scenario, result, output)

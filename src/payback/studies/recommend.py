@@ -81,6 +81,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """One of them, with what it misses."""
     warnings: list[str] = field(default_factory=list)
     """What to double-check (a calibration measured on another GPU or configuration)."""
+    notes: list[str] = field(default_factory=list)
+    """How to read the figures: the GPU searched for owned servers; for a fleet scaled to
+    zero, which replicas are counted."""
     evaluated: int = 0
     """Configurations evaluated (model × GPU × precision × GPUs per replica); those whose
     GPU has no rate at the precision or no price are left out before."""
@@ -229,6 +232,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "missing_targets": self.missing_targets,
             "missing_targets_example": self.missing_example,
             "warnings": self.warnings,
+            "notes": self.notes,
             "considered": self.evaluated + self.left_out_before,
             "left_out_before_evaluation": self.left_out_before,
             "evaluated": self.evaluated,
@@ -379,6 +383,7 @@ def _recommend(
         missing_targets=len(missing),
         missing_example=missing[0] if missing else None,
         warnings=warnings,
+        notes=_scaled_note(path, candidates),
         benchmark=benchmark,
         model_refs=model_refs,
         unpriced=left_out.unpriced,
@@ -389,6 +394,22 @@ def _recommend(
         today=today,
         engine=engine,
     )
+
+
+def _scaled_note(path: str, candidates: list[Candidate]) -> list[str]:
+    """For a fleet scaled to zero, that its replicas are those its busiest hour runs, and
+    the replicas the first ranked pays for, as ``analyze`` counts them."""
+    best = candidates[0] if candidates else None
+    if best is None or best.replicas_paid is None or best.replicas_paid_max is None:
+        return []
+    return [
+        f"{path} scales to zero (always_on = false): the replicas shown are those the "
+        "busiest hour runs at once; it pays for the GPU-hours it runs: "
+        f"{best.replicas_paid:.3g} replicas on average in month 1 and at most "
+        f"{best.replicas_paid_max:.3g} in a month for {best.label()} (replicas_paid and "
+        "replicas_paid_max, analyze's replicas_month_1 and replicas_max); configurations "
+        "costing the same pay for the same capacity, so a tie is not broken by capacity"
+    ]
 
 
 def _searched_engine(

@@ -164,6 +164,8 @@ def evaluate(
                 meets_targets=not misses,
                 misses="; ".join(misses) or None,
                 bought_at_start_usd=fleets.at_start[i] if fleets.at_start else None,
+                replicas_paid=fleets.paid[i][0] if fleets.paid else None,
+                replicas_paid_max=fleets.paid[i][1] if fleets.paid else None,
             )
         )
     return out, missing, loads[busiest]
@@ -221,12 +223,27 @@ class _Fleets:
     replicas: list[int]
     replicas_max: list[int]
     at_start: list[float] | None
+    paid: list[tuple[float, float]] | None = None
+    """Scaled to zero: the replicas paid on average in month 1 and in the month paying
+    the most (:attr:`Candidate.replicas_paid`)."""
 
 
 def _separate(per: list[dict[_Key, Candidate]], keys: list[_Key]) -> _Fleets:
-    """A fleet per workload: each its own, as analyze sizes it; their costs add up."""
+    """A fleet per workload: each its own, as analyze sizes it; their costs add up, and
+    scaled to zero so do the replicas they pay for (the most a month of each: an upper
+    bound of the most in one month, equal where they grow alike)."""
     cash = [all(found[k].bought_at_start_usd is not None for found in per) for k in keys]
+    scaled = all(found[k].replicas_paid is not None for found in per for k in keys)
     return _Fleets(
+        paid=[
+            (
+                sum(found[k].replicas_paid or 0.0 for found in per),
+                sum(found[k].replicas_paid_max or 0.0 for found in per),
+            )
+            for k in keys
+        ]
+        if scaled
+        else None,
         cost=[sum(found[k].monthly_cost_usd for found in per) for k in keys],
         replicas=[sum(found[k].replicas for found in per) for k in keys],
         replicas_max=[sum(found[k].replicas_max for found in per) for k in keys],
@@ -282,7 +299,9 @@ def _shared(
         # hour, as the engine places them (its GPUs are GPU-hours run (paid) / 730) and as the
         # one-workload search counts a fleet scaled to zero
         at = [float(a) for a in at_start] if cash else None
-        return replace(_separate(per, keys), cost=cost, at_start=at)
+        paid = costs.gpus[0] / np.array([k[3] for k in keys], dtype=np.float64)[:, np.newaxis]
+        pairs = [(float(row[0]), float(row.max())) for row in paid]
+        return replace(_separate(per, keys), cost=cost, at_start=at, paid=pairs)
     return _Fleets(
         cost=cost,
         replicas=[int(r) for r in replicas[:, 0]],
