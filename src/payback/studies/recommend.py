@@ -383,7 +383,7 @@ def _recommend(
         missing_targets=len(missing),
         missing_example=missing[0] if missing else None,
         warnings=warnings,
-        notes=_scaled_note(path, candidates),
+        notes=_owned_note(path, option) + _scaled_note(path, candidates),
         benchmark=benchmark,
         model_refs=model_refs,
         unpriced=left_out.unpriced,
@@ -394,6 +394,18 @@ def _recommend(
         today=today,
         engine=engine,
     )
+
+
+def _owned_note(path: str, option: SelfHostedOption) -> list[str]:
+    """For owned servers, that only the GPU they hold was searched (the count line speaks
+    of configurations of every GPU searched: here of that one)."""
+    if option.owned is None:
+        return []
+    return [
+        f"{path} runs on owned servers, which hold one GPU type: only their gpu, "
+        f"{option.gpu}, is searched (its precisions, GPUs per replica and replicas); "
+        "without [owned], every catalog GPU is searched at its rent"
+    ]
 
 
 def _scaled_note(path: str, candidates: list[Candidate]) -> list[str]:
