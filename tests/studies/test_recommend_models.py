@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import QUARTER, assert_user_error, run
 
 
@@ -38,4 +40,39 @@ def test_an_unknown_model_beside_models_is_named_by_its_own_field(tmp_path: Path
     assert_user_error(
         *run("recommend", _both(tmp_path, "qwen9-7b", '["qwen2.5-7b"]')),
         "alternatives.0.model: unknown model 'qwen9-7b'",
+    )
+
+
+def test_models_beside_a_gpu_are_for_recommend_to_choose_from(tmp_path: Path) -> None:
+    """``models = [...]`` with a ``gpu`` and no ``model``: the file was refused by a line
+    about replica_requests_per_s that did not speak of models. recommend compares them
+    (the smallest serves the 1M requests for least: 2 replicas, min_replicas, of 1 × l4 at
+    the catalog's $0.8048/GPU-h, 2 × 730 × 0.8048 = $1,175.008 a month), and analyze says
+    recommend chooses the model."""
+    from helpers import EXAMPLES
+
+    text = (EXAMPLES / "catalog-ids.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'model = "llama-3.1-8b"\ngpu = "l40s"\nprecision = "fp8"\n',
+        'models = ["qwen2.5-1.5b", "llama-3.1-8b", "qwen2.5-14b"]\ngpu = "l40s"\n',
+    )
+    path = tmp_path / "models.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("recommend", path, "--json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["models"] == ["qwen2.5-1.5b", "llama-3.1-8b", "qwen2.5-14b"]
+    best = answer["best"]
+    assert (best["model"], best["gpu"], best["gpus_per_replica"], best["replicas"]) == (
+        "qwen2.5-1.5b",
+        "l4",
+        1,
+        2,
+    )
+    assert best["monthly_cost_usd"] == pytest.approx(2 * 730 * 0.8048, rel=1e-12)
+    assert_user_error(
+        *run("analyze", path),
+        "alternatives.0.model: required to estimate the capacity (or give "
+        "replica_requests_per_s); models lists several for `payback recommend FILE` to "
+        "choose one",
     )

@@ -410,11 +410,19 @@ def test_a_shared_fleet_scaled_to_zero_counts_replicas_at_the_busiest_hour(
     assert best is not None
     assert (best.gpu, best.precision, best.gpus_per_replica) == ("mi300x", "fp8", 1)
     assert (best.replicas, best.replicas_max) == (5, 5)
+    # the replicas paid, GPU-hours run / 730, are analyze's (about 2, over 5 run at peak)
+    gpus = _analyzed(tmp_path, path, result).gpus
+    assert gpus is not None
+    assert best.replicas_paid == pytest.approx(float(np.ravel(gpus)[0]), rel=1e-12)
+    assert best.replicas_paid_max == pytest.approx(float(np.max(gpus)), rel=1e-12)
+    assert best.replicas_paid is not None
+    assert 1 < best.replicas_paid < 3
     separate = payback.recommend(
         load_scenario(_write(tmp_path, text.replace('"shared"', '"separate"')))
     )
     assert separate.best is not None
     assert separate.best.replicas == best.replicas
+    assert separate.best.replicas_paid == pytest.approx(best.replicas_paid, rel=1e-9)
     capped = payback.recommend(load_scenario(_write(tmp_path, text)), max_replicas=4)
     assert capped.best is not None
     assert (capped.best.gpus_per_replica, capped.best.replicas) == (2, 4)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from payback import finance as cm
+from payback.finance.costs import traffic_replicas
 from payback.scenario import COMMITMENT_TERM_MONTHS, Scenario, SelfHostedOption
 
-__all__ = ["fleet_cost"]
+__all__ = ["fleet_cost", "fleet_sizes"]
 
 
 def fleet_cost(
@@ -23,7 +24,25 @@ def fleet_cost(
     paid in cash at t = 0 (else ``None``), one row per configuration, from the function
     the cost engine prices one configuration with
     (:func:`payback.finance.self_hosted_cost`): ``payback recommend``'s search and
-    ``analyze``'s choice of GPUs per replica price fleets with it."""
+    ``analyze``'s choice of GPUs per replica price fleets with it. A fleet scaled to zero
+    (``always_on = false``) counts the replicas its busiest hour runs at once
+    (:func:`fleet_sizes`)."""
+    cost, replicas, _, at_start = fleet_sizes(scenario, option, rps, tp, price)
+    return cost, replicas, at_start
+
+
+def fleet_sizes(
+    scenario: Scenario,
+    option: SelfHostedOption,
+    rps: np.ndarray,
+    tp: np.ndarray,
+    price: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`fleet_cost`'s figures with the replicas paid each month beside the replicas
+    run: the same for an always-on fleet; scaled to zero, the GPU-hours run / 730 / GPUs
+    per replica (``analyze``'s replicas_month_1 and replicas_max), where the replicas run
+    are those the busiest hour needs at once (``min_replicas`` is not used: no replica is
+    kept running)."""
     traffic = scenario.traffic
     horizon = scenario.scenario.horizon_months
     requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
@@ -32,7 +51,7 @@ def fleet_cost(
     cash = owned is not None and owned.financing == "cash"
     term = COMMITMENT_TERM_MONTHS[option.commitment]
     with np.errstate(divide="ignore", invalid="ignore"):
-        components, _, extras = cm.self_hosted_cost(
+        components, gpus, extras = cm.self_hosted_cost(
             np.broadcast_to(served, (len(rps), horizon)),
             replica_requests_per_s=rps,
             target_utilization=option.target_utilization,
@@ -50,14 +69,15 @@ def fleet_cost(
     at_start = extras.get("at_start")
     total = np.sum(monthly, axis=-1) + (0.0 if at_start is None else at_start)
     replicas = extras.get("replicas")
-    if replicas is None:  # scaled to zero: the replicas its busiest hour would run
-        with np.errstate(divide="ignore", invalid="ignore"):
-            replicas = cm.fleet_replicas(
+    with np.errstate(divide="ignore", invalid="ignore"):
+        paid = gpus / np.asarray(tp, dtype=np.float64)[:, np.newaxis]
+        if replicas is None:  # scaled to zero: the replicas its busiest hour runs at once
+            replicas = traffic_replicas(
                 served,
                 peak_to_average=traffic.peak_to_average,
                 replica_requests_per_s=rps,
                 target_utilization=option.target_utilization,
-                min_replicas=option.min_replicas,
             )
     replicas = np.where(np.isfinite(replicas), replicas, np.inf)
-    return total / horizon, replicas, at_start if cash else None
+    paid = np.where(np.isfinite(paid), paid, np.inf)
+    return total / horizon, replicas, paid, at_start if cash else None

@@ -262,7 +262,8 @@ def recommend(  # long: most of it is its options and their help text
         list[str] | None,
         typer.Option(
             "--model",
-            help="Model to serve (repeat to compare sizes); default: the alternative's model or models.",
+            help="Model to serve (repeat to compare sizes): a catalog id, or a config.json path "
+            "from the current folder; default: the alternative's model or models.",
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Configurations to show.")] = 10,
@@ -287,7 +288,8 @@ def recommend(  # long: most of it is its options and their help text
 ) -> None:
     """Choose the GPU, precision, GPUs per replica and replicas of a self-hosted alternative.
 
-    Searches every catalog GPU × precision (bf16, fp8, int8, int4; mxfp4 experts on a
+    Searches every catalog GPU (with `[owned]` servers, only the `gpu` they hold: the
+    output's notes say so) × precision (bf16, fp8, int8, int4; mxfp4 experts on a
     mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
     traffic at its busiest hour (peak_to_average, growth over the horizon; with
     `[[workloads]]`, the fleet of the workloads it serves, as analyze sizes it), and ranks
@@ -339,6 +341,7 @@ def recommend(  # long: most of it is its options and their help text
                 [m.replace("pass models to recommend", "pass --model ID") for m in exc.messages]
             ) from None
     _warn(result.warnings)
+    _note(result.notes)
     written: str | None = None
     if apply and output is not None and result.best is not None:
         text, notes = _applied_text(file, scenario, result, output)

@@ -397,8 +397,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     @model_validator(mode="after")
     def _sized(self) -> SelfHostedOption:
         problems = []
-        # a model without a GPU is for `payback recommend` to choose one (analyze refuses it)
-        to_choose = self.gpu is None and (self.model is not None or self.models is not None)
+        # recommend chooses the GPU of a model without one, the model of models without one
+        to_choose = self.models is not None or (self.gpu is None and self.model is not None)
         if (
             self.replica_requests_per_s is None
             and self.calibration is None

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.analysis.resolve_fleet import fleet_cost
+from payback.analysis.resolve_fleet import fleet_sizes
 from payback.catalog import (
     Gpu,
     GpuPrice,
@@ -72,7 +72,9 @@ class Candidate:
     precision: str
     gpus_per_replica: int
     replicas: int
-    """Replicas in month 1 (the fleet grows with traffic; see ``replicas_max``)."""
+    """Replicas in month 1 (the fleet grows with traffic; see ``replicas_max``). Scaled to
+    zero (``always_on = false``): those its busiest hour runs at once, not the replicas
+    paid (``replicas_paid``)."""
     replicas_max: int
     """Replicas in the busiest month of the horizon."""
     batch: int
@@ -101,16 +103,26 @@ class Candidate:
     """The batch cap the replica runs under: the largest the memory, the engine and
     ``tpot_ms`` allow (:func:`~payback.hardware.estimate.estimate_serving`'s
     ``decode_batch``, the ``batch`` a re-estimate is given); 0 where not known."""
+    replicas_paid: float | None = None
+    """Scaled to zero: the replicas paid on average in month 1, GPU-hours run / 730 / GPUs
+    per replica (``analyze``'s replicas_month_1); ``None`` for an always-on fleet, which
+    pays for the replicas it runs."""
+    replicas_paid_max: float | None = None
+    """Scaled to zero: the most paid on average in a month (``analyze``'s replicas_max)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The fields, with ``first_token_unbounded`` beside ``ttft_ms`` (which JSON writes
-        as null when the fleet runs at its capacity: no queue there has a bound)."""
+        as null when the fleet runs at its capacity: no queue there has a bound), the
+        replicas paid beside those run and the batch cap beside the batch."""
         out: dict[str, Any] = {}
         fields = asdict(self)
         for key, value in fields.items():
-            if key == "decode_batch":
+            if key in ("decode_batch", "replicas_paid", "replicas_paid_max"):  # placed below
                 continue
             out[key] = value
+            if key == "replicas_max":  # the replicas paid beside those run
+                out["replicas_paid"] = fields["replicas_paid"]
+                out["replicas_paid_max"] = fields["replicas_paid_max"]
             if key == "batch":
                 out["decode_batch"] = fields["decode_batch"]
             if key == "ttft_ms":
@@ -410,9 +422,10 @@ def evaluate_rows(
     tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
     ttft_ok = np.ones_like(served.fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
     # the fleet each month, and its cost, for every configuration at once
-    cost, replicas, at_start = fleet_cost(
+    cost, replicas, paid, at_start = fleet_sizes(
         scenario, option, served.requests_per_s, a["tensor_parallel"], a["price"]
     )
+    paid_for = not option.always_on  # scaled to zero: the replicas paid are not those run
     too_many = replicas.max(axis=1) > max_replicas
     out: list[Candidate] = []
     missing: list[str] = []
@@ -453,6 +466,8 @@ def evaluate_rows(
                 meets_targets=missed is None,
                 misses=missed,
                 bought_at_start_usd=None if at_start is None else float(at_start[i]),
+                replicas_paid=float(paid[i, 0]) if paid_for else None,
+                replicas_paid_max=float(paid[i].max()) if paid_for else None,
             )
         )
     return out, missing
@@ -475,12 +490,14 @@ def relax_advice(c: Candidate) -> str:
 
 
 def rank(c: Candidate) -> tuple[Any, ...]:
-    """Those meeting the targets first, then cheaper, then more spare capacity
-    (replicas × requests/s), then faster to the first token, then per output token."""
+    """Those meeting the targets first, then cheaper, then more spare capacity paid for
+    (replicas × requests/s; none scaled to zero, where every configuration pays for its
+    load at the target utilisation and no more), then faster to the first token, then per
+    output token."""
     return (
         not c.meets_targets,
         c.monthly_cost_usd,
-        -c.replicas * c.replica_requests_per_s,
+        0.0 if c.replicas_paid is not None else -c.replicas * c.replica_requests_per_s,
         c.ttft_ms,
         c.tpot_ms,
         c.model,

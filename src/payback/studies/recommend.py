@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import rent_kind
-from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, is_stale, offer_source
+from payback.catalog import Catalog, Gpu, default_catalog, is_stale, offer_source
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.scenario import Scenario, SelfHostedOption, Traffic
@@ -43,6 +43,7 @@ from payback.studies.recommend_benchmark import (
     measured_warning,
     option_calibration,
 )
+from payback.studies.recommend_inputs import check_provider, searched_gpus, searched_models
 from payback.studies.recommend_portfolio import evaluate, served_scenario
 from payback.studies.targets import alternatives_held
 from payback.studies.winner import winner_cautions, winner_warnings
@@ -80,6 +81,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """One of them, with what it misses."""
     warnings: list[str] = field(default_factory=list)
     """What to double-check (a calibration measured on another GPU or configuration)."""
+    notes: list[str] = field(default_factory=list)
+    """How to read the figures: the GPU searched for owned servers; for a fleet scaled to
+    zero, which replicas are counted."""
     evaluated: int = 0
     """Configurations evaluated (model × GPU × precision × GPUs per replica); those whose
     GPU has no rate at the precision or no price are left out before."""
@@ -231,6 +235,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "missing_targets": self.missing_targets,
             "missing_targets_example": self.missing_example,
             "warnings": self.warnings,
+            "notes": self.notes,
             "considered": self.evaluated + self.left_out_before,
             "left_out_before_evaluation": self.left_out_before,
             "evaluated": self.evaluated,
@@ -327,6 +332,7 @@ def _recommend(
     catalog = catalog or default_catalog()
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
+    check_provider(catalog, option, path)
     warnings: list[str] = []
     cal = option_calibration(scenario, option, path, warnings)
     fields = {"engine": f"{path}.engine"} if engine is None else {}  # else recommend's own
@@ -343,8 +349,8 @@ def _recommend(
             max_replicas,
             f"must be ≥ {path}.min_replicas = {option.min_replicas}, the fewest the fleet runs",
         )
-    open_models, model_refs = _models(scenario, catalog, option, path, models)
-    gpus = _gpus(catalog, option, path)
+    open_models, model_refs = searched_models(scenario, catalog, option, path, models)
+    gpus = searched_gpus(catalog, option, path)
     _check_engine_runs(engine, gpus, fields)
     kind = rent_kind(option.commitment, option.gpu_price)
     load = _load(*tokens, served.traffic.cached_input_share)
@@ -381,6 +387,7 @@ def _recommend(
         missing_targets=len(missing),
         missing_example=missing[0] if missing else None,
         warnings=warnings,
+        notes=_owned_note(path, option) + _scaled_note(path, candidates),
         benchmark=benchmark,
         model_refs=model_refs,
         unpriced=left_out.unpriced,
@@ -391,6 +398,34 @@ def _recommend(
         today=today,
         engine=engine,
     )
+
+
+def _owned_note(path: str, option: SelfHostedOption) -> list[str]:
+    """For owned servers, that only the GPU they hold was searched (the count line speaks
+    of configurations of every GPU searched: here of that one)."""
+    if option.owned is None:
+        return []
+    return [
+        f"{path} runs on owned servers, which hold one GPU type: only their gpu, "
+        f"{option.gpu}, is searched (its precisions, GPUs per replica and replicas); "
+        "without [owned], every catalog GPU is searched at its rent"
+    ]
+
+
+def _scaled_note(path: str, candidates: list[Candidate]) -> list[str]:
+    """For a fleet scaled to zero, that its replicas are those its busiest hour runs, and
+    the replicas the first ranked pays for, as ``analyze`` counts them."""
+    best = candidates[0] if candidates else None
+    if best is None or best.replicas_paid is None or best.replicas_paid_max is None:
+        return []
+    return [
+        f"{path} scales to zero (always_on = false): the replicas shown are those the "
+        "busiest hour runs at once; it pays for the GPU-hours it runs: "
+        f"{best.replicas_paid:.3g} replicas on average in month 1 and at most "
+        f"{best.replicas_paid_max:.3g} in a month for {best.label()} (replicas_paid and "
+        "replicas_paid_max, analyze's replicas_month_1 and replicas_max); configurations "
+        "costing the same pay for the same capacity, so a tie is not broken by capacity"
+    ]
 
 
 def _searched_engine(
@@ -471,95 +506,6 @@ def _check_traffic(traffic: Traffic, max_replicas: int) -> tuple[float, float]:
     if max_replicas < 1:
         raise PaybackError.bad("max_replicas", max_replicas, "must be ≥ 1")
     return traffic.input_tokens, traffic.output_tokens
-
-
-def _model_hint(name: str, catalog: Catalog) -> str:
-    """``model = "..."`` for an alternative without one: the first of the catalog's models
-    of the size its name says ("fine-tuned 8B": llama-3.1-8b, qwen3-8b), else an example.
-
-    >>> from payback.catalog import default_catalog
-    >>> print(_model_hint("fine-tuned 8B on rented H100s", default_catalog()))
-    model = "llama-3.1-8b" (its name says 8B: the catalog's 8B models are llama-3.1-8b, qwen3-8b)
-    >>> print(_model_hint("on-prem", default_catalog()))
-    model = "qwen2.5-7b", for one,
-    """
-    import re
-
-    for size in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[bB](?!\w)", name):
-        sized = [m for m in catalog.models if m.endswith(f"-{size.lower()}b")]
-        if sized:
-            return (
-                f'model = "{sized[0]}" (its name says {size}B: the catalog\'s {size}B models '
-                f"are {', '.join(sized)})"
-            )
-    return 'model = "qwen2.5-7b", for one,'
-
-
-def _models(
-    scenario: Scenario,
-    catalog: Catalog,
-    option: SelfHostedOption,
-    path: str,
-    models: list[str] | None,
-) -> tuple[list[OpenModel], dict[str, str]]:
-    """The models to compare, once each however many ways named, and how each was first
-    named (by model id): ``models``, else the alternative's ``models`` and its ``model``
-    (the one it serves today is compared too)."""
-    named = {name: f"{path}.models" for name in option.models or []}
-    if option.model and option.model not in named:
-        named[option.model] = f"{path}.model"
-    names = models or list(named)
-    if not names:
-        raise PaybackError(
-            f"{path}.model: recommend needs the model to serve; give "
-            f"{_model_hint(option.name, catalog)} in the scenario, models = [...] to compare "
-            "several, or pass models to recommend"
-        )
-    open_models: list[OpenModel] = []
-    model_refs: dict[str, str] = {}
-    for name in dict.fromkeys(names):
-        try:
-            model = catalog.model(name, scenario.base_dir)
-        except PaybackError as exc:
-            if models and len(exc.messages) == 1:  # one of recommend's models
-                raise PaybackError.bad("model", name, exc.messages[0]) from None
-            flag = f"model {name}" if models else named[name]
-            raise PaybackError([f"{flag}: {m}" for m in exc.messages]) from None
-        same = next((m for m in open_models if m.id == model.id), None)
-        if same is None:
-            open_models.append(model)
-            model_refs[model.id] = name
-        elif _shape(same) != _shape(model):  # two shapes, one id: neither dropped unsaid
-            raise PaybackError(
-                f"{named.get(name, 'model')} {name!r}: reads as model id {model.id!r}, as "
-                f"{model_refs[model.id]!r} does, with another shape; give one a config "
-                "whose _name_or_path (or folder) names it apart"
-            )
-    return open_models, model_refs
-
-
-def _shape(model: OpenModel) -> dict[str, Any]:
-    """What the estimates read of a model: all but where it was read and its names."""
-    return model.model_dump(
-        exclude={"source", "checked", "name", "hf_repo", "license", "license_source"}
-    )
-
-
-def _gpus(catalog: Catalog, option: SelfHostedOption, path: str) -> list[Gpu]:
-    """The GPUs to search: the owned servers' one, else every catalog GPU."""
-    if option.gpu is not None:
-        try:
-            catalog.gpu(option.gpu)
-        except PaybackError as exc:
-            raise PaybackError([f"{path}.gpu: {m}" for m in exc.messages]) from None
-    if option.owned is None:
-        return list(catalog.gpus.values())
-    if option.gpu is None:
-        raise PaybackError(
-            f'{path}.gpu: owned servers hold one GPU type; name it (gpu = "h100-sxm") to search '
-            "precisions, GPUs per replica and replicas on it"
-        )
-    return [catalog.gpu(option.gpu)]
 
 
 def _load(input_tokens: float, output_tokens: float, cached_input_share: float) -> Load:

@@ -19,6 +19,7 @@ requests per second those of the workload with the most requests.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -163,6 +164,8 @@ def evaluate(
                 meets_targets=not misses,
                 misses="; ".join(misses) or None,
                 bought_at_start_usd=fleets.at_start[i] if fleets.at_start else None,
+                replicas_paid=fleets.paid[i][0] if fleets.paid else None,
+                replicas_paid_max=fleets.paid[i][1] if fleets.paid else None,
             )
         )
     return out, missing, loads[busiest]
@@ -220,12 +223,27 @@ class _Fleets:
     replicas: list[int]
     replicas_max: list[int]
     at_start: list[float] | None
+    paid: list[tuple[float, float]] | None = None
+    """Scaled to zero: the replicas paid on average in month 1 and in the month paying
+    the most (:attr:`Candidate.replicas_paid`)."""
 
 
 def _separate(per: list[dict[_Key, Candidate]], keys: list[_Key]) -> _Fleets:
-    """A fleet per workload: each its own, as analyze sizes it; their costs add up."""
+    """A fleet per workload: each its own, as analyze sizes it; their costs add up, and
+    scaled to zero so do the replicas they pay for (the most a month of each: an upper
+    bound of the most in one month, equal where they grow alike)."""
     cash = [all(found[k].bought_at_start_usd is not None for found in per) for k in keys]
+    scaled = all(found[k].replicas_paid is not None for found in per for k in keys)
     return _Fleets(
+        paid=[
+            (
+                sum(found[k].replicas_paid or 0.0 for found in per),
+                sum(found[k].replicas_paid_max or 0.0 for found in per),
+            )
+            for k in keys
+        ]
+        if scaled
+        else None,
         cost=[sum(found[k].monthly_cost_usd for found in per) for k in keys],
         replicas=[sum(found[k].replicas for found in per) for k in keys],
         replicas_max=[sum(found[k].replicas_max for found in per) for k in keys],
@@ -249,25 +267,26 @@ def _shared(
 
     served = served_workloads(scenario, index)
     first = per[0][keys[0]]
-    try:
+    try:  # the alternative alone (its index 0 there): the others need not be priced
         p = prepare(_applied(scenario, index, option, first), catalog)
     except PaybackError as exc:
         raise PaybackError(
             f"alternatives.{index}: recommend could not set up the shared fleet with "
-            f"{first.label()}: {exc.messages[0]}"
+            f"{first.label()}: "
+            + re.sub(r"\balternatives\.0\b", f"alternatives.{index}", exc.messages[0])
         ) from None
     overrides: dict[str, Any] = {
-        f"workloads.{j}.alternatives.{index}.replica_requests_per_s": np.array(
+        f"workloads.{j}.alternatives.0.replica_requests_per_s": np.array(
             [found[k].replica_requests_per_s for k in keys]
         )
         for j, found in zip(served, per, strict=True)
     }
-    overrides[f"alternatives.{index}.gpus_per_replica"] = np.array([float(k[3]) for k in keys])
+    overrides["alternatives.0.gpus_per_replica"] = np.array([float(k[3]) for k in keys])
     if option.owned is None:
-        overrides[f"alternatives.{index}.usd_per_gpu_hour"] = np.array(
+        overrides["alternatives.0.usd_per_gpu_hour"] = np.array(
             [per[0][k].usd_per_gpu_hour for k in keys], dtype=np.float64
         )
-    outcome = evaluate_portfolio(p, overrides).alternatives[index]
+    outcome = evaluate_portfolio(p, overrides).alternatives[0]
     assert outcome.pieces.fleet is not None
     costs = shared_fleet_costs(outcome.pieces.fleet, np.ones((1, len(served))))
     monthly = np.sum(list(costs.components.values()), axis=0)[0]
@@ -280,7 +299,9 @@ def _shared(
         # hour, as the engine places them (its GPUs are GPU-hours run (paid) / 730) and as the
         # one-workload search counts a fleet scaled to zero
         at = [float(a) for a in at_start] if cash else None
-        return replace(_separate(per, keys), cost=cost, at_start=at)
+        paid = costs.gpus[0] / np.array([k[3] for k in keys], dtype=np.float64)[:, np.newaxis]
+        pairs = [(float(row[0]), float(row.max())) for row in paid]
+        return replace(_separate(per, keys), cost=cost, at_start=at, paid=pairs)
     return _Fleets(
         cost=cost,
         replicas=[int(r) for r in replicas[:, 0]],
@@ -290,20 +311,23 @@ def _shared(
 
 
 def _applied(scenario: Scenario, index: int, option: SelfHostedOption, c: Candidate) -> Scenario:
-    """``scenario`` with ``c`` in alternative ``index`` and no capacity given (by the
-    alternative or a workload), as ``recommend --apply`` writes it: the portfolio engine
-    estimates each workload's, replaced by the search's for each configuration."""
+    """``scenario`` with alternative ``index`` alone (its ``alternatives.0``), ``c`` in it
+    and no capacity given (by the alternative or a workload), as ``recommend --apply``
+    writes it: the portfolio engine estimates each workload's, replaced by the search's
+    for each configuration. The other alternatives are left out, with the workloads' terms
+    for them: their fleets are not this one's, and one that analyze could not price yet (a
+    self-hosted one without a ``gpu``) refused the search. Tried as a new user would."""
     data = scenario.model_dump(exclude_unset=True)
     data["baseline"] = data["baseline"] | {"kind": scenario.baseline.kind}
-    data["alternatives"] = [
-        alt.model_dump(exclude_unset=True) | {"kind": alt.kind} for alt in scenario.alternatives
-    ]
-    alt = data["alternatives"][index]
+    alt = option.model_dump(exclude_unset=True) | {"kind": option.kind}
+    data["alternatives"] = [alt]
     alt.update(model=c.model, gpu=c.gpu, precision=c.precision, gpus_per_replica=c.gpus_per_replica)
     alt.pop("replica_requests_per_s", None)
     alt.pop("calibration", None)
     for workload, given in zip(data.get("workloads") or [], scenario.workloads or [], strict=True):
-        terms = (workload.get("alternatives") or {}).get(option.name)
+        own = workload.get("alternatives") or {}
+        terms = own.get(option.name)
+        workload["alternatives"] = {} if terms is None else {option.name: terms}
         if terms is not None:
             terms.pop("replica_requests_per_s", None)
         if given.baseline is not None:

@@ -88,6 +88,9 @@ def apply_winner(
     for key in removed:
         if key in table:
             replaced.append(_replace_line(table, key, None))
+    holder = _inline_holder(data, table)
+    if holder is not None and replaced:  # a one-line table: after it, on its line
+        _say_at_line_end(holder, replaced, f"alternatives.{index}: " if len(holder) > 1 else "")
     # the model trained is the model served: a training job on the old one follows it
     if follow_training and training_follows(option, new["model"]):  # said in with_winner's notes
         _follow_training(table, new["model"])
@@ -122,6 +125,26 @@ def _follow_training(table: Any, model: str) -> None:
     trivia = holder[key].trivia
     first, _, rest = trivia.trail.partition("\n")
     trivia.trail = f"{first}\n{trivia.indent}{REPLACED}{old}\n{rest}"
+
+
+def _inline_holder(data: Any, table: Any) -> Any:
+    """The array ``alternatives = [{ ... }]`` where ``table`` is one of its one-line
+    tables in a tomlkit document (a comment inside the braces would end the line
+    unclosed: one goes after the array), else ``None``."""
+    import tomlkit
+
+    if not isinstance(table, tomlkit.items.InlineTable):
+        return None
+    return data["alternatives"]
+
+
+def _say_at_line_end(holder: Any, olds: list[str], where: str = "") -> None:
+    """The lines ``olds`` replaced, kept as a comment at the end of the line of
+    ``holder``, a tomlkit item, after any comment it has."""
+    said = holder.trivia.comment
+    holder.trivia.comment_ws = holder.trivia.comment_ws or "  "
+    holder.trivia.comment = (f"{said}; " if said else "# ") + where
+    holder.trivia.comment += f"{REPLACED.removeprefix('# ')}{'; '.join(olds)}"
 
 
 def rented_gpu(option: SelfHostedOption, benchmark_gpu: str | None = None) -> str | None:
@@ -382,11 +405,34 @@ def _yaml_apply(
     """``apply`` on a ruamel.yaml document read from ``lines``, each line replaced kept as a
     comment; the training job's model then follows the winner, its line kept too."""
     table = document["alternatives"][index]
-    replaced = yaml_replace_lines(table, apply, document, lines)
+    if _flow(table):  # one line: the keys replaced as `key: value`, said at its end
+        before = dict(table)
+        apply(document)
+        replaced = [f"{k}: {v}" for k, v in before.items() if k not in table or table[k] != v]
+        if replaced:
+            _yaml_line_end(document, index, REPLACED + "; ".join(replaced))
+    else:
+        replaced = yaml_replace_lines(table, apply, document, lines)
     if training_follows(option, model):
         job = table["one_time"]["training"]
         yaml_replace_lines(job, lambda _: job.__setitem__("model", model), job, lines)
     return replaced
+
+
+def _yaml_line_end(document: Any, index: int, comment: str) -> None:
+    """``comment`` at the end of the line of ``alternatives[index]``, a one-line {flow}
+    table in a ruamel.yaml document: the item's line in a block list, else the line the
+    one-line list ends on (naming the alternative where the list holds several)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    alternatives = document["alternatives"]
+    if isinstance(alternatives, CommentedSeq) and not alternatives.fa.flow_style():
+        alternatives.yaml_add_eol_comment(comment, index)
+        return
+    where = f"alternatives.{index}: " if len(alternatives) > 1 else ""
+    document.yaml_add_eol_comment(
+        comment.replace(REPLACED, f"# {where}{REPLACED[2:]}"), "alternatives"
+    )
 
 
 def _measured_note(measured: list[str], fmt: str) -> list[str]:
@@ -475,10 +521,7 @@ def _drop_term(terms: Any, key: str, holder: Any) -> str:
         return _replace_line(terms, key, None)
     old = _written(terms, key)
     del terms[key]
-    said = holder.trivia.comment
-    holder.trivia.comment_ws = holder.trivia.comment_ws or "  "
-    holder.trivia.comment = f"{said}; " if said else "# "
-    holder.trivia.comment += f"{REPLACED.removeprefix('# ')}{old}"
+    _say_at_line_end(holder, [old])
     return old
 
 
