@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -46,8 +47,14 @@ def half_up(size: float) -> float:
     ('7', '1.3', '2.68', '2.67')
     >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
     ('91.21', '91.20', 1e+18)
+
+    An amount under the smallest float that holds all its digits (2.2×10⁻³⁰⁸) is left as it
+    is: a step up from 5×10⁻³²⁴ doubles it (it was written 9.88×10⁻³²⁴).
+
+    >>> half_up(5e-324), half_up(2.5e-308)
+    (5e-324, 2.5000000000000003e-308)
     """
-    if not 0 < size < TIES_BELOW:
+    if not sys.float_info.min <= size < TIES_BELOW:
         return size
     return math.nextafter(float(f"{size:.14g}"), math.inf)
 

@@ -282,6 +282,8 @@ def draw(chart: ch.Chart) -> Figure:
     """The matplotlib figure for a chart (the same data and colours as the HTML one; its
     words without control characters, as the terminal shows them)."""
     chart = clean_all(chart)
+    if chart.missing:
+        return _missing(chart)
     kind = chart.key.split("-")[0]
     wide = kind in ("per", "tornado")
     tall = max(4.0, 1.2 + 0.55 * len(chart.markers[0]["labels"])) if kind == "tornado" else 5.0
@@ -292,6 +294,16 @@ def draw(chart: ch.Chart) -> Figure:
     if rows > LEGEND_ROWS:  # the legend's rows below the plot: the figure grows to hold them
         fig.set_figheight(tall + LEGEND_ROW_INCHES * (rows - LEGEND_ROWS))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=9)
+    return fig
+
+
+def _missing(chart: ch.Chart) -> Figure:
+    """A chart with nothing to draw: its title, and why, where the plot would be."""
+    import textwrap
+
+    fig, ax = _axes(chart, tall=2.5)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, textwrap.fill(chart.missing, 80), ha="center", va="center", color="#555")
     return fig
 
 
@@ -430,6 +442,9 @@ def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
         "",
     ]
     for chart in ch.all_charts(analysis):
+        if chart.missing:  # nothing to draw: why, in its place
+            parts += [f"**{md_escape(chart.title)}**", "", f"*{md_escape(chart.missing)}*", ""]
+            continue
         png = folder / f"{stem}-{chart.key}.png"
         files[png] = png_bytes(chart)
         parts += [image_link(chart.title, png.name), ""]
