@@ -39,6 +39,7 @@ from payback.report.common import (
     compact,
     configuration_text,
     format_input,
+    input_value,
     kind_text,
     month_text,
     unit_span,
@@ -311,7 +312,8 @@ def _sources(analysis: Analysis) -> RenderableType:
             current = owner
             grid.add_row(Text(owner, style="bold"), "", Text(names[owner].name, style="bold"))
         checked = f", checked {source.checked}" if source.checked else ""
-        grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
+        # as the reports' inputs table writes it: money as money, never 3.304e+04
+        grid.add_row(f"  {field}", input_value(path, source.value), source.source + checked)
     note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
         Prose(Text("Numbers taken from catalogs and estimates", style="bold underline")),
