@@ -4,9 +4,14 @@ axis, and what stands in the place of a chart with nothing to draw."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from payback.figures import power_text
+from payback.report.common import money_tick
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -19,6 +24,7 @@ __all__ = [
     "count_ticks",
     "drawn_on_log",
     "log_ticks",
+    "money_tick_labels",
     "month_step",
     "per_1k_ranges",
     "say_missing",
@@ -65,14 +71,20 @@ def month_step(chart: Chart) -> int:
 
 def count_ticks(values: list[float]) -> list[str]:
     """Counts on a log axis in one format, a metric suffix from a thousand up (never
-    1,000 beside 10k).
+    1,000 beside 10k) to trillions, powers of ten past them and under a thousandth, never
+    an exponent (10^13 requests a month read "1e+04B").
 
     >>> count_ticks([500.0, 1000.0, 2000.0, 10000.0, 2500000.0])
     ['500', '1k', '2k', '10k', '2.5M']
+    >>> count_ticks([5e11, 1e13, 2e14, 1e15, 0.002, 5e-5])
+    ['500B', '10T', '200T', '1×10¹⁵', '0.002', '5×10⁻⁵']
     """
     out = []
     for v in values:
-        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+        if abs(v) >= 1e15 or 0 < abs(v) < 1e-3:
+            out.append(power_text(v))
+            continue
+        for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
             if abs(v) >= size or size == 1.0:
                 out.append(f"{v / size:.3g}{suffix}")
                 break
@@ -103,6 +115,51 @@ def log_ticks(low: float, high: float) -> list[float]:
         if len(ticks) >= 2:
             break
     return ticks
+
+
+MONEY_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+"""The units of money ticks from a million to a thousand trillion, largest first."""
+
+
+def money_tick_labels(values: Sequence[float]) -> list[str]:
+    """Money on a chart axis, every tick in one unit and short enough to stand apart:
+    whole dollars below a million (−$20,000, as :func:`~payback.report.common.money_tick`
+    writes one), from there millions, billions or trillions to the fewest places that tell
+    the ticks apart, and past 10^15 one power of ten, a multiple of three (a tornado of
+    1e10 requests a month read "$4,000,000,000$5,000,000,000", and 10^190 ran off the
+    figure in 191 digits).
+
+    >>> money_tick_labels([-20_000.0, 0.0, 20_000.0])
+    ['−$20,000', '$0', '$20,000']
+    >>> money_tick_labels([4e9, 4.5e9, 5e9]), money_tick_labels([-1e6, 0.0, 2e6])
+    (['$4.0B', '$4.5B', '$5.0B'], ['−$1M', '$0', '$2M'])
+    >>> money_tick_labels([0.0, 2e190, 4e190]), money_tick_labels([2.5e15, 5e15])
+    (['$0', '$20×10¹⁸⁹', '$40×10¹⁸⁹'], ['$2.5×10¹⁵', '$5.0×10¹⁵'])
+    """
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if top < 1e6:
+        return [money_tick(v) for v in values]
+    if top < 1e15:
+        scale, unit = next((size, unit) for size, unit in MONEY_UNITS if top >= size)
+    else:
+        exponent = 3 * math.floor(math.log10(top) / 3)
+        scale, unit = 10.0**exponent, power_text(10.0**exponent).removeprefix("1")
+    scaled = [v / scale for v in values]
+    places = next(
+        (
+            p
+            for p in range(3)
+            if all(abs(round(x, p) - x) <= 1e-9 * max(1.0, abs(x)) for x in scaled)
+        ),
+        3,
+    )
+    labels = []
+    for x in scaled:
+        text = f"{abs(x):,.{places}f}"
+        zero = not text.strip("0.,")
+        sign = "−" if x < 0 and not zero else ""
+        labels.append("$0" if zero else f"{sign}${text}{unit}")
+    return labels
 
 
 def say_missing(fig: go.Figure, missing: str) -> None:

@@ -18,13 +18,13 @@ import payback
 from payback.analysis.result import Analysis, usd
 from payback.figures import share_text
 from payback.report import charts as ch
+from payback.report.axes import money_tick_labels
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
     Table,
     headline,
     inputs_table,
-    money_tick,
     per_1k_ticks,
     summary_table,
 )
@@ -35,7 +35,7 @@ from payback.report.palette import TODAY_COLOUR, text_colour
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import Formatter
 
 __all__ = [
     "MARKER",
@@ -106,10 +106,19 @@ def _writable_config_dir() -> None:
         return
 
 
-def _money() -> FuncFormatter:
-    from matplotlib.ticker import FuncFormatter
+def _money() -> Formatter:
+    """Money ticks of one axis in one unit, short (:func:`~payback.report.axes.money_tick_labels`:
+    $4B, not $4,000,000,000 running into $5,000,000,000)."""
+    from matplotlib.ticker import Formatter
 
-    return FuncFormatter(lambda v, _: money_tick(v))
+    class Money(Formatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return money_tick_labels([x])[0]
+
+        def format_ticks(self, values: list[float]) -> list[str]:
+            return money_tick_labels(list(values))
+
+    return Money()
 
 
 def _axes(chart: ch.Chart, wide: bool = False, tall: float = 5.0) -> tuple[Figure, Axes]:
@@ -232,6 +241,8 @@ def _histogram(ax: Axes, chart: ch.Chart) -> None:
 
 
 def _tornado(ax: Axes, chart: ch.Chart) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     marker = chart.markers[0]
     center = marker["center"]
     rows = list(range(len(marker["labels"])))
@@ -245,6 +256,8 @@ def _tornado(ax: Axes, chart: ch.Chart) -> None:
     )
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_money())
+    # four to six round ticks, as the page's narrow tornado: nine "$35×10¹⁹⁵" ran together
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylabel("")
     ax.annotate(
         f"central NPV {usd(center)}",
