@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
 __all__ = [
+    "SIGNIFICANT",
     "TIES_BELOW",
     "WRITTEN_OUT",
     "complement_text",
     "counted",
+    "digits_text",
     "far_text",
     "fixed_text",
     "half_up",
@@ -27,12 +30,19 @@ __all__ = [
     "shares_alike",
     "typed_number",
     "typed_text",
+    "whole_text",
     "written_number",
 ]
 
 TIES_BELOW = 1e12
 """Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
-float step is far under a cent; above it nothing is touched."""
+float step is far under a cent; from it, to :data:`SIGNIFICANT` digits."""
+
+SIGNIFICANT = 15
+"""The significant digits a float holds of any figure (15 to 17): past them a sum and the
+same sum taken in another order differ (one quantity read $42,508,320,028,778,512 and
+$42,508,320,028,778,496), so :func:`half_up` rounds there from :data:`TIES_BELOW`, and
+:func:`digits_text` writes the digits past them as zeros."""
 
 
 def half_up(size: float) -> float:
@@ -46,10 +56,53 @@ def half_up(size: float) -> float:
     ('7', '1.3', '2.68', '2.67')
     >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
     ('91.21', '91.20', 1e+18)
+
+    An amount under the smallest float that holds all its digits (2.2×10⁻³⁰⁸) is left as it
+    is: a step up from 5×10⁻³²⁴ doubles it (it was written 9.88×10⁻³²⁴).
+
+    >>> half_up(5e-324), half_up(2.5e-308)
+    (5e-324, 2.5000000000000003e-308)
+
+    From :data:`TIES_BELOW`, to :data:`SIGNIFICANT` digits, no further: one quantity summed
+    two ways is one figure.
+
+    >>> half_up(42_508_320_028_778_512.0) == half_up(42_508_320_028_778_496.0)
+    True
     """
-    if not 0 < size < TIES_BELOW:
+    if not math.isfinite(size) or size < sys.float_info.min:
         return size
+    if size >= TIES_BELOW:
+        return float(f"{size:.{SIGNIFICANT}g}")
     return math.nextafter(float(f"{size:.14g}"), math.inf)
+
+
+def digits_text(size: float, decimals: int = 0) -> str:
+    """A non-negative amount with separators to ``decimals`` places, halves up, the digits
+    past :data:`SIGNIFICANT` written as zeros (not a float's binary digits, which read as
+    a precision it has not); every output's money and counts are written so.
+
+    >>> digits_text(20750.0), digits_text(2.675, 2), digits_text(42_508_320_028_778_512.0)
+    ('20,750', '2.68', '42,508,320,028,778,500')
+    >>> digits_text(757_377_273_398_905_984.0), digits_text(1e18), digits_text(4.25e16, 2)
+    ('757,377,273,398,906,000', '1,000,000,000,000,000,000', '42,500,000,000,000,000.00')
+    """
+    rounded = half_up(size)
+    if rounded < 10**SIGNIFICANT or not math.isfinite(rounded):
+        return f"{rounded:,.{decimals}f}"
+    return f"{Decimal(f'{rounded:.{SIGNIFICANT - 1}e}'):,.{decimals}f}"
+
+
+def whole_text(count: float) -> str:
+    """A count (requests) written whole: separators, :func:`digits_text`'s digits, powers
+    of ten past :data:`WRITTEN_OUT` (4.7×10¹⁹, not 20 digits, the last four noise).
+
+    >>> whole_text(2_541_282.4), whole_text(46_680_558_522_648_813_568.0), whole_text(0.0)
+    ('2,541,282', '4.67×10¹⁹', '0')
+    >>> whole_text(7_500_000_000_000_000_123.0)
+    '7.5×10¹⁸'
+    """
+    big = far_text(count) if abs(count) > WRITTEN_OUT[1] else None
+    return big or digits_text(count)
 
 
 def rate_text(rate: float, signed: bool = False) -> str:

@@ -17,7 +17,7 @@ from payback.analysis.resolve import Resolved
 from payback.finance._types import FloatArray
 from payback.scenario import value_at
 
-__all__ = ["CURVE_POINTS", "PerThousandCurve", "per_1k_curve"]
+__all__ = ["CURVE_POINTS", "PerThousandCurve", "curve_levels", "per_1k_curve"]
 
 CURVE_POINTS = 241
 """Traffic levels of the curve, logarithmically spaced (about 3% apart)."""
@@ -126,11 +126,29 @@ def _crossovers(
     return out
 
 
+def curve_levels(today: float, points: int = CURVE_POINTS) -> FloatArray:
+    """The curve's ``points`` traffic levels around ``today``'s (:data:`CURVE_SPAN`), none
+    where that range has no room in a float: a 30th of a traffic under 10^-307 a month is
+    0 or has lost its digits (5×10⁻³²⁴ / 30 is 0, which a geometric range cannot start at).
+
+    >>> curve_levels(3e6, 3).tolist(), curve_levels(5e-324).tolist()
+    ([100000.0, 3000000.0, 90000000.0], [])
+    """
+    low, high = today / CURVE_SPAN, today * CURVE_SPAN
+    if not np.finfo(np.float64).tiny <= low < high < np.inf:
+        return np.empty(0, dtype=np.float64)
+    return np.geomspace(low, high, points)
+
+
 def per_1k_curve(resolved: Resolved, points: int = CURVE_POINTS) -> PerThousandCurve:
     """The cost of 1,000 requests of every option over ``points`` traffic levels, and the
-    traffic at which each alternative turns cheaper or dearer than the baseline."""
+    traffic at which each alternative turns cheaper or dearer than the baseline; no levels
+    at all where today's traffic is too small for a range around it (:func:`curve_levels`)."""
     today = float(resolved.scenario.traffic.requests_per_month)
-    volumes = np.geomspace(today / CURVE_SPAN, today * CURVE_SPAN, points)
+    volumes = curve_levels(today, points)
+    if not volumes.size:
+        options = resolved.scenario.alternatives
+        return PerThousandCurve([], [], [[] for _ in options], [[] for _ in options])
     baseline, alternatives = _per_1k(resolved, volumes)
     return PerThousandCurve(
         requests_per_month=volumes.tolist(),

@@ -16,6 +16,13 @@ from payback.analysis.result import Analysis, months_text
 from payback.analysis.verdict import saves_nothing
 from payback.figures import share_text, shares_alike
 from payback.finance._types import FloatArray
+from payback.report.axes import MONTH_STEPS as MONTH_STEPS
+from payback.report.axes import MONTH_TICKS as MONTH_TICKS
+from payback.report.axes import count_ticks as count_ticks
+from payback.report.axes import drawn_on_log
+from payback.report.axes import log_ticks as log_ticks
+from payback.report.axes import month_step as month_step
+from payback.report.axes import per_1k_ranges as per_1k_ranges
 from payback.report.common import (
     BAND_COLOUR,
     BASELINE_COLOUR,
@@ -113,6 +120,9 @@ class Chart:
     """Points to mark (break-even, crossover): ``{"name", "x", "y", "text"}``."""
     note: str = ""
     """One sentence a reader needs to read the chart right."""
+    missing: str = ""
+    """Why the chart has nothing it can draw (every price $0 on a log axis), where it has
+    not (no series then): the renderers write it in the chart's place."""
 
 
 def cumulative_costs(analysis: Analysis) -> Chart:
@@ -166,11 +176,24 @@ def value_range(chart: Chart) -> tuple[float, float]:
     return low - 0.04 * span, high + 0.08 * span
 
 
-def per_1k_ranges(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The (log) x and y ranges both renderers give the per-1k chart."""
-    xs = chart.series[0].x
-    ys = [y for s in chart.series for y in s.y if y > 0]
-    return (min(xs), max(xs)), (min(ys) / 1.25, max(ys) * 1.25)
+def _per_1k_missing(analysis: Analysis, today: float) -> str:
+    """Why the per-1k chart has nothing to draw, or "" where it has: a traffic too small
+    for a range around it, or no price above $0 that a log axis can draw."""
+    curve = analysis.cost_per_1k_curve
+    if not curve.requests_per_month:
+        return (
+            f"Not drawn: today's traffic of {compact(today)} requests a month is too small "
+            "for a range of traffic around it (a 30th of it is under the smallest number "
+            "the computation holds in full, 2.2×10⁻³⁰⁸)."
+        )
+    prices = [curve.baseline_usd, *curve.alternatives_usd]
+    if drawn_on_log([y for values in prices for y in values]):
+        return ""
+    under = "" if all(y <= 0 for values in prices for y in values) else " (or under 2.2×10⁻³⁰⁸)"
+    return (
+        f"Not drawn: every option costs $0{under} per 1,000 requests at every traffic from "
+        f"a 30th of today's to 30 times it, and a log scale has no place for $0."
+    )
 
 
 def monthly_components(analysis: Analysis, index: int) -> Chart:
@@ -322,6 +345,11 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     significant figures."""
     curve = analysis.cost_per_1k_curve
     today = float(analysis.scenario.traffic.requests_per_month)
+    title = "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)"
+    if missing := _per_1k_missing(analysis, today):
+        return Chart(
+            PER_1K, title, "requests per month", "USD per 1,000 requests", [], [], missing=missing
+        )
     volumes = np.asarray(curve.requests_per_month, dtype=np.float64)
     per_1k_base = np.asarray(curve.baseline_usd, dtype=np.float64)
     series = [
@@ -357,7 +385,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     )
     chart = Chart(
         PER_1K,
-        "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)",
+        title,
         "requests per month",
         "USD per 1,000 requests",
         series,
@@ -511,63 +539,3 @@ def all_charts(analysis: Analysis) -> list[Chart]:
         builds = (savings_fan, break_even_histogram, drivers) if sampled else (drivers,)
         charts += [chart for chart in (build(analysis, i) for build in builds) if chart is not None]
     return charts
-
-
-MONTH_STEPS = (12, 24, 60, 120, 240, 600)
-"""A month axis's tick steps past three years: one, two, five, ten, twenty, fifty years."""
-MONTH_TICKS = 8
-"""The most tick steps on a month axis past three years: nine three-figure labels fit a
-phone's chart level (ten, 60 apart to 600, were turned on their side), where a step of 12
-months put 51 in its width."""
-
-
-def month_step(chart: Chart) -> int:
-    """The tick step of a chart's month axis: every month to a year, a quarter to three
-    years, then the smallest of :data:`MONTH_STEPS` that puts at most :data:`MONTH_TICKS`
-    steps in the span (12 to eight years, 24 to 16, 60 to 40, 120 to 80)."""
-    span = max((max(s.x) for s in chart.series if s.x), default=12)
-    if span <= 36:
-        return 1 if span <= 12 else 3
-    return next((step for step in MONTH_STEPS if span <= step * MONTH_TICKS), MONTH_STEPS[-1])
-
-
-def count_ticks(values: list[float]) -> list[str]:
-    """Counts on a log axis in one format, a metric suffix from a thousand up (never
-    1,000 beside 10k).
-
-    >>> count_ticks([500.0, 1000.0, 2000.0, 10000.0, 2500000.0])
-    ['500', '1k', '2k', '10k', '2.5M']
-    """
-    out = []
-    for v in values:
-        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
-            if abs(v) >= size or size == 1.0:
-                out.append(f"{v / size:.3g}{suffix}")
-                break
-    return out
-
-
-def log_ticks(low: float, high: float) -> list[float]:
-    """1-2-5 ticks between low and high, for log axes that stay readable; where those give
-    fewer than two (a range inside one step: $5 and $6 per 1,000 had the one tick $5, the
-    $6 line none), every whole step (1, 2, ..., 9) and the half steps 1.5 and 2.5; where
-    those still give fewer than two (prices of $1.30 and $1.40), every tenth of a step.
-
-    >>> log_ticks(40_000, 900_000)
-    [50000.0, 100000.0, 200000.0, 500000.0]
-    >>> log_ticks(4.0, 7.5), log_ticks(1.04, 1.63)
-    ([4.0, 5.0, 6.0, 7.0], [1.1, 1.2, 1.3, 1.4, 1.5, 1.6])
-    """
-    tenths = tuple(round(1 + k / 10, 1) for k in range(90))
-    for steps in ((1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0), tenths):
-        ticks = []
-        exponent = int(np.floor(np.log10(low)))
-        while 10.0**exponent <= high:
-            for step in steps:
-                value = float(f"{step * 10.0**exponent:.12g}")  # 0.11, not 0.11000000000000001
-                if low <= value <= high:
-                    ticks.append(value)
-            exponent += 1
-        if len(ticks) >= 2:
-            break
-    return ticks

@@ -23,7 +23,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
-from payback.figures import complement_text, far_text
+from payback.figures import complement_text, far_text, whole_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -513,7 +513,7 @@ def summary_table(analysis: Analysis) -> Table:
             usd(alt.one_time_usd),
             usd(alt.monthly_cost_usd[0]),
             pays_back_text(alt, horizon),
-            "—" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
+            "—" if alt.break_even_requests is None else whole_text(alt.break_even_requests),
             usd(alt.npv_usd),
             quarter_text(alt.pays_back_within),
         ]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
-from payback.analysis.result import usd as _usd
 from payback.analysis.verdict import (
     NOT_CHEAPER,
     behind_again_text,
@@ -17,7 +16,7 @@ from payback.analysis.verdict import (
     requests_text,
     saves_nothing,
 )
-from payback.figures import rate_text, share_text
+from payback.figures import rate_text, share_text, whole_text
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -43,6 +42,7 @@ from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
+from payback.report.per_1k import per_1k_usd
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:
@@ -111,8 +111,8 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     money = usd_alike(base.monthly_cost_usd[0], cost[0], saved)
     served = f"{requests_text(requests)} request{'' if requests == 1 else 's'}"
     if has_cost_per_1k(requests):  # the results' rule: none under one request
-        served += f" at {_usd(base.usd_per_1k_requests[0], 2)} per 1,000"
-        own = f" ({_usd(alt.usd_per_1k_requests[0], 2)} per 1,000)"
+        served += f" at {per_1k_usd(base.usd_per_1k_requests[0])} per 1,000"
+        own = f" ({per_1k_usd(alt.usd_per_1k_requests[0])} per 1,000)"
     else:
         served, own = served + ", too few for a cost per 1,000", ""
     first = (
@@ -191,7 +191,7 @@ def crossing_text(
     if month == 0:
         return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
-    count = f"{requests or 0:,.0f}"  # it read "after 1 requests"
+    count = whole_text(requests or 0)  # it read "after 1 requests"
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
         f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
 from payback.analysis.verdict import outcome_text, quoted, saves_nothing
+from payback.figures import whole_text
 from payback.report.common import driver_range, quarter_text
 from payback.report.explain import (
     capacity_held,
@@ -84,7 +85,7 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
     return {
         "name": alt.name,
         "kind": alt.kind,
-        "verdict": f"{quoted(alt.name)} {outcome_text(alt, horizon, rate)}",
+        "verdict": f"{quoted(alt.name)} {outcome_text(alt, horizon, rate, requests=whole_text)}",
         "within_a_quarter": (alt.pays_back_within or {}).get("3"),
         "pays_back_within": alt.pays_back_within,
         "saves_nothing": saves_nothing(cum),

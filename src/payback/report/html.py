@@ -15,6 +15,7 @@ from payback.analysis.result import Analysis, months_text
 from payback.figures import share_text
 from payback.report import categories, tornado
 from payback.report import charts as ch
+from payback.report.axes import say_missing
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
@@ -26,7 +27,7 @@ from payback.report.common import (
 )
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain, heading
-from payback.report.palette import TODAY_COLOUR, text_colour
+from payback.report.palette import TODAY_COLOUR, rgba, text_colour
 from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css, stacked_table
 
 if TYPE_CHECKING:
@@ -317,7 +318,7 @@ def _fan(fig: go.Figure, chart: ch.Chart) -> None:
             mode="lines",
             line={"width": 0, "color": colour},
             fill="tonexty",
-            fillcolor=_rgba(colour, 0.22),
+            fillcolor=rgba(colour, 0.22),
             hovertemplate="p10 %{y:$,.0f}",
         )
     )
@@ -433,15 +434,14 @@ def figure(chart: ch.Chart) -> go.Figure:
     chart = clean_all(chart, literal)
     # the template given at the start, not after plotly's default: each is copied whole
     fig = go.Figure(layout={"template": _template()})
+    if chart.missing:  # nothing to draw: why, where the plot would be
+        fig.update_layout(_layout(chart))
+        say_missing(fig, chart.missing)
+        return fig
     draw = _DRAW.get(chart.key.split("-")[0])
     if draw is not None:
         draw(fig, chart)
     return fig
-
-
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 TOUCHING_BARS = 120

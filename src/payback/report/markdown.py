@@ -18,13 +18,13 @@ import payback
 from payback.analysis.result import Analysis, usd
 from payback.figures import share_text
 from payback.report import charts as ch
+from payback.report.axes import money_tick_labels
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
     Table,
     headline,
     inputs_table,
-    money_tick,
     per_1k_ticks,
     summary_table,
 )
@@ -35,7 +35,7 @@ from payback.report.palette import TODAY_COLOUR, text_colour
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import Formatter
 
 __all__ = [
     "MARKER",
@@ -106,10 +106,19 @@ def _writable_config_dir() -> None:
         return
 
 
-def _money() -> FuncFormatter:
-    from matplotlib.ticker import FuncFormatter
+def _money() -> Formatter:
+    """Money ticks of one axis in one unit, short (:func:`~payback.report.axes.money_tick_labels`:
+    $4B, not $4,000,000,000 running into $5,000,000,000)."""
+    from matplotlib.ticker import Formatter
 
-    return FuncFormatter(lambda v, _: money_tick(v))
+    class Money(Formatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return money_tick_labels([x])[0]
+
+        def format_ticks(self, values: list[float]) -> list[str]:
+            return money_tick_labels(list(values))
+
+    return Money()
 
 
 def _axes(chart: ch.Chart, wide: bool = False, tall: float = 5.0) -> tuple[Figure, Axes]:
@@ -232,6 +241,8 @@ def _histogram(ax: Axes, chart: ch.Chart) -> None:
 
 
 def _tornado(ax: Axes, chart: ch.Chart) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     marker = chart.markers[0]
     center = marker["center"]
     rows = list(range(len(marker["labels"])))
@@ -245,6 +256,8 @@ def _tornado(ax: Axes, chart: ch.Chart) -> None:
     )
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_money())
+    # four to six round ticks, as the page's narrow tornado: nine "$35×10¹⁹⁵" ran together
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylabel("")
     ax.annotate(
         f"central NPV {usd(center)}",
@@ -282,6 +295,8 @@ def draw(chart: ch.Chart) -> Figure:
     """The matplotlib figure for a chart (the same data and colours as the HTML one; its
     words without control characters, as the terminal shows them)."""
     chart = clean_all(chart)
+    if chart.missing:
+        return _missing(chart)
     kind = chart.key.split("-")[0]
     wide = kind in ("per", "tornado")
     tall = max(4.0, 1.2 + 0.55 * len(chart.markers[0]["labels"])) if kind == "tornado" else 5.0
@@ -292,6 +307,16 @@ def draw(chart: ch.Chart) -> Figure:
     if rows > LEGEND_ROWS:  # the legend's rows below the plot: the figure grows to hold them
         fig.set_figheight(tall + LEGEND_ROW_INCHES * (rows - LEGEND_ROWS))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=9)
+    return fig
+
+
+def _missing(chart: ch.Chart) -> Figure:
+    """A chart with nothing to draw: its title, and why, where the plot would be."""
+    import textwrap
+
+    fig, ax = _axes(chart, tall=2.5)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, textwrap.fill(chart.missing, 80), ha="center", va="center", color="#555")
     return fig
 
 
@@ -430,6 +455,9 @@ def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
         "",
     ]
     for chart in ch.all_charts(analysis):
+        if chart.missing:  # nothing to draw: why, in its place
+            parts += [f"**{md_escape(chart.title)}**", "", f"*{md_escape(chart.missing)}*", ""]
+            continue
         png = folder / f"{stem}-{chart.key}.png"
         files[png] = png_bytes(chart)
         parts += [image_link(chart.title, png.name), ""]

@@ -21,6 +21,7 @@ __all__ = [
     "TODAY_COLOUR",
     "ZERO_COLOUR",
     "alternative_colour",
+    "rgba",
     "text_colour",
 ]
 
@@ -86,3 +87,13 @@ def text_colour(colour: str) -> str:
     ('#c64c4e', '#1f77b4', '#111')
     """
     return TEXT_COLOURS.get(colour.lower(), colour)
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """A ``#rrggbb`` colour at ``alpha``, as plotly's fills take it.
+
+    >>> rgba("#1f4e79", 0.22)
+    'rgba(31,78,121,0.22)'
+    """
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import months_text
 from payback.analysis.verdict import month_text, prose_usd, saves_nothing, usd_column
-from payback.figures import counted, rate_text, share_text
+from payback.figures import counted, rate_text, share_text, whole_text
 from payback.report.common import (
     NOTHING_SAVED_WHY,
     SAME_SAMPLES,
@@ -476,7 +476,7 @@ def break_even_cell(alt: PortfolioAlternative, horizon: int) -> str:
     if saves_nothing(alt.cumulative_savings_usd):
         return NOTHING_SAVED_WHY
     return f"{month_text(alt.break_even_month, 2)}, after " + counted(
-        f"{alt.break_even_requests or 0:,.0f}", "request"
+        whole_text(alt.break_even_requests or 0), "request"
     )
 
 

@@ -14,6 +14,7 @@ from payback.figures import rate_text
 from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
+from payback.report.per_1k import per_1k_usd
 from payback.report.portfolio_common import (
     baseline_fleet,
     baseline_today,
@@ -107,9 +108,9 @@ def break_even_paragraphs(
         f"{prose_usd(base)} on {today} ({counted(requests, 'request')}"
     )
     first += (
-        (f", {money(base_1k, 2)} per 1,000" if base_1k is not None and not sheds else "")
+        (f", {per_1k_usd(base_1k)} per 1,000" if base_1k is not None and not sheds else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
-        + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
+        + (f" ({per_1k_usd(cost_1k)} per 1,000)" if cost_1k is not None else "")
         + ", so switching "
         + (
             f"saves {prose_usd(saved)} that month."

@@ -18,16 +18,14 @@ from payback.analysis.result import usd as money
 from payback.analysis.verdict import (
     has_cost_per_1k,
     month_figure,
-    per_1k_text,
     saves_nothing,
-    usd,
     usd_column,
     usd_per_1k,
 )
 from payback.analysis.verdict import (
     requests_text as count_text,
 )
-from payback.figures import counted, fixed_text, rate_text
+from payback.figures import counted, fixed_text, rate_text, whole_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
 from payback.report.common import (
@@ -39,6 +37,7 @@ from payback.report.common import (
     compact,
     configuration_text,
     format_input,
+    input_value,
     kind_text,
     month_text,
     unit_span,
@@ -52,6 +51,7 @@ from payback.report.fleet import (
     quiet_line,
     split_drivers,
 )
+from payback.report.per_1k import per_1k_pair, per_1k_usd
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -128,7 +128,7 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
         table.add_row(label, *row, style=style)
     requests = analysis.requests_per_month
     per_1k = [  # "n/a: 0.0205 requests" in a month of under one request
-        per_1k_text(alt.monthly_cost_usd[i], base.monthly_cost_usd[i], requests[i])
+        per_1k_pair(alt.monthly_cost_usd[i], base.monthly_cost_usd[i], requests[i])
         for i in (0, last)
     ]
     table.add_row(
@@ -155,7 +155,7 @@ def _retraining_per_1k(
     if not any(paid[i] > 0 for i in months if i < len(paid)):
         return []
     return [
-        usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
+        per_1k_usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
         if has_cost_per_1k(requests[i])
         else "n/a"
         for i in months
@@ -265,7 +265,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     else:
         grid.add_row(
             "Break-even",
-            f"{month_text(alt.break_even_month, 2)}, after {counted(f'{alt.break_even_requests or 0:,.0f}', 'request')}",
+            f"{month_text(alt.break_even_month, 2)}, after {counted(whole_text(alt.break_even_requests or 0), 'request')}",
         )
     cum = alt.cumulative_savings_usd or []
     ends = f"  {compact(cum[0], True)} → {compact(cum[-1], True)}"
@@ -311,7 +311,8 @@ def _sources(analysis: Analysis) -> RenderableType:
             current = owner
             grid.add_row(Text(owner, style="bold"), "", Text(names[owner].name, style="bold"))
         checked = f", checked {source.checked}" if source.checked else ""
-        grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
+        # as the reports' inputs table writes it: money as money, never 3.304e+04
+        grid.add_row(f"  {field}", input_value(path, source.value), source.source + checked)
     note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
         Prose(Text("Numbers taken from catalogs and estimates", style="bold underline")),
