@@ -109,9 +109,10 @@ def test_a_day_missing_inside_a_month_is_warned_of(tmp_path: Path) -> None:
     assert got.warnings == [
         "2026-06 has no request for 24.2 hours (from 2026-06-14 23:53 to 2026-06-16 00:03 "
         "UTC), over 3 times the longest gap of any other complete month (0.2 hours): if "
-        "logs are missing there, its requests are counted low; --since or --until can "
+        "logs are missing there, its requests are counted low; a since or until date can "
         "leave it out"
     ]
     code, _, err = run("usage", str(path))
     assert code == 0
     assert "2026-06 has no request for 24.2 hours" in " ".join(err.split())
+    assert "counted low; --since or --until can leave it out" in " ".join(err.split())

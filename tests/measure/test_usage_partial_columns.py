@@ -69,9 +69,9 @@ def test_a_file_without_models_is_not_the_models_zeros(tmp_path: Path) -> None:
     assert got.traffic["requests_per_month"] == pytest.approx(24 * 365.25 / 12)
     assert got.warnings == [
         f"{early} names no model (no model column, or every row's empty) where the other "
-        f"files name one: --model gpt-4o leaves its {len(first):,} rows out, and the months "
-        "only it covers are not counted as gpt-4o's zeros; columns model=COLUMN names a "
-        "column that holds the model"
+        f"files name one: the model filter (gpt-4o) leaves its {len(first):,} rows out, and "
+        "the months only it covers are not counted as gpt-4o's zeros; name the column that "
+        "holds the model with columns model=COLUMN"
     ]
     everything = profile_usage([early, late])  # without --model both files count
     assert everything.span["complete_months"][0] == "2026-01"

@@ -19,6 +19,7 @@ LIBRARY_ADVICE = {
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
     "a since date of ": "--since ",
+    "a since or until date can leave it out": "--since or --until can leave it out",
 }
 """The library's advice in its own words (a function to call) and the command line's for
 it (a command to run), so that the library names no command or flag."""

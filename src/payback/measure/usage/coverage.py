@@ -163,6 +163,6 @@ def missing_inside(months: Sequence[_Month], slack: float) -> list[str]:
             f"{m.gap_from:%Y-%m-%d %H:%M} to {m.gap_to:%Y-%m-%d %H:%M} UTC), over "
             f"{GAP_RATIO:g} times the longest gap of any other complete month "
             f"({others / 3600:,.1f} hours): if logs are missing there, its requests are "
-            "counted low; --since or --until can leave it out"
+            "counted low; a since or until date can leave it out"
         )
     return said

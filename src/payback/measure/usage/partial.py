@@ -55,10 +55,11 @@ def nameless_files(con: Any, model: str) -> list[str]:
     one = len(rows) == 1
     return [
         f"{_named([f for f, _ in rows])} name{'s' if one else ''} no model (no model column, "
-        f"or every row's empty) where the other files name one: --model {model} leaves "
+        f"or every row's empty) where the other files name one: the model filter ({model}) "
+        "leaves "
         f"{'its' if one else 'their'} {n:,} rows out, and the months only "
         f"{'it covers are' if one else 'they cover are'} not counted as {model}'s zeros; "
-        "columns model=COLUMN names a column that holds the model"
+        "name the column that holds the model with columns model=COLUMN"
     ]
 
 
