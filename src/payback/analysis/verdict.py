@@ -27,11 +27,13 @@ from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
     counted,
+    digits_text,
     far_text,
     half_up,
     listed,
     rate_text,
     share_text,
+    whole_text,
 )
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
@@ -125,7 +127,7 @@ def usd(value: float, decimals: int | None = None) -> str:
     size = half_up(abs(value))
     if decimals is None:
         decimals = 2 if round(size, 2) < 1000 else 0
-    text = f"{size:,.{decimals}f}"
+    text = digits_text(size, decimals)  # past 15 significant digits zeros, not float noise
     sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}${text}"
 
@@ -173,7 +175,7 @@ def requests_text(requests: float) -> str:
     ('0.0205', '0', '0.00001', '1×10⁻³³')
     """
     if requests >= 100 or not math.isfinite(requests):
-        return f"{half_up(requests):,.0f}"
+        return whole_text(requests)
     if requests <= 0:
         return "0"
     if (far := far_text(requests)) is not None:
@@ -468,7 +470,7 @@ def outcome_text(
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )
     quarter = quarter_clause(alt.pays_back_within, horizon)
-    shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
+    shown = (requests or whole_text)(alt.break_even_requests or 0.0)
     at = f"in month {month_figure(month)} (after ~{counted(shown, 'request')})"
     again = behind_again_text(alt, horizon)
     if not again:
