@@ -49,10 +49,10 @@ def test_a_serverless_fleet_kept_running_is_said_to_pay_every_hour(tmp_path: Pat
         "fleet running; false pays only busy GPU-seconds)"
     ) in out
     assert "busy GPU-seconds)" not in out.replace("only busy GPU-seconds)", "")
-    assert " l4 fp8 1 1 2.30 43.9 181 $584* met" in out  # 730 h × $0.80: a full month
+    assert " l4 fp8 1 1 2.30 43.9 181 $583* met" in out  # 730 h × $0.7992: a full month
 
 
 def test_a_serverless_fleet_scaled_to_zero_pays_busy_seconds(tmp_path: Path) -> None:
     out = _said(tmp_path, "always_on = false\n")
     assert "priced as serverless rent (busy GPU-seconds)" in out
-    assert "$584*" not in out
+    assert "$583*" not in out

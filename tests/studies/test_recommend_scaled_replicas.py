@@ -88,3 +88,13 @@ def test_a_tie_scaled_to_zero_is_not_broken_by_capacity_it_does_not_pay_for() ->
     assert sorted([quick, roomy], key=rank) == [roomy, quick]
     paid = [replace(c, replicas_paid=0.01, replicas_paid_max=0.02) for c in (roomy, quick)]
     assert sorted(paid, key=rank) == [paid[1], paid[0]]
+
+
+def test_the_tie_is_said_as_it_is_broken(tmp_path: Path) -> None:
+    """mi300x fp8 and int8 tie at $10/month: the words said "it has the most capacity
+    (68.61 requests/s)", a key scaled to zero no longer ranks by."""
+    code, out, err = run("recommend", str(_scaled(tmp_path)))
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "of the 2 at $10/month none is faster to the first token (35 ms), nor then per " in said
+    assert "most capacity" not in said

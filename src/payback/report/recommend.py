@@ -321,7 +321,8 @@ def recommendation_renderables(
 def tie_words(result: Any) -> str:
     """Why the best is the one named where others cost the same a month (to the cent): it
     has the most capacity, the ranking's next key (:func:`~payback.studies.configurations.
-    rank`), and a latency target would rank by latency instead; ``""`` without a tie. Tried
+    rank`), and a latency target would rank by latency instead; scaled to zero, where each
+    pays for its load and no more, none faster to the first token; ``""`` without a tie. Tried
     as a new user would: "Best: … fp8 on 1 × l4" beside an int4 on the same L4 at the same
     $588 with a lower tpot on the Pareto front, and no word of why."""
     best = result.best
@@ -332,10 +333,10 @@ def tie_words(result: Any) -> str:
     ]
     if len(tied) < 2:
         return ""
+    at = f"; of the {len(tied)} at {money(best.monthly_cost_usd, 0)}/month"
+    if best.replicas_paid is not None:  # scaled to zero: each pays for its load, no more
+        return f"{at} none is faster to the first token ({best.ttft_ms:.0f} ms), nor then per token"
     capacity = best.replicas * best.replica_requests_per_s
-    words = (
-        f"; of the {len(tied)} at {money(best.monthly_cost_usd, 0)}/month it has the most "
-        f"capacity ({capacity:.2f} requests/s)"
-    )
+    words = f"{at} it has the most capacity ({capacity:.2f} requests/s)"
     # without targets latency ranks nothing; with them, those missing one rank after
     return words if result.targets else words + "; with a tpot_ms target, those slower rank after"
