@@ -100,7 +100,7 @@ def test_a_serverless_platform_named_points_to_gpu_price(tmp_path: Path) -> None
     code, out, err = run("analyze", path, "--json")
     assert code == 0, err
     rent = json.loads(out)["estimates"]["alternatives.0.usd_per_gpu_hour"]
-    assert (rent["usd_per_gpu_hour"], rent["kind"]) == (3.95, "serverless")
+    assert (rent["usd_per_gpu_hour"], rent["kind"]) == (3.9492, "serverless")
 
 
 def test_the_offer_of_a_provider_is_of_the_kind_asked_for() -> None:
@@ -151,13 +151,13 @@ def test_a_training_job_chooses_gpu_price(tmp_path: Path) -> None:
     table's field, and trained at runpod's $3.99 when it was moved to the alternative."""
     path = "alternatives.0.one_time.training.usd_per_gpu_hour"
     paid = resolve(build(_training(gpu_price="hyperscaler")), today=TODAY)
-    assert paid.sources[path].value == 10.98  # gcp: the median of aws, gcp, azure
+    assert paid.sources[path].value == 10.9791  # gcp: the median of aws, gcp, azure
     assert paid.details[path]["chosen_by"] == "gpu_price"
     assert paid.details[path]["provider_kind"] == "hyperscaler"
     default = resolve(build(_training()), today=TODAY)
     assert default.sources[path].value == 3.99
     serverless = resolve(build(_training(gpu_price="serverless")), today=TODAY)
-    assert serverless.sources[path].value == 3.95
+    assert serverless.sources[path].value == 3.9492
     with pytest.raises(PaybackError, match=r"training.gpu_price = 'hyperscaler' and gpu_pro"):
         parse_scenario(_training(gpu_price="hyperscaler", gpu_provider="aws"))
     text = _file(
@@ -168,7 +168,7 @@ def test_a_training_job_chooses_gpu_price(tmp_path: Path) -> None:
     )
     code, out, err = run("analyze", text, "--json")
     assert code == 0, err
-    assert json.loads(out)["sources"][path]["value"] == 10.98
+    assert json.loads(out)["sources"][path]["value"] == 10.9791
 
 
 def test_rent_fields_a_training_job_does_not_read_are_said() -> None:

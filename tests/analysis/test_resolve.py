@@ -103,7 +103,8 @@ def test_gpu_provider_picks_that_price() -> None:
     assert resolved.scenario.alternatives[0].usd_per_gpu_hour == runpod.usd_per_gpu_hour  # type: ignore[union-attr]
     data["alternatives"][0]["gpu_provider"] = "lambdaa"
     with pytest.raises(
-        PaybackError, match=r"alternatives.0.gpu_provider: no l40s price from 'lambdaa'"
+        PaybackError,
+        match=r"alternatives.0.gpu_provider = 'lambdaa': unknown provider; did you mean 'lambda'\?",
     ):
         resolve(build(data))
 

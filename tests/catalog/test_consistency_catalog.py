@@ -112,8 +112,10 @@ def test_every_price_is_flagged_stale_by_the_one_rule(
         assert ("(stale)" in table[gpu.id]) is stale, table[gpu.id]
         _, _, warned = _analyzed(gpu.id)
         assert bool(warned) is stale, (gpu.id, warned)
-    assert any(flags)
-    assert not all(flags)
+    assert any(flags)  # every one since 2026-12: OpenAI's checked 2026-01-01, Together's
+    # 2025-11-14 (the dates their sources give); a fresh offer is not flagged:
+    offer = next(iter(CATALOG.finetunes.values()))
+    assert not is_stale(offer.checked, offer.checked + dt.timedelta(days=180))
 
 
 def test_fine_tuning_offers_are_flagged_stale_by_the_same_rule() -> None:
@@ -138,5 +140,7 @@ def test_fine_tuning_offers_are_flagged_stale_by_the_same_rule() -> None:
         resolved = resolve(build(data))
         warned = [w for w in resolved.warnings if "training_usd" in w and "checked" in w]
         assert bool(warned) is stale, (offer.id, warned)
-    assert any(flags)
-    assert not all(flags)
+    assert any(flags)  # every one since 2026-12: OpenAI's checked 2026-01-01, Together's
+    # 2025-11-14 (the dates their sources give); a fresh offer is not flagged:
+    offer = next(iter(CATALOG.finetunes.values()))
+    assert not is_stale(offer.checked, offer.checked + dt.timedelta(days=180))

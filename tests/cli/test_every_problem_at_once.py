@@ -74,10 +74,10 @@ TUNED = (
     "did you mean openai.gpt-4o-mini, openai.gpt-4.1-mini, openai.gpt-4o?"
 )
 GPU_1 = "alternatives.1.gpu: unknown GPU 'l5'; did you mean l4?"
-PROVIDER = (
-    "alternatives.2.gpu_provider: no l4 price from 'lambdax'; did you mean modal? "
-    "(listed: aws, modal)"
-)
+PROVIDERS = [  # a provider no GPU lists is said whatever the GPU (it suggested modal for l4)
+    f"alternatives.{i}.gpu_provider = 'lambdax': unknown provider; did you mean 'lambda'?"
+    for i in (1, 2)
+]
 JOB = (
     "alternatives.2.one_time.training.hosted: unknown hosted fine-tuning offer "
     "'openai.gpt-4o-mimi'; did you mean openai.gpt-4o-mini, openai.gpt-4.1-mini, openai.gpt-4o?"
@@ -106,7 +106,7 @@ name = "a 7B on a mistyped GPU"
 kind = "self_hosted"
 model = "qwen2.5-7b"
 gpu = "l5"
-gpu_provider = "lambdax"          # not said: the GPU is not known
+gpu_provider = "lambdax"          # said: no GPU of the catalog lists it
 
 [[alternatives]]
 name = "a 7B on an L4, tuned by a hosted job"
@@ -135,7 +135,7 @@ def test_hosted_and_training_ids_are_said_with_the_others(tmp_path: Path) -> Non
         code, out, err = run("analyze", path)
         assert_user_error(code, out, err)
         assert _lines(err) == [
-            f"error: {path}: {line}" for line in [*schema, API, TUNED, GPU_1, PROVIDER, JOB]
+            f"error: {path}: {line}" for line in [*schema, API, TUNED, GPU_1, *PROVIDERS, JOB]
         ]
 
 
@@ -154,10 +154,14 @@ def test_a_provider_is_checked_where_its_rent_is_looked_up() -> None:
             {"kind": "per_request", "one_time": {"training": job | {"usd_per_gpu_hour": 1.0}}},
         ]
     }
-    assert unknown_ids(table) == [
-        "alternatives.0.gpu_provider: no l4 price from 'x' (listed: aws, modal)",
-        "alternatives.3.one_time.training.gpu_provider: no l4 price from 'x' (listed: aws, modal)",
+    assert _lines("\n".join(unknown_ids(table))) == [
+        "alternatives.0.gpu_provider = 'x': unknown provider",
+        "alternatives.3.one_time.training.gpu_provider = 'x': unknown provider",
     ]
+    table["alternatives"][0]["gpu_provider"] = "lambda"  # listed, but it rents no L4
+    assert unknown_ids(table)[0] == (
+        "alternatives.0.gpu_provider: no l4 price from 'lambda' (listed: aws, modal)"
+    )
 
 
 def test_a_workloads_own_ids_are_checked() -> None:
@@ -220,11 +224,14 @@ def test_a_portfolios_ids_are_said_together(tmp_path: Path) -> None:
     path.write_text(PORTFOLIO, encoding="utf-8")
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err)
-    assert [line.split(";")[0] for line in err.strip().splitlines()] == [
-        f"error: {path}: {API.split(';')[0]}",  # the baseline every workload uses, said once
-        f"error: {path}: workloads.0 ('a'): {TUNED.split(';')[0]}",
-        f"error: {path}: workloads.0.{JOB.split(';')[0].removeprefix('alternatives.2.')}",
-    ]
+    assert (
+        [line.split(";")[0] for line in err.strip().splitlines()]
+        == [
+            f"error: {path}: {API.split(';')[0]}",  # the baseline every workload uses, said once
+            f"error: {path}: workloads.0.alternatives.tuned.{TUNED.split(';')[0][15:]}",
+            f"error: {path}: workloads.0.{JOB.split(';')[0].removeprefix('alternatives.2.')}",
+        ]
+    )
 
 
 def _catalog_ids(tmp_path: Path, *edits: tuple[str, str]) -> Path:

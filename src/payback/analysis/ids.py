@@ -75,7 +75,10 @@ def _problems(
             known.finetune(value)
         else:
             from payback.catalog import gpu_offer
+            from payback.catalog.records import unknown_provider
 
+            if (allowed := unknown_provider(known.gpus.values(), value)) is not None:
+                return [f"{where} = {value!r}: {allowed}"]  # lists no GPU, not only this one
             assert gpu is not None
             try:
                 card = known.gpu(gpu)

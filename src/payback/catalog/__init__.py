@@ -500,7 +500,7 @@ def gpu_offer(
     if not offers:
         known = sorted({p.provider for p in gpu.prices})
         raise PaybackError(
-            f"no {gpu.id} price from {provider!r}{_near(provider, known)} (listed: {', '.join(known) or 'none'})"
+            f"no {gpu.id} price from {provider!r} (listed: {', '.join(known) or 'none'})"
         )
     return next((p for p in offers if p.kind == kind), None)
 

@@ -7,6 +7,7 @@ Every record names its ``source`` (a URL or a precise citation) and the date it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -321,3 +322,22 @@ class HostedFineTune(Record):
             if self.dedicated_source is None:
                 raise ValueError('tuned_serving = "dedicated" needs dedicated_source')
         return self
+
+
+def unknown_provider(gpus: Iterable[Gpu], given: str) -> str | None:
+    """What is allowed of a ``gpu_provider`` that rents none of ``gpus`` (any case): the
+    nearest provider and every one they list; None for a provider some GPU lists.
+
+    >>> from payback.catalog import default_catalog
+    >>> gpus = default_catalog().gpus.values()
+    >>> unknown_provider(gpus, "lamda")[:40], unknown_provider(gpus, "Lambda")
+    ("unknown provider; did you mean 'lambda'?", None)
+    """
+    from payback.catalog import near_ids
+
+    known = sorted({p.provider for gpu in gpus for p in gpu.prices})
+    if given.lower() in known:
+        return None
+    near = near_ids(given, known, n=1)
+    mean = f"; did you mean {near[0]!r}?" if near else ""
+    return f"unknown provider{mean} (known: {', '.join(known)})"

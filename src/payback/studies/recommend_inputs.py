@@ -126,16 +126,13 @@ def check_provider(catalog: Catalog, option: SelfHostedOption, path: str) -> Non
     """A ``gpu_provider`` that rents no GPU in the catalog, refused in one line before the
     search (it printed a table of configurations left out, then "not offered by lamda for
     any GPU"), with the nearest provider and every one the catalog lists."""
-    from payback.catalog import near_ids
+    from payback.catalog.records import unknown_provider
 
     given = option.gpu_provider
     if given is None or option.owned is not None:  # owned servers pay no rent
         return
-    known = sorted({p.provider for gpu in catalog.gpus.values() for p in gpu.prices})
-    if given.lower() in known:
+    allowed = unknown_provider(catalog.gpus.values(), given)
+    if allowed is None:
         return
-    near = near_ids(given, known, n=1)
-    mean = f"; did you mean {near[0]!r}?" if near else ""
-    allowed = f"unknown provider{mean} (known: {', '.join(known)})"
     field = f"{path}.gpu_provider"
     raise PaybackError(f"{field} = {given!r}: {allowed}", param=field, value=given, allowed=allowed)
