@@ -1,7 +1,7 @@
 """What ``estimate`` says of a GPU with no default rent (tried as a new user would:
 ``estimate training --gpu l40`` said "no price in the catalog" though a marketplace's
 $0.69 is listed, and ``estimate serving --gpu rtx-6000-ada`` "not in the catalog" though
-a serverless platform's $1.91 is): the offers there are, and how to pay them."""
+a serverless platform's $1.908 is): the offers there are, and how to pay them."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_serving_on_a_serverless_only_gpu_names_its_offer() -> None:
     text = _said("serving", "--model", "qwen2.5-7b", "--gpu", "rtx-6000-ada")
     assert (
         "GPU price none by default: the catalog has a serverless platform's offer, runpod "
-        '$1.91 (gpu_price = "serverless" in a scenario pays it)'
+        '$1.908 (gpu_price = "serverless" in a scenario pays it)'
     ) in text
     assert "not in the catalog" not in text
 

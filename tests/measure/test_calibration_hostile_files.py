@@ -412,3 +412,17 @@ def test_a_written_calibration_says_where_it_is_used(tmp_path: Path) -> None:
     path = tmp_path / "written.toml"
     path.write_text(calibration_toml(cal))
     assert load_calibration(path) == cal
+
+
+def test_an_empty_path_on_the_option_alone_is_refused(tmp_path: Path) -> None:
+    """``calibration = ""`` on a self-hosted option whose capacity is estimated was read as
+    no calibration, without a word (its training job's was refused)."""
+    scenario = tmp_path / "s.toml"
+    text = (EXAMPLES / "calibrated-h200.toml").read_text()
+    first = text.index('calibration = "calibrations/h200-llama-3.1-8b-lora.toml"')
+    job = text.index("calibrations/h200-llama-3.1-8b-lora.toml", first + 20)
+    text = text[:job].replace("calibrations/h200-llama-3.1-8b-lora.toml", "") + text[job:]
+    scenario.write_text(text)
+    code, out, err = run("analyze", scenario)
+    assert_user_error(code, out, err)
+    assert err.startswith(f"error: {scenario}: alternatives.0.calibration = '': an empty path")

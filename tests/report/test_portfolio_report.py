@@ -172,14 +172,10 @@ def test_the_page_fits_a_phone_each_table_scrolling_in_its_box(tmp_path: Path) -
             assert contributions["inner"] > contributions["room"]  # it does scroll there
 
 
-def test_control_characters_are_left_out_of_every_output(tmp_path: Path) -> None:
-    """A workload and an alternative named with an escape sequence and a bell read as the
-    terminal shows them (report/controls.clean) in the HTML, the Markdown, its PNG charts
-    and the terminal, as a single scenario's do; the raw bytes reached both files."""
-    import warnings
-
-    from payback.report.portfolio_document import portfolio_markdown_files
-
+def test_control_characters_in_names_are_refused_in_one_line_each(tmp_path: Path) -> None:
+    """A workload and an alternative named with an escape sequence and a bell: the raw
+    bytes had reached the HTML and Markdown files (then read as the terminal shows them);
+    a name is one line of text now, refused where it is read, shown escaped."""
     text = (
         PORTFOLIO.read_text()
         .replace('name = "support triage"', 'name = "a\\u001b[31mb"')
@@ -187,25 +183,17 @@ def test_control_characters_are_left_out_of_every_output(tmp_path: Path) -> None
     )
     path = tmp_path / "ctrl.toml"
     path.write_text(text)
-    analysis = analyze_portfolio(load_scenario(path))
-    assert analysis.scenario.workloads[0].name == "a\x1b[31mb"
-    page = portfolio_html(analysis)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # matplotlib warns of a glyph it cannot draw
-        files = portfolio_markdown_files(analysis, tmp_path / "r.md")
-    md = files[tmp_path / "r.md"].decode()
-    for document, name in ((page, "a[31mb"), (md, "a\\[31mb")):  # Markdown escapes [
-        assert "\x1b" not in document
-        assert "\x07" not in document
-        assert name in document
-        assert "xy shared" in document
-    for command in ("analyze", "explain"):
-        code, out, err = run(command, path)
-        assert code == 0, err
-        assert "\x1b" not in out
-        assert "\x07" not in out
-        assert "a[31mb" in out
-        assert "y shared" in out
+    for command in ("analyze", "explain", "report"):
+        code, out, err = run(
+            command, path, *(("-o", tmp_path / "r.html") if command == "report" else ())
+        )
+        assert code == 2, err
+        assert "'a\\x1b[31mb': a line break or control character" in err
+        assert "'x\\x07y shared': a line break or control character" in err
+        for said in (out, err):
+            assert "\x1b" not in said
+            assert "\x07" not in said
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:

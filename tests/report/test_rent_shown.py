@@ -45,7 +45,7 @@ def test_the_sources_name_each_field_whole_at_80_columns(columns: str) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= int(columns)
     assert any(
-        re.match(r"  one_time\.training\.usd_per_gpu_hour +3\.99  catalog: h100-sxm", line)
+        re.match(r"  one_time\.training\.usd_per_gpu_hour +\$3\.99  catalog: h100-sxm", line)
         for line in lines
     )
     assert "…" not in result.stdout

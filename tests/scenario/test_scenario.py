@@ -191,11 +191,6 @@ def test_defaults_follow_the_contract() -> None:
             "traffic.input_tokens: is required because baseline ('api') is priced per token",
         ),
         ("scenario.name", "", 'scenario.name = "": must not be empty'),
-        (
-            "alternatives.0.calibration",
-            "",
-            'alternatives.0.calibration = "": must not be empty; to give none, leave the field out',
-        ),
         ("traffic", "lots", 'traffic = "lots": must be a table'),
     ],
 )

@@ -89,10 +89,10 @@ def test_a_cached_price_at_a_discount_is_silent() -> None:
 def test_a_monthly_rent_in_a_per_hour_field() -> None:
     scenario = build(fleet_dict(usd_per_gpu_hour=580.0))
     assert scenario.alternatives[0].usd_per_gpu_hour == 580.0
-    # 580 / 730 = 0.7945 an hour, within the catalog's 0.34-14.24
+    # 580 / 730 = 0.7945 an hour, within the catalog's 0.34-14.2416
     assert unit_warnings(scenario) == [
         "alternatives.0.usd_per_gpu_hour = 580: USD per GPU-hour; 580 reads like a monthly "
-        "rent (÷ 730 hours = 0.79 an hour); the dearest the catalog holds is 14.24 (kept as "
+        "rent (÷ 730 hours = 0.79 an hour); the dearest the catalog holds is 14.2416 (kept as "
         "given)"
     ]
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import payback
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, run, without_stale
 from payback.catalog.apis import SEARCH_HINT
 from payback.cli._advice import LIBRARY_ADVICE, in_command_words
 from payback.scenario import read_scenario_data
@@ -103,7 +103,7 @@ def test_the_page_shows_the_command_lines_warnings_in_its_own_words(tmp_path: Pa
     code, _, err = run("analyze", path)
     assert code == 0
     # beside the caution of vLLM's first token on an Ada GPU (payback.hardware.cautions)
-    lines = [line.removeprefix("warning: ") for line in err.splitlines()]
+    lines = [line.removeprefix("warning: ") for line in without_stale(err)]
     (said,) = [line for line in lines if "docs/accuracy.md" not in line]
     assert said.endswith("a faster configuration (payback recommend FILE finds one) meets it")
     from streamlit.testing.v1 import AppTest

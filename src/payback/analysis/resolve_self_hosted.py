@@ -36,7 +36,11 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             path, gpu, option.gpu_provider, option.commitment, option.gpu_price
         )
     _term_past_horizon(ctx, path, option, update.get("usd_per_gpu_hour", option.usd_per_gpu_hour))
-    cal = ctx.calibration(f"{path}.calibration", option.calibration) if option.calibration else None
+    cal = (
+        None
+        if option.calibration is None
+        else ctx.calibration(f"{path}.calibration", option.calibration)
+    )
     if cal is not None and option.replica_requests_per_s is not None:
         ctx.warnings.append(
             f"{path}.calibration is not used: replica_requests_per_s is given and wins"

@@ -136,14 +136,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _leave_out(raw_loc: Sequence[str | int], field: str) -> str:
-    """How to give none of an optional field written empty (``calibration = ""``)."""
-    model = _model_at(raw_loc) if raw_loc else None
-    spec = None if model is None else model.model_fields.get(field)
-    optional = spec is not None and not spec.is_required()
-    return "; to give none, leave the field out" if optional else ""
-
-
 def _model_at(raw_loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that holds the field at ``raw_loc`` (pydantic's loc, tags included;
     a table keyed by name, a workload's ``alternatives."name"``, passes over the name)."""
@@ -349,7 +341,7 @@ def _explain_one(
     elif kind in {"too_short", "too_long"}:
         lines.append(_length_line(path, field, kind, ctx, value))
     elif kind == "string_too_short":
-        lines.append(f"{path} = {shown}: must not be empty{_leave_out(raw_loc, field)}")
+        lines.append(f"{path} = {shown}: must not be empty")
     elif kind == "list_type" and field in _LISTS_OF_IDS:
         such = f'["{value}"]' if isinstance(value, str) else '["llama-3.1-8b", "qwen2.5-7b"]'
         lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")

@@ -142,7 +142,7 @@ class TrainingJob(_Model):
     """Passes over the dataset (3 is a common default)."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """GPU rent for the run [USD/h]; default: the catalog's typical price for ``gpu``."""
-    calibration: str | None = Field(None, min_length=1)
+    calibration: str | None = None
     """A ``payback calibrate`` file (path relative to the scenario): its measured training
     throughput over the estimate's scales the utilization of ``method``."""
 
@@ -387,7 +387,7 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     always_on: bool = True
     """true: rent the fleet all month; false: pay only the GPU-hours it runs (scale to zero),
     planned at ``target_utilization`` busy."""
-    calibration: str | None = Field(None, min_length=1)
+    calibration: str | None = None
     """A measurement instead of the estimate (path relative to the scenario): a
     ``payback import-benchmark`` or ``payback calibrate`` file, or a serving benchmark's
     result (vLLM ``--save-result``, GenAI-Perf, AIPerf JSON). A benchmark gives the

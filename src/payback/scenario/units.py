@@ -49,7 +49,7 @@ snapshot (openrouter:~deepseek/deepseek-pro-latest: 0.23 against 0.225, 1.022×;
 model bills a cache read at a discount), rounded up: a typed cached input price dearer
 than this over the typed input price is warned of."""
 
-GPU_RENT_RANGE = (0.34, 14.24)
+GPU_RENT_RANGE = (0.34, 14.2416)
 """The cheapest and dearest rent [USD per GPU-hour] of the GPU catalog
 (catalog/data/gpus.toml: an RTX 4090 at runpod, a B200 at aws)."""
 

@@ -46,6 +46,7 @@ PAGE_ADVICE = {
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(`payback usage --sql` gives that DuckDB SQL)",
     "a since date of ": "`payback usage --since` ",
+    "a since or until date can leave it out": "`payback usage --since` or `--until` can leave it out",
 }
 """The library's advice in its own words (a function to call) and the page's for it (a
 choice on the page). Log profiling is not on the page: its advice names the command."""
