@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import payback
+from helpers import assert_user_error, run
 from payback.analysis.portfolio import evaluate_portfolio, prepare
 from payback.analysis.portfolio_baseline import baseline_fleet_facts
 from payback.analysis.portfolio_fleet import at_cheapest_size, no_common_size
@@ -154,3 +155,25 @@ def test_no_size_serving_every_workload_is_said() -> None:
         "replica that meet each one's lengths and targets: a on 8; b on 4); give "
         'gpus_per_replica, fleet = "separate", or a looser tpot_ms'
     )
+
+
+def test_a_capacity_given_at_another_size_is_refused(tmp_path: Path) -> None:
+    """'summaries' gives its capacity (a replica of 1 GPU, as a capacity without
+    gpus_per_replica is), 'support' has its estimated on 8: the fleet counted summaries'
+    requests/s in 8-GPU replicas, 16 GPUs and -$451,405, without a word."""
+    text = SHARED.replace("TPOT", "11").replace("\\\n", "")
+    terms = 'alternatives = { "Llama 3.1 70B on H100s" = { replica_requests_per_s = 0.29 } }'
+    text = text.replace("peak_to_average = 2.5 }", f"peak_to_average = 2.5 }}\n{terms}")
+    path = tmp_path / "mixed.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: {path}: alternatives.0: the workloads' capacities are of replicas of different "
+        "sizes (GPUs a replica: support 8, summaries 1), and one shared fleet runs one size; "
+        'give gpus_per_replica, each capacity at it, or fleet = "separate"'
+    )
+    sized = tmp_path / "sized.toml"  # the capacity given at the fleet's size
+    sized.write_text(text.replace("min_replicas = 1\n", "min_replicas = 1\ngpus_per_replica = 8\n"))
+    code, _, err = run("analyze", sized)
+    assert code == 0, err

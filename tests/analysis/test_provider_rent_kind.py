@@ -251,3 +251,16 @@ def test_gpu_price_beside_owned_servers_is_said_unused() -> None:
     # a serverless gpu_price bills busy seconds at the rent given: it is used
     serverless = fleet_dict(gpu="h100-sxm", gpu_price="serverless")
     assert resolve(build(serverless), today=TODAY).warnings == []
+
+
+def test_a_gap_says_how_to_pay_what_the_provider_has() -> None:
+    """'only a on-demand one' and no way to pay it; a serverless price offered to a
+    committed fleet, which the schema refuses (a serverless rent is not committed)."""
+    h100 = default_catalog().gpus["h100-sxm"]
+    assert provider_gap(h100, "lambda", "reserved_1y") == (
+        'lambda has no reserved-1y price for h100-sxm, only an on-demand one; commitment = "none" '
+        "pays it"
+    )
+    assert provider_gap(h100, "modal", "reserved_1y") == (
+        "modal has no reserved-1y price for h100-sxm, only a serverless one"
+    )

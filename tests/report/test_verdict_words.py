@@ -320,6 +320,8 @@ def test_the_pages_break_even_figure_is_the_terminals(tmp_path: Path) -> None:
         payback.load_scenario(_write(tmp_path, "eq.toml", EQUAL_TWO_WAYS.format(price=3.3)))
     )
     assert answer_figures(same.alternatives[0], 12)[0].value == "nothing saved"
+    # its requests until then: none (the page said 0, --json says null)
+    assert answer_figures(same.alternatives[0], 12)[1].value == "—"
     short = payback.analyze(
         payback.load_scenario(_write(tmp_path, "h1.toml", FLEET.format(horizon=1)))
     )

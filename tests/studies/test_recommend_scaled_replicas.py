@@ -98,3 +98,11 @@ def test_the_tie_is_said_as_it_is_broken(tmp_path: Path) -> None:
     said = " ".join(out.split())
     assert "of the 2 at $10/month none is faster to the first token (35 ms), nor then per " in said
     assert "most capacity" not in said
+
+
+def test_max_replicas_is_not_held_to_min_replicas_scaled_to_zero(tmp_path: Path) -> None:
+    """--max-replicas 1 with min_replicas = 2: "must be ≥ alternatives.0.min_replicas = 2,
+    the fewest the fleet runs", of a fleet that runs none between requests."""
+    code, out, err = run("recommend", str(_scaled(tmp_path)), "--max-replicas", "1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["best"]["replicas_max"] == 1

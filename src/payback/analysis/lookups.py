@@ -187,9 +187,11 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 "the committed price you were quoted"
             )
         if offer is None and provider is not None:
+            gap = provider_gap(gpu, provider, kind, terms)
+            run = "" if terms or "gpu_price" in gap else "a training run rents on demand: "
             raise PaybackError(
-                f"{field} = {provider!r}: {provider_gap(gpu, provider, kind, terms)}; "
-                + ("" if terms else "a training run rents on demand: choose another provider ")
+                f"{field} = {provider!r}: {gap}; "
+                + ("" if terms else f"{run}choose another provider ")
                 + "or give usd_per_gpu_hour"
             )
         if offer is None:

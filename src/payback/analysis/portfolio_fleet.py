@@ -184,6 +184,17 @@ def one_size_fleet(
     sizes = [read.sizes(path) for _, read, _ in loads]
     known = [s for s in sizes if s is not None]
     if len(known) < len(sizes):  # a capacity given: each workload's as it reads it
+        gpus = stack([as_float(read(f"{path}.gpus_per_replica")) for _, read, _ in loads])
+        if np.any(gpus != gpus[:1]):  # in replicas of different sizes: one fleet runs one
+            said = ", ".join(
+                f"{name} {float(np.ravel(g)[0]):g}"
+                for (name, _, _), g in zip(loads, gpus, strict=True)
+            )
+            raise PaybackError(
+                f"{path}: the workloads' capacities are of replicas of different sizes "
+                f"(GPUs a replica: {said}), and one shared fleet runs one size; give "
+                'gpus_per_replica, each capacity at it, or fleet = "separate"'
+            )
         return build([read(f"{path}.replica_requests_per_s") for _, read, _ in loads])
     fleet = at_cheapest_size(known, build, masks)
     if fleet is None:

@@ -506,6 +506,7 @@ def gpu_offer(
 
 
 _TO_PAY = {
+    "on_demand": 'commitment = "none"',
     "reserved_1y": 'commitment = "1y"',
     "reserved_3y": 'commitment = "3y"',
     "serverless": 'gpu_price = "serverless" in place of gpu_provider',
@@ -527,12 +528,13 @@ def provider_gap(gpu: Gpu, provider: str, kind: str, terms: bool = True) -> str:
     has = " or ".join(k.replace("_", "-") for k in kinds)
     pay = [
         _TO_PAY[k] + (" pays serverless platforms' median" if k == "serverless" else " pays it")
-        for k in kinds
-        if k in _TO_PAY and (terms or not k.startswith("reserved"))
+        for k in kinds  # a commitment pays no serverless price; a training run commits none
+        if k in _TO_PAY and (kind == "on_demand" if k == "serverless" else terms)
     ]
+    article = "an" if has[:1] in "aeiou" else "a"
     return (
-        f"{provider.lower()} has no {kind.replace('_', '-')} price for {gpu.id}, only a "
-        f"{has} one" + "".join(f"; {way}" for way in pay)
+        f"{provider.lower()} has no {kind.replace('_', '-')} price for {gpu.id}, only "
+        f"{article} {has} one" + "".join(f"; {way}" for way in pay)
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import rent_kind
-from payback.catalog import Catalog, Gpu, default_catalog, is_stale, offer_source
+from payback.catalog import Catalog, Gpu, analysis_day, default_catalog, is_stale, offer_source
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.scenario import Scenario, SelfHostedOption, Traffic
@@ -121,7 +121,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
     memory, too many replicas); the others left it out before."""
     rents: dict[str, GpuPrice] = field(default_factory=dict)
     """The catalog offer each GPU is priced at, by id (none: owned, or the option's own)."""
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=analysis_day)
     """The day rents are judged stale on (:func:`payback.catalog.is_stale`)."""
     engine: sv.ServingEngine = sv.VLLM
     """The serving engine assumed (the alternative's ``engine``, vllm by default), with the
@@ -343,7 +343,7 @@ def _recommend(
     benchmark = calibration_benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(served.traffic, max_replicas)
-    if max_replicas < option.min_replicas:
+    if option.always_on and max_replicas < option.min_replicas:  # scaled to zero: not used
         raise PaybackError.bad(
             "max_replicas",
             max_replicas,

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
 from payback.analysis.result import Analysis, analyze, usd
-from payback.analysis.verdict import months_text
+from payback.analysis.verdict import months_text, saves_nothing
 from payback.errors import PaybackError
+from payback.figures import whole_text
 from payback.report.common import (
     is_rate,
     pays_back_text,
@@ -204,6 +205,8 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     requests to every digit ("month 1.54, after 30,769 requests"), the NPV in cents below
     $1,000 (``usd``)."""
     requests = alt.break_even_requests
+    if saves_nothing(alt.cumulative_savings_usd):  # month 0 by the formula, no payback
+        requests = None
     reason = getattr(alt, "reason", None)
     return [
         Figure(
@@ -215,7 +218,7 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
         Figure(
             "requests",
             "Requests until then",
-            "—" if requests is None else f"{requests:,.0f}",
+            "—" if requests is None else whole_text(requests),
             None
             if requests is None
             else "Requests from the start of month 1 to the break-even, counted inside "
