@@ -93,7 +93,7 @@ def test_the_page_pays_the_rent_chosen_as_the_file_would(tmp_path: Path) -> None
     assert rent.options == [
         "Default: GPU clouds' median ($1.09 an hour)",
         "GPU clouds' median ($1.09 an hour)",
-        "Serverless platforms' median ($1.95 an hour)",
+        "Serverless platforms' median ($1.9512 an hour)",
         "nebius ($1.55 an hour)",
         "runpod ($1.09 an hour)",
     ]
@@ -108,7 +108,7 @@ def test_the_page_pays_the_rent_chosen_as_the_file_would(tmp_path: Path) -> None
         (
             "gpu_price:serverless",
             'gpu_price = "serverless"',
-            "$1.95 per GPU-hour (modal: the only serverless offer",
+            "$1.9512 per GPU-hour (modal: the only serverless offer",
         ),
     ):
         at = at.selectbox(key=RENT).set_value(choice).run()
@@ -128,7 +128,7 @@ def test_a_hyperscaler_or_aws_for_a_gpu_they_rent(tmp_path: Path) -> None:
     at = at.selectbox(key="in:alternatives.0.gpu").set_value("h100-sxm").run()
     assert not at.exception
     offered = at.selectbox(key=RENT).options
-    assert "Hyperscalers' median ($10.98 an hour)" in offered
+    assert "Hyperscalers' median ($10.9791 an hour)" in offered
     assert "aws ($6.88 an hour)" in offered
     for choice, field in (
         ("gpu_price:hyperscaler", 'gpu_price = "hyperscaler"'),

@@ -2076,7 +2076,7 @@ def test_the_catalog_choices_show_their_values_whole(
             ("Model", "qwen2.5-7b"),
             ("Engine", "vllm"),
             ("KV cache", "auto (the engine's default)"),
-            ("Rent from", "Default: hyperscalers' median ($0.80 an hour)"),  # an L4: AWS's
+            ("Rent from", "Default: hyperscalers' median ($0.8048 an hour)"),  # an L4: AWS's
         ):
             box = page.get_by_role("combobox", name=name, exact=True)
             assert box.input_value() == value

@@ -53,6 +53,7 @@ th.num { white-space: normal; }
 @media (max-width: 600px) { th, td { padding: 4px 6px; } }
 td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9em; margin: 0.2em 0 2em; }
+ul.cautions li { overflow-wrap: anywhere; }
 .chart { margin: 0.2em 0 0.5em; }
 .small { color: #707070; font-size: 0.85em; }
 section.explain p { max-width: 60em; line-height: 1.45; }

@@ -297,7 +297,9 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         body.append(f"<h2>{e(block.title)}</h2>\n{_html_table(block)}")
     cautions = analysis.portfolio.warnings  # as the scenario's report lists its own
     if cautions:
-        body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
+        body.append(
+            '<h2>Cautions</h2><ul class="cautions">' + "".join(f"<li>{e(w)}</li>" for w in cautions)
+        )
         body.append("</ul>")
     from payback.report.html import chart_sections  # plotly, loaded only for HTML
 
@@ -321,6 +323,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         "@media (max-width:600px){td,th{padding:.2rem .4rem}}"
         + WIDE_CSS
         + ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
+        + "ul.cautions li{overflow-wrap:anywhere}"
         + STACKED_CSS
         + names
     )
