@@ -83,17 +83,20 @@ def test_a_month_0_break_even_that_saves_nothing_gives_its_reason() -> None:
     alt = out["alternatives"][0]
     assert (alt["break_even_month"], alt["pays_back_within"]["horizon"]) == (None, False)
     assert alt["reason"].startswith("the alternative is not cheaper per request than the baseline")
+    explained = run_json(raw, "explain")["alternatives"][0]  # explain --json says the same
+    assert explained["saves_nothing"] is True
+    assert (explained["break_even_month"], explained["break_even_requests"]) == (None, None)
     raw["alternatives"][0]["usd_per_1k_requests"] = 9.0  # saves $100 a month: no reason
     assert run_json(raw)["alternatives"][0]["reason"] is None
 
 
-def run_json(raw: dict[str, Any]) -> dict[str, Any]:
+def run_json(raw: dict[str, Any], command: str = "analyze") -> dict[str, Any]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "s.toml"
         path.write_text(tomlkit.dumps(raw))
-        code, out, err = run("analyze", path, "--json")
+        code, out, err = run(command, path, "--json")
     assert code == 0, err
     return dict(json.loads(out))
 
