@@ -90,23 +90,6 @@ class FieldRange:
     def describe_high(self) -> str:
         return f"{'≤' if self.highest_included else '<'} {limit_text(self.highest)}"
 
-    def within(self, value: float, high: bool) -> float:
-        """``value`` clipped to what the field allows, at a bound the field leaves out the
-        nearest number inside it: an escalation share's ±25% end past 1 (refused: it must
-        be under 1) is the largest float under 1, a value analyze accepts, not 1 itself.
-
-        >>> share = FieldRange(0.0, 1.0, True, False, True)
-        >>> share.within(1.0625, high=True) < 1.0, share.within(-0.5, high=False)
-        (True, 0.0)
-        """
-        bound = self.highest if high else self.lowest
-        included = self.highest_included if high else self.lowest_included
-        if (value < bound) if high else (value > bound):
-            return value
-        if included or not math.isfinite(bound):
-            return bound
-        return math.nextafter(bound, -math.inf if high else math.inf)
-
 
 def _annotation_parts(annotation: Any) -> tuple[list[Any], list[Any]]:
     """The types a field's annotation allows (``None`` left out) and the constraints on

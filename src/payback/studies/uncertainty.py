@@ -169,7 +169,8 @@ def swing_inputs(
             how = f"±{_percent_typed(share)}%"  # as typed: --swing 0.075 is ±7.5%
         else:
             continue
-        low, high = allowed.within(low, high=False), allowed.within(high, high=True)
+        lowest, highest = sampled_range(allowed)  # an excluded bound: the nearest inside
+        low, high = max(low, lowest), min(high, highest)
         if high > low:
             out.append(
                 UncertainInput(
