@@ -12,11 +12,17 @@ from payback.analysis.result import months_text
 from payback.analysis.verdict import month_text, prose_usd, saves_nothing, usd_column
 from payback.figures import counted, rate_text, share_text, whole_text
 from payback.report.common import (
+    NOTHING_SAVED,
     NOTHING_SAVED_WHY,
     SAME_SAMPLES,
 )
 from payback.report.windows import samples_behind_text, window_shares
-from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
+from payback.studies.portfolio import (
+    Contribution,
+    MigrationStep,
+    PortfolioAlternative,
+    PortfolioAnalysis,
+)
 
 if TYPE_CHECKING:
     from payback.analysis.portfolio_baseline import BaselineFleetFacts
@@ -448,9 +454,29 @@ def contribution_rows(
     return [*rows, [SHARED_ROW, "", "", "", net[-1], ""]]
 
 
+def step_break_even(step: MigrationStep, horizon: int, prefix: str = "") -> str:
+    """The break-even of the workloads moved up to ``step``: ``nothing saved`` where they
+    cost the same, ``not within N months`` past the horizon, else ``prefix`` and its month.
+
+    >>> from payback.studies.portfolio import MigrationStep
+    >>> step_break_even(MigrationStep("a", 10.0, 10.0, 2.5, True), 12, "break-even ")
+    'break-even month 2.5'
+    >>> step_break_even(MigrationStep("a", -5.0, -5.0, None, False), 12)
+    'not within 12 months'
+    >>> step_break_even(MigrationStep("a", 0.0, 0.0, None, False, saves_nothing=True), 12)
+    'nothing saved'
+    """
+    if step.saves_nothing:
+        return NOTHING_SAVED
+    if step.break_even_month is None:
+        return f"not within {months_text(horizon)}"
+    return prefix + month_text(step.break_even_month)
+
+
 def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
     """The migration order: step, workload, marginal NPV, NPV so far and the break-even so
-    far (``not within N months`` past the horizon, as every output says it)."""
+    far (``not within N months`` past the horizon, as every output says it; ``nothing
+    saved`` where the workloads so far cost the same)."""
     marginal = usd_column([s.marginal_npv_usd for s in alt.order])
     so_far = usd_column([s.npv_usd for s in alt.order])
     return [
@@ -459,9 +485,7 @@ def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
             s.workload,
             marginal[k - 1],
             so_far[k - 1],
-            f"not within {months_text(horizon)}"
-            if s.break_even_month is None
-            else month_text(s.break_even_month),
+            step_break_even(s, horizon),
         ]
         for k, s in enumerate(alt.order, 1)
     ]

@@ -11,7 +11,7 @@ from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
 from payback.figures import rate_text
-from payback.report.common import in_month_text, month_text
+from payback.report.common import in_month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
 from payback.report.per_1k import per_1k_usd
@@ -25,6 +25,7 @@ from payback.report.portfolio_common import (
     one_fleet_kept,
     one_time_parts,
     placement_words,
+    step_break_even,
 )
 from payback.report.portfolio_facts import (
     Sampled,
@@ -157,12 +158,7 @@ def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
     )
     moves = "; ".join(
         f"{s.workload} {_adds(s.marginal_npv_usd)} (NPV so far {npv_words(s.npv_usd)}, "
-        + (
-            f"not within {months_text(horizon)}"
-            if s.break_even_month is None
-            else f"break-even {month_text(s.break_even_month)}"
-        )
-        + ")"
+        f"{step_break_even(s, horizon, 'break-even ')})"
         for s in steps[1:]
     )
     if best:

@@ -50,6 +50,7 @@ from payback.analysis.verdict import (
 )
 from payback.figures import rate_text
 from payback.finance._types import BoolArray, FloatArray
+from payback.finance.cashflow import saves_nothing as none_saved
 from payback.scenario import Scenario
 from payback.studies.portfolio_fleets import one_fleet_gpus, separate_gpus, spare_gpus
 from payback.studies.portfolio_quarter import quarter_sentence
@@ -89,16 +90,19 @@ def subset_npv(pieces: AlternativePieces, masks: FloatArray) -> FloatArray:
 
 def _subset_break_even(
     pieces: AlternativePieces, masks: FloatArray
-) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Each subset's break-even month, NPV, and whether it pays back within a quarter
-    (broken even by month 3 and not behind again there, :func:`share_paid_back_within`)."""
+) -> tuple[FloatArray, FloatArray, BoolArray, BoolArray]:
+    """Each subset's break-even month, NPV, whether it pays back within a quarter (broken
+    even by month 3 and not behind again there, :func:`share_paid_back_within`), and
+    whether it saves nothing (:func:`~payback.finance.saves_nothing`: no break-even, not
+    paid back, as for one scenario)."""
     base, alt, one_time, _ = subset_flows(pieces, masks)
     cum = model.cumulative_savings(base, alt, one_time)
     npv = model.net_present_value(base, alt, one_time, pieces.discount_rate_annual)
-    month = model.break_even_month(cum)
+    nothing = none_saved(cum)  # month 0 by the formula, but nothing paid back
+    month = np.where(nothing, np.nan, model.break_even_month(cum))
     horizon = cum.shape[-1] - 1
     paid = model.paid_back_within(month, horizon, cum[..., model.window_months(horizon)])
-    return month, npv, paid[:, model.PAYBACK_WINDOWS.index(QUARTER_MONTHS)]
+    return month, npv, paid[:, model.PAYBACK_WINDOWS.index(QUARTER_MONTHS)], nothing
 
 
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
@@ -202,6 +206,9 @@ class MigrationStep:
     pays_back_within_quarter: bool | None
     """Paid back within 3 months with the workloads so far; None (null in JSON) past a
     horizon shorter than a quarter, where month 3 is not computed."""
+    saves_nothing: bool = False
+    """The workloads so far cost the same on the alternative every month and nothing up
+    front: no break-even (None) and not paid back, as for one scenario."""
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -308,6 +315,9 @@ class PortfolioAlternative:
         out["carry_the_fleet"] = self.carriers
         out["ride_on_it"] = self.riders
         out["migration_order"] = [s.to_dict() for s in self.order]
+        out["saves_nothing"] = nothing = saves_nothing(self.cumulative_savings_usd)
+        if nothing:  # paid back nothing: no break-even, as for one scenario
+            out["break_even_month"] = out["break_even_requests"] = None
         return out
 
 
@@ -331,7 +341,9 @@ class PortfolioAnalysis(ScenarioFacts):
             f" at {rate_text(rate)}" if rate else ""
         )
         n = len(best.workloads)
-        if best.break_even_month is None:
+        if saves_nothing(best.cumulative_savings_usd):
+            line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} {NOT_CHEAPER}; {npv}"
+        elif best.break_even_month is None:
             line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
             quarter = quarter_clause(best.pays_back_within, self.horizon_months)
@@ -449,7 +461,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     masks = np.zeros((len(order), len(order)))
     for k in range(len(order)):
         masks[k:, order[k]] = 1.0
-    months, npvs, quarters = _subset_break_even(pieces, masks)
+    months, npvs, quarters, subset_none = _subset_break_even(pieces, masks)
     known = p.scenario.scenario.horizon_months >= QUARTER_MONTHS  # month 3 computed
     steps = [
         MigrationStep(
@@ -458,6 +470,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
             npv_usd=float(npvs[k]),
             break_even_month=_maybe(months[k]),
             pays_back_within_quarter=bool(quarters[k]) if known else None,
+            saves_nothing=bool(subset_none[k]),
         )
         for k, pos in enumerate(order)
     ]
