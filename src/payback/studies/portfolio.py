@@ -438,6 +438,28 @@ def _contributions(
     return out, shared
 
 
+def _steps(
+    p: Portfolio, pieces: AlternativePieces, order: list[int], marginals: list[float]
+) -> list[MigrationStep]:
+    """The migration steps of ``order``: each first k's marginal NPV, NPV and break-even."""
+    masks = np.zeros((len(order), len(order)))
+    for k in range(len(order)):
+        masks[k:, order[k]] = 1.0
+    months, npvs, quarters, nothing = _subset_break_even(pieces, masks)
+    known = p.scenario.scenario.horizon_months >= QUARTER_MONTHS  # month 3 computed
+    return [
+        MigrationStep(
+            workload=p.names[pieces.served[pos]],
+            marginal_npv_usd=float(marginals[k]),
+            npv_usd=float(npvs[k]),
+            break_even_month=_maybe(months[k]),
+            pays_back_within_quarter=bool(quarters[k]) if known else None,
+            saves_nothing=bool(nothing[k]),
+        )
+        for k, pos in enumerate(order)
+    ]
+
+
 def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> PortfolioAlternative:
     alt = p.scenario.alternatives[index]
     outcome = ev.alternatives[index]
@@ -458,22 +480,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
                 masks[k:, order[k]] = 1.0
             prefix = subset_npv(pieces, masks)
             marginals = list(np.diff(np.concatenate([[0.0], prefix])))
-    masks = np.zeros((len(order), len(order)))
-    for k in range(len(order)):
-        masks[k:, order[k]] = 1.0
-    months, npvs, quarters, subset_none = _subset_break_even(pieces, masks)
-    known = p.scenario.scenario.horizon_months >= QUARTER_MONTHS  # month 3 computed
-    steps = [
-        MigrationStep(
-            workload=names[pieces.served[pos]],
-            marginal_npv_usd=float(marginals[k]),
-            npv_usd=float(npvs[k]),
-            break_even_month=_maybe(months[k]),
-            pays_back_within_quarter=bool(quarters[k]) if known else None,
-            saves_nothing=bool(subset_none[k]),
-        )
-        for k, pos in enumerate(order)
-    ]
+    steps = _steps(p, pieces, order, marginals)
     horizon = p.scenario.scenario.horizon_months
     cumulative = floats(outcome.cumulative_savings_usd)
     shares = model.share_paid_back_within(
