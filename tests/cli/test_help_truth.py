@@ -88,6 +88,7 @@ def test_estimate_training_runs_a_scenarios_epochs_unless_given() -> None:
     """`estimate training` read 1 epoch unless given while a scenario's one_time.training
     job reads 3: catalog-ids.toml's job (20,000 examples of 800 tokens, LoRA of
     llama-3.1-8b on an H100) cost $7.01 a run in analyze and a third of it here."""
+    import inspect
     import json
 
     import payback
@@ -95,6 +96,8 @@ def test_estimate_training_runs_a_scenarios_epochs_unless_given() -> None:
     from payback.scenario.schema import TrainingJob
 
     assert TrainingJob.model_fields["epochs"].default == TRAINING_EPOCHS == 3.0
+    library = inspect.signature(payback.estimate_training).parameters["epochs"].default
+    assert library == 3.0  # the library had read 1 epoch: a third of the same job
     code, out, _ = run("estimate", "training", "--help")
     assert code == 0
     assert "the default of a scenario's one_time.training job" in _words(out)
@@ -112,3 +115,25 @@ def test_estimate_training_runs_a_scenarios_epochs_unless_given() -> None:
     assert alone["usd"] == job.training_usd
     assert round(alone["usd"], 2) == 7.01
     assert alone["tokens"] == 48e6
+    assert alone["epochs"] == 3.0  # said beside the tokens processed, 16e6 × 3
+    catalog = payback.catalog.default_catalog()
+    lib = payback.estimate_training(
+        catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm"), tokens=16e6
+    )
+    assert (lib.tokens, lib.usd) == (alone["tokens"], alone["usd"])
+
+
+def test_estimate_training_refuses_the_epochs_a_scenario_refuses() -> None:
+    """`estimate training --epochs 150` priced a run ($350.31) a scenario's training job
+    refuses (epochs ≤ 100): both now stop at the same bound, in one line."""
+    from payback.hardware.fine_tuning import MAX_EPOCHS
+    from payback.scenario.schema import TrainingJob
+
+    bound = [m.le for m in TrainingJob.model_fields["epochs"].metadata if hasattr(m, "le")]
+    assert bound == [MAX_EPOCHS] == [100.0]
+    args = ("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--tokens", "16e6")
+    code, out, err = run("estimate", "training", *args, "--epochs", "150")
+    assert (code, out) == (2, "")
+    assert err == "error: --epochs 150: must be ≤ 100, as in a scenario's training job\n"
+    code, _, err = run("estimate", "training", *args, "--epochs", "100")
+    assert code == 0, err

@@ -102,18 +102,18 @@ def test_a_faster_gpu_with_the_same_memory_never_serves_less(
 def test_more_training_tokens_never_cost_less_or_take_less_time(
     model: str, gpu: str, method: str, stack: str, tokens: float, more: float
 ) -> None:
-    base = _training(model, gpu, method, tokens=tokens, stack=stack)
+    base = _training(model, gpu, method, tokens=tokens, epochs=1.0, stack=stack)
     if base is None or base.usd is None:
         return
     for grown in (
-        _training(model, gpu, method, tokens=tokens * more, stack=stack),
+        _training(model, gpu, method, tokens=tokens * more, epochs=1.0, stack=stack),
         _training(model, gpu, method, tokens=tokens, epochs=more, stack=stack),
     ):
         assert grown is not None
         assert grown.usd is not None
         assert grown.usd >= base.usd * (1 - 1e-12)
         assert grown.hours >= base.hours * (1 - 1e-12)
-    paid = _training(model, gpu, method, tokens=tokens, stack=stack, runs=3)
+    paid = _training(model, gpu, method, tokens=tokens, epochs=1.0, stack=stack, runs=3)
     assert paid is not None
     assert paid.usd is not None
     assert paid.usd == base.usd * 3

@@ -208,7 +208,7 @@ def test_qwen3_moe_lora_memory_fit_by_hand() -> None:
     two_gpus = (30.5e9 * 2 + adapters * 16) / 2 + gathered + root + activations + 2e9
     h100_usable = 81559 * 2**20 * 0.9
     assert two_gpus < h100_usable < one_gpu  # 47.8 GB fits, 81.4 GB does not
-    on_h100 = estimate_training(QWEN_MOE, H100, "lora", tokens=1e6)
+    on_h100 = estimate_training(QWEN_MOE, H100, "lora", tokens=1e6, epochs=1.0)
     assert on_h100.gpus == 2
     assert on_h100.memory_gib == pytest.approx(two_gpus / 2**30, rel=1e-12)
     on_h200 = estimate_training(QWEN_MOE, CAT.gpu("h200"), "lora", tokens=1e6)

@@ -22,6 +22,13 @@ from payback.hardware.estimate import model_parameters, peak_flops, require_fini
 
 __all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training", "too_many_tokens"]
 
+DEFAULT_EPOCHS = 3.0
+"""Passes over the dataset unless given: a scenario's ``one_time.training`` job's and
+``payback estimate training``'s default (checked equal by a test), so that the same job
+costs the same from the library."""
+MAX_EPOCHS = 100.0
+"""The most passes over the dataset a run makes: a scenario's ``one_time.training.epochs``
+bound (checked equal by a test)."""
 MAX_TRAINING_TOKENS = 1e15
 """Tokens a run processes (dataset × epochs), at most: beyond it a number is a typo, and
 its time and cost would overflow."""
@@ -60,6 +67,8 @@ class TrainingEstimate:
     memory holds all ``params``."""
     adapters: str | None = None
     """Where the LoRA/QLoRA adapters go, and their trainable parameters."""
+    epochs: float = 1.0
+    """Passes over the dataset: ``tokens`` is its tokens × this."""
     max_gpus: int = 0
     """The most GPUs the run can use: data parallelism gives each GPU at least one sequence
     (micro-batch) a step, so no more GPUs than the run has sequences (or than its memory
@@ -75,7 +84,7 @@ def estimate_training(
     method: str = "lora",
     *,
     tokens: float,
-    epochs: float = 1.0,
+    epochs: float = DEFAULT_EPOCHS,
     runs: int = 1,
     precision: str = "bf16",
     stack: str = "standard",
@@ -85,6 +94,10 @@ def estimate_training(
     mfu_scale: float = 1.0,
 ) -> TrainingEstimate:
     """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs.
+
+    ``tokens`` are the dataset's, ``epochs`` the passes over it: 3 unless given, as a
+    scenario's ``one_time.training`` job and ``payback estimate training`` take them (the
+    library had taken 1, a third of the same job).
 
     A mixture of experts holds all its parameters (weights, and with full fine-tuning
     their gradients and optimizer states) but computes with its active ones: N is the
@@ -136,6 +149,7 @@ def estimate_training(
         precision=precision,
         stack=stack,
         tokens=processed,
+        epochs=epochs,
         flops=flops,
         gpus=needed,
         memory_gib=per_gpu_memory / 2**30,
@@ -261,6 +275,10 @@ def _check_training_inputs(
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
             raise PaybackError.bad(name, value, "must be a finite number > 0")
+    if epochs > MAX_EPOCHS:
+        raise PaybackError.bad(
+            "epochs", epochs, f"must be ≤ {MAX_EPOCHS:g}, as in a scenario's training job"
+        )
     if tokens * epochs < 1:
         raise PaybackError(
             f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
