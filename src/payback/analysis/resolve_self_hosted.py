@@ -211,7 +211,7 @@ def _estimated(
     if cal is not None:
         from payback.measure.apply import serving_factors
 
-        ctx.check_use(path, cal, model.id, gpu.id, None)
+        ctx.check_use(path, cal, model.id, gpu.id, option.precision)
         factors = serving_factors(cal, f"{path}.calibration = {option.calibration!r}")
     traffic = ctx.scenario.traffic
     serve: dict[str, Any] = {

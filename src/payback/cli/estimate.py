@@ -169,7 +169,13 @@ def estimate_serving(
     if cal is not None:
         factors = serving_factors(cal, f"--calibration {calibration}")
         _warn(
-            check_use(cal, model=served.id, gpu=gpu_record.id, where=f"--calibration {calibration}")
+            check_use(
+                cal,
+                model=served.id,
+                gpu=gpu_record.id,
+                precision=precision,
+                where=f"--calibration {calibration}",
+            )
         )
     options: dict[str, Any] = {
         "input_tokens": input_tokens,

@@ -45,7 +45,8 @@ def check_use(
     (:func:`refuse_cpu_on_gpu`). Utilisation factors describe a device and a model size:
     another model of about its size is fine; one over 3× larger or smaller
     (:func:`_size_warning`), a model the catalog lacks, another GPU (or a GPU the catalog
-    lacks) is worth a warning, which is returned. Ids are compared as the catalog reads
+    lacks), another precision (other kernels: an FP8 or int4 matrix multiply is not a
+    BF16 one) is worth a warning, which is returned. Ids are compared as the catalog reads
     them (``H200`` is ``h200``). ``file`` names the calibration where ``where`` does not.
     """
     refuse_cpu_on_gpu(cal, gpu, where, file)
@@ -65,7 +66,7 @@ def check_use(
         message = f"{where}: the {what} measured {name} {measured}{unlisted}; this uses {used}"
         if benchmark:
             raise PaybackError(message)
-        if name == "gpu":
+        if name in ("gpu", "precision"):  # another GPU, or other kernels on it
             warnings.append(f"{message} (its utilisation factors may not carry over)")
         elif name == "model" and unlisted:  # no size to compare (_size_warning)
             warnings.append(
