@@ -78,6 +78,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         reference, checked, discount = price.source, price.checked, price.batch_discount
         cached_discount = price.cached_input_batch_discount
         _priced_later(ctx, path, option, price)
+        _changes_inside(ctx, path, option, price)
         if discount is None and option.batch_share > 0 and option.batch_discount is None:
             _batch_later(ctx, path, option.model, price.note)
     update: dict[str, Any] = {
@@ -96,6 +97,51 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         )
     update.update(_batch(ctx, path, option, discount, cached_discount, source, reference, checked))
     return option.model_copy(update=update)
+
+
+NEXT_CHANGE = re.compile(r"dated prices: .*?(?:next change|before) (\d{4}-\d{2}-\d{2})")
+"""The note :func:`~payback.catalog.apis.api_price` gives where the snapshot lists a
+price change after the date asked about."""
+
+
+def _changes_inside(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPrice) -> None:
+    """Warn where genai-prices lists a change of the price the file leaves to it inside the
+    horizon: every month is priced as on the start date (openai:o3 at $10/$40 per Mtok for
+    a scenario starting 2025-05-20, though it is $2/$8 from 2025-06-10, a month-1 change).
+
+    >>> NEXT_CHANGE.search("dated prices: picked the one in effect on 2025-05-20 "
+    ...                    "(from 2025-04-16; next change 2025-06-10)").group(1)
+    '2025-06-10'
+    """
+    from payback.catalog.apis import api_price
+
+    found = NEXT_CHANGE.search(price.note or "")
+    left = [
+        name
+        for name in ("input_usd_per_mtok", "output_usd_per_mtok")
+        if getattr(option, name) is None
+    ]
+    if found is None or not left or option.model is None:
+        return
+    change = dt.date.fromisoformat(found.group(1))
+    start, horizon = ctx.start, ctx.scenario.scenario.horizon_months
+    elapsed = (change.year - start.year) * 12 + change.month - start.month
+    month = elapsed - (change.day < start.day) + 1  # the month the change falls in
+    if month > horizon:
+        return
+    later = api_price(option.model, at=change, input_tokens=ctx.scenario.traffic.input_tokens)
+    moves = ", ".join(
+        f"{name.split('_')[0]} ${getattr(price, name):g} → ${getattr(later, name):g}"
+        for name in left
+    )
+    line = (
+        f"{path}.model: {price.ref}'s listed price changes on {change}, in month {month} of "
+        f"the {horizon}-month horizon ({moves} per Mtok); every month is priced as on "
+        f"{start}, the start: give {path}.price_change_annual or the prices to follow it, "
+        f"or a scenario.start_date from {change} on"
+    )
+    if line not in ctx.warnings:
+        ctx.warnings.append(line)
 
 
 def _priced_later(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPrice) -> None:
