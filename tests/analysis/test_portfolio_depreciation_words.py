@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 
 OWNED = (
     'owned = { usd_per_server = 60000, gpus_per_server = 4, financing = "depreciation", '
@@ -15,7 +15,7 @@ OWNED = (
 
 
 def test_the_shared_fleet_is_said_once_as_the_portfolio_sizes_it(tmp_path: Path) -> None:
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     rent = "usd_per_gpu_hour = 0.86          # an L40S, on demand; an 8B model in FP8 fits one"
     assert rent in text
     path = tmp_path / "owned.toml"

@@ -23,7 +23,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import EXAMPLES, assert_gpus_add_up, gpu_counts, portfolio_alternatives, run
+from helpers import (
+    FROZEN_PORTFOLIO,
+    assert_gpus_add_up,
+    gpu_counts,
+    portfolio_alternatives,
+    run,
+)
 
 TOML = """
 [scenario]
@@ -120,11 +126,11 @@ def test_analyze_and_explain_say_the_spare_gpus_of_one_workloads_fleet(tmp_path:
 
 
 def test_a_fleet_per_workload_counts_its_floors_spare_gpus(tmp_path: Path) -> None:
-    """examples/portfolio.toml's fleet per workload at min_replicas = 2: each of its five
+    """tests/data/portfolio.toml's fleet per workload at min_replicas = 2: each of its five
     workloads needs one replica of 13.8 requests/s for its traffic and keeps a second, so
     5 of its 10 GPUs are kept by min_replicas (explain --json said null, analyze only
     "10 GPUs in all")."""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     old = "min_replicas = 1                  # one replica per task"
     assert old in text
     path = tmp_path / "p.toml"

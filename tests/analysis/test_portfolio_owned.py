@@ -1,7 +1,7 @@
 """A portfolio's owned shared fleet bought in cash, its baseline's words and its workloads'
 training jobs, tried as a new user would.
 
-- examples/portfolio.toml with the shared fleet's rent replaced by owned servers bought in
+- tests/data/portfolio.toml with the shared fleet's rent replaced by owned servers bought in
   cash ($60,000 a server of 4 GPUs) said "One-time cost $88,390 ($14,400 shared, the rest
   per workload)", though the workloads' own items add up to $13,990: the $60,000 server
   is the shared fleet's. Its contribution table left the server out of every workload's
@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import payback
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 from payback import finance as model
 from payback.analysis.portfolio import evaluate_portfolio, prepare
 from payback.analysis.resolve import resolve
@@ -43,8 +43,8 @@ OWN_ITEMS = 4150 + 4240 + 1260 + 2420 + 1920  # data + eval + training × runs, 
 
 
 def _owned_file(tmp_path: Path, financing: str = "cash") -> Path:
-    """examples/portfolio.toml with the shared fleet's rent replaced by owned servers."""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    """tests/data/portfolio.toml with the shared fleet's rent replaced by owned servers."""
+    text = FROZEN_PORTFOLIO.read_text()
     rent = "usd_per_gpu_hour = 0.86          # an L40S"
     assert rent in text
     text = text.replace(rent, "# an L40S", 1)

@@ -2,7 +2,7 @@
 workload's own fleet, in analyze --json (``gpus``), in analyze's text and in the report.
 Tried as a new user would, ``gpus`` read null for them and the text named no count.
 
-examples/portfolio.toml's separate fleets: 1 GPU per replica at $0.86 an hour, at least 1
+tests/data/portfolio.toml's separate fleets: 1 GPU per replica at $0.86 an hour, at least 1
 replica, 5% of requests escalated, planned at 70% of a replica's capacity. A month is
 730 hours, 2,628,000 seconds. Each workload's fleet serves 95% of its requests at its
 busiest hour (peak_to_average × the average):
@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, portfolio_alternatives, run
+from helpers import FROZEN_PORTFOLIO, portfolio_alternatives, run
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 
 def _json(path: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import ENV, EXAMPLES, HUGE, QUARTER
+from helpers import ENV, FROZEN_PORTFOLIO, HUGE, QUARTER
 from payback.analysis.verdict import usd, usd_column
 from payback.cli import app
 
@@ -144,7 +144,7 @@ def test_the_comparison_across_scenarios_keeps_its_figures_and_names(
 
 def _huge_portfolio(tmp_path: Path) -> Path:
     """The portfolio example with its two largest workloads at trillions of requests."""
-    text = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8")
+    text = FROZEN_PORTFOLIO.read_text(encoding="utf-8")
     for old, new in (
         ("requests_per_month = 400000,", "requests_per_month = 9876543210987,"),
         ("requests_per_month = 150000,", "requests_per_month = 5555555555555,"),

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, LLAMA_8B_CONFIG, QUARTER, ROOT, assert_user_error, run
+from helpers import (
+    EXAMPLES,
+    FROZEN_PORTFOLIO,
+    LLAMA_8B_CONFIG,
+    QUARTER,
+    ROOT,
+    assert_user_error,
+    run,
+)
 
 
 def _quarter(tmp_path: Path, old: str, new: str) -> Path:
@@ -278,7 +286,7 @@ def test_a_portfolio_compared_gives_its_answer_alone() -> None:
     alone, so the winner was 'a fine-tuned 8B and its own fleet per task' (month 16.6,
     $4,474) where alone it is 'Llama 3.1 8B, an adapter per task, one fleet' (month 12.8,
     $19,858), and only a warning said so."""
-    portfolio = EXAMPLES / "portfolio.toml"
+    portfolio = FROZEN_PORTFOLIO
     alone = json.loads(run("analyze", portfolio, "--json")[1])
     code, out, err = run("analyze", portfolio, EXAMPLES / "seed.toml")
     assert code == 0, err
@@ -384,14 +392,10 @@ def test_a_portfolio_compared_with_samples_says_what_its_samples_say(tmp_path: P
     """With --samples, a portfolio's verdict under the table carries its own samples' words
     (as alone: here its ops cost a range, $400-600 a month), and a scenario without
     distributions is not sampled, said once on stderr: its verdict carries no samples."""
-    ranged = (
-        (EXAMPLES / "portfolio.toml")
-        .read_text(encoding="utf-8")
-        .replace(
-            "ops_usd_per_month = 500.0\n",
-            'ops_usd_per_month = { dist = "uniform", low = 400, high = 600 }\n',
-            1,
-        )
+    ranged = FROZEN_PORTFOLIO.read_text(encoding="utf-8").replace(
+        "ops_usd_per_month = 500.0\n",
+        'ops_usd_per_month = { dist = "uniform", low = 400, high = 600 }\n',
+        1,
     )
     path = tmp_path / "ranged.toml"
     path.write_text(ranged, encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, ROOT, UPDATE, assert_user_error, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, ROOT, UPDATE, assert_user_error, run
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 
 def test_readme_portfolio_block_is_real(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, run, sampled_markdown
+from helpers import FROZEN_PORTFOLIO, run, sampled_markdown
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 SHARED, SEPARATE = (
     "Llama 3.1 8B, an adapter per task, one fleet",
     "a fine-tuned 8B and its own fleet per task",

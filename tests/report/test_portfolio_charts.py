@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 from payback.report.portfolio_charts import cumulative_costs, workload_contributions
 from payback.report.portfolio_document import (
     portfolio_explanation,
@@ -23,7 +23,7 @@ from payback.report.portfolio_document import (
 from payback.scenario import load_scenario, parse_scenario
 from payback.studies.portfolio import analyze_portfolio
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 MONEY = r"-?\$[\d,]+(?:\.\d+)?"
 
 TINY: dict[str, Any] = {

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, run, sampled_words
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, run, sampled_words
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 BARE = re.compile(r"\b\d[\d,.]* (pinned|mixing|kept by|reserved)\b")
 """A count of GPUs said without its unit."""
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from helpers import EXAMPLES, quick_portfolio, run
+from helpers import FROZEN_PORTFOLIO, quick_portfolio, run
 from payback import analyze, load_scenario
 from payback.report.common import driver_range
 from payback.report.fleet import changes_the_answer
@@ -121,11 +121,11 @@ def _sensitivity(file: Path) -> list[dict[str, Any]]:
 
 
 def test_the_portfolio_examples_drivers_agree_with_sensitivity() -> None:
-    """examples/portfolio.toml: each listed range says its ends as sensitivity does ($2.50
+    """tests/data/portfolio.toml: each listed range says its ends as sensitivity does ($2.50
     ± 25%: $1.88 to $3.13 in cents; 400,000 ± 25%: 300k to 500k), the inputs not listed are counted as
     ``sensitivity --json`` ranks them (those that change the answer, and the largest NPV
     move of the rest), every figure theirs."""
-    file = EXAMPLES / "portfolio.toml"
+    file = FROZEN_PORTFOLIO
     sections = dict(portfolio_explanation(analyze_portfolio(load_scenario(file))))
     for alt in _sensitivity(file):
         name = alt["name"].removesuffix(" (portfolio)")

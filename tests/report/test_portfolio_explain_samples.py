@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import EXAMPLES, run, sampled_library, sampled_words
+from helpers import FROZEN_PORTFOLIO, run, sampled_library, sampled_words
 from payback.figures import share_text
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 
 def _uncertain(tmp_path: Path) -> Path:
-    """examples/portfolio.toml with support triage's traffic a triangle around 400,000."""
+    """tests/data/portfolio.toml with support triage's traffic a triangle around 400,000."""
     path = tmp_path / "uncertain.toml"
     text = PORTFOLIO.read_text()
     old = "requests_per_month = 400000,"

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, run
 from payback.report.portfolio_common import gpus_text
 
 
@@ -145,7 +145,7 @@ def test_the_html_tables_align_words_left_as_the_terminal_does() -> None:
     from payback.scenario import load_scenario
     from payback.studies.portfolio import analyze_portfolio
 
-    page = portfolio_html(analyze_portfolio(load_scenario(EXAMPLES / "portfolio.toml")))
+    page = portfolio_html(analyze_portfolio(load_scenario(FROZEN_PORTFOLIO)))
     assert ":is(td,th).words{text-align:left}" in page  # a head above its column
     order = '<tr><td>1</td><td class="words">support triage</td><td>-$13,340</td>'
     assert order in page

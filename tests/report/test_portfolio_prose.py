@@ -1,5 +1,5 @@
 """The portfolio's words and the shared ones they lean on, tried as a new user would on
-examples/portfolio.toml: a negative NPV and a negative step said as losses, verbs that
+tests/data/portfolio.toml: a negative NPV and a negative step said as losses, verbs that
 agree with their workloads, sentences that start with a capital, a separate fleet's GPUs,
 kinds and growth in words, no code backticks in prose, one closing period for the
 samples' line, "1 GPU per replica" and one-time shares that add up to 100%."""
@@ -14,7 +14,7 @@ from functools import cache
 import pytest
 from rich.console import Console
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, run
 from payback.report.common import configuration_text, kind_text
 from payback.report.fleet import part_shares
 from payback.report.portfolio import portfolio_renderables
@@ -24,7 +24,7 @@ from payback.report.portfolio_words import portfolio_explanation
 from payback.scenario import load_scenario
 from payback.studies.portfolio import PortfolioAnalysis, analyze_portfolio
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 SEPARATE = "a fine-tuned 8B and its own fleet per task"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 from payback.report.portfolio_document import (
     portfolio_explanation,
     portfolio_html,
@@ -18,7 +18,7 @@ from payback.report.portfolio_document import (
 from payback.scenario import load_scenario, parse_scenario
 from payback.studies.portfolio import analyze_portfolio
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 
 def test_html_and_markdown_hold_every_table() -> None:

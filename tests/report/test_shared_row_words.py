@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 from payback.report.portfolio_charts import workload_contributions
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 ROW = "shared ops, shared one-time"
 
 

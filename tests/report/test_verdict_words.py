@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import payback
-from helpers import EXAMPLES, per_request_dict, run, sampled_words
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, per_request_dict, run, sampled_words
 
 FLEET = """
 [scenario]
@@ -350,8 +350,7 @@ def test_a_portfolio_paid_back_within_a_short_horizon_leaves_the_quarter_unknown
     whether it is still ahead at month 3 is past the horizon, as a scenario's verdict says.
     The shared fleet saves $4,182 − $1,965 = $2,217 a month against $600 paid once (five
     workloads' data at $120 each, no engineering), so it breaks even in month 0.27."""
-    examples = Path(__file__).parents[2] / "examples"
-    text = (examples / "portfolio.toml").read_text(encoding="utf-8")
+    text = FROZEN_PORTFOLIO.read_text(encoding="utf-8")
     text = text.replace("horizon_months = 24", "horizon_months = 2")
     text = text.replace("engineer_hours = 120", "engineer_hours = 0")
     text = re.sub(r"one_time = \{[^}]*\}", "one_time = { data_usd = 120.0 }", text)

@@ -8,15 +8,15 @@ import json
 import math
 from pathlib import Path
 
-from helpers import EXAMPLES, run
+from helpers import FROZEN_PORTFOLIO, run
 
 PATH = "workloads.0.traffic.requests_per_month"
 
 
 def _small_replicas(tmp_path: Path) -> Path:
-    """examples/portfolio.toml with replicas of 0.01 requests/s, so that traffic far below
+    """tests/data/portfolio.toml with replicas of 0.01 requests/s, so that traffic far below
     10¹³ requests a month needs more than 10,000,000 GPUs."""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     lines = [
         "replica_requests_per_s = 0.01" if line.startswith("replica_requests_per_s =") else line
         for line in text.splitlines()
@@ -67,9 +67,9 @@ def test_an_input_that_sizes_no_fleet_is_searched_over_its_whole_range(tmp_path:
 
 
 def _estimated(tmp_path: Path, output_tokens: float | None = None) -> Path:
-    """examples/portfolio.toml with each capacity estimated (llama-3.1-8b in FP8 on an L40S,
+    """tests/data/portfolio.toml with each capacity estimated (llama-3.1-8b in FP8 on an L40S,
     at each workload's token lengths) and 10¹² requests a month on the first workload."""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     kept = [
         line
         for line in text.splitlines()

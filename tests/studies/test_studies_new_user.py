@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, run
 from payback.scenario import parse_scenario
 from payback.studies.uncertainty import sobol, tornado
 
@@ -84,9 +84,9 @@ def test_a_tornado_end_that_saves_nothing_has_not_paid_back() -> None:
 
 
 def test_a_workloads_traffic_in_the_tornado_has_its_unit() -> None:
-    """examples/portfolio.toml: support triage's 400,000 requests a month moved ±25% read
+    """tests/data/portfolio.toml: support triage's 400,000 requests a month moved ±25% read
     "300k → 500k:", without the unit the scenario's own traffic gets."""
-    code, out, err = run("sensitivity", EXAMPLES / "portfolio.toml")
+    code, out, err = run("sensitivity", FROZEN_PORTFOLIO)
     assert code == 0, err
     assert "300k → 500k requests/month: NPV $9.0k → $30.7k" in " ".join(out.split())
 

@@ -15,14 +15,14 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES
+from helpers import FROZEN_PORTFOLIO
 from payback.analysis.result import usd
 from payback.analysis.verdict import usd_column
 from payback.cli import app as cli_app
 from payback.web.state import Held
 
 APP = str(Path(payback.__file__).parent / "web" / "app.py")
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 pytestmark = pytest.mark.slow  # Streamlit's AppTest: seconds a test
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, fleet_past_the_cap, page_tables, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, fleet_past_the_cap, page_tables, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
@@ -30,7 +30,7 @@ from payback.web.state import Held
 pytestmark = pytest.mark.slow  # Streamlit's AppTest: seconds a test
 
 APP = payback.__file__.replace("__init__.py", "web/app.py")
-PORTFOLIO = EXAMPLES / "portfolio.toml"
+PORTFOLIO = FROZEN_PORTFOLIO
 
 
 def test_rows_are_the_portfolio_analysis() -> None:

@@ -27,6 +27,7 @@ import payback
 from contrast import COLOURS, below_contrast
 from helpers import (
     EXAMPLES,
+    FROZEN_PORTFOLIO,
     Browser,
     find_browser,
     fleet_past_the_cap,
@@ -1887,7 +1888,7 @@ def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
     5.03" under a portfolio headline) and the edit reached neither the headline nor the
     file's workloads."""
     with _visit(browser, served, tmp_path) as visitor:
-        visitor.upload(EXAMPLES / "portfolio.toml")
+        visitor.upload(FROZEN_PORTFOLIO)
         assert visitor.metrics()["Break-even"] == "month 12.81"
         visitor.type("Requests per month, in month 1 [requests]", "800,000")
         shown = visitor.metrics()
@@ -2596,7 +2597,7 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
     captions and the "Showing" list. Each now reads as written, with no link, maths or
     emphasis; the table and the chart's legend keep every space; the downloads keep the
     file's name. (PAYBACK_SHOTS=DIR keeps a picture at each width.)"""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     for old, new in RENAMED.items():
         assert json.dumps(old) in text
         text = text.replace(json.dumps(old), json.dumps(new))
