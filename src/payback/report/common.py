@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
-from payback.figures import complement_text, far_text, whole_text
+from payback.figures import complement_text, far_text, power_text, whole_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -225,15 +225,46 @@ def money_tick(value: float) -> str:
     return ("−" if value < 0 and text != "0" else "") + f"${text}"
 
 
+def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int | None:
+    """The fewest decimal places from ``least`` that tell ticks of one axis apart and write
+    each within 1% of its value, halves up (none but 0 as 0: $0.0015 is not "$0.002", but
+    $2.675 "$2.68"); ``None`` where ``most`` do not (under 10^-``most``: a power of ten).
+
+    >>> tick_places([0.5, 1.0, 10.0]), tick_places([0.0001, 0.0002, 0.0005], 2)
+    (1, 4)
+    >>> tick_places([0.0015, 0.002, 0.0025], 2), tick_places([2.675, 5.0], 2)
+    (4, 2)
+    >>> tick_places([1 / 3, 2 / 3]), tick_places([0.0, 3e-17, 6e-17])
+    (2, None)
+    """
+    finite = sorted({v for v in values if math.isfinite(v)})
+    for places in range(least, most + 1):
+        texts = [(f"{half_up(abs(v)):.{places}f}", v) for v in finite]
+        near = all(abs(float(t) - abs(v)) <= 0.01 * abs(v) for t, v in texts)
+        if near and len({(t, v < 0) for t, v in texts}) == len(finite):
+            return places
+    return None
+
+
 def per_1k_ticks(values: list[float]) -> list[str]:
     """Prices per 1,000 requests on one axis, in one format: whole dollars where every
-    tick is whole, cents on every tick otherwise (never $100 beside $5.00).
+    tick is whole, cents on every tick otherwise (never $100 beside $5.00), and where a
+    tick is under a cent as many places on every tick as the finest needs (a tiny-token
+    workload read "$0.00, $0.00, $0.01"); under 10^-15 in powers of ten.
 
     >>> per_1k_ticks([2.0, 5.0, 10.0, 100.0]), per_1k_ticks([0.5, 1.0, 10.0])
     (['$2', '$5', '$10', '$100'], ['$0.50', '$1.00', '$10.00'])
+    >>> per_1k_ticks([0.0001, 0.0002, 0.0005, 0.001]), per_1k_ticks([0.0015, 0.002, 0.0025])
+    (['$0.0001', '$0.0002', '$0.0005', '$0.0010'], ['$0.0015', '$0.0020', '$0.0025'])
+    >>> per_1k_ticks([2e-16, 5e-16])
+    ['$2×10⁻¹⁶', '$5×10⁻¹⁶']
     """
-    cents = any(v != int(v) for v in values)
-    return [usd(v, 2 if cents else 0) for v in values]
+    if all(v == int(v) for v in values if math.isfinite(v)):
+        return [usd(v, 0) for v in values]
+    places = tick_places(values, 2)
+    if places is None:
+        return [("-" if v < 0 else "") + "$" + power_text(abs(v)) for v in values]
+    return [usd(v, places) for v in values]
 
 
 def round_figures(value: float, figures: int = 2) -> float:
