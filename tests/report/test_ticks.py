@@ -77,13 +77,17 @@ def test_short_and_whole_money_share_their_units_from_a_million() -> None:
     assert money_tick_labels([1.5e6, 2e6], short=True) == money_tick_labels([1.5e6, 2e6])
     assert money_tick_labels([1.5e6, 2e6]) == ["$1.5M", "$2.0M"]
     # across a million: one unit, and the ticks apart (it read "$1e+03k", "$1M")
-    assert money_ticks(999_990.0, 1_000_010.0)[1] == [
+    assert money_ticks(999_990.0, 1_000_010.0)[1] == ["$0.99999M", "$1.00000M", "$1.00001M"]
+    assert money_tick_labels([999_990.0, 999_995.0, 1e6]) == [
         "$0.999990M",
         "$0.999995M",
         "$1.000000M",
-        "$1.000005M",
-        "$1.000010M",
     ]
+
+
+def test_a_phone_holds_the_tornado_ticks_apart() -> None:
+    # six ticks of "−$0.0002" took 317 px of a phone's 280
+    assert money_ticks(-0.00025, 0.0003) == ([-0.0002, 0.0, 0.0002], ["−$0.0002", "$0", "$0.0002"])
 
 
 def _tornado_chart(**edits: float) -> ch.Chart:
@@ -94,17 +98,26 @@ def _tornado_chart(**edits: float) -> ch.Chart:
     return chart
 
 
-def test_the_tornado_wide_and_narrow_write_the_same_ticks() -> None:
+def test_the_tornado_wide_and_narrow_agree() -> None:
+    """Wide, plotly's own ticks in cents and finer (as the PNG's); narrow, the same places
+    (it wrote "$2×10⁻⁴" beside a wide "$0"); from a million the same ticks ("$4,000,000,000"
+    wide beside "$4B" narrow)."""
     from payback.report.html import figure
 
     chart = _tornado_chart()
     fig = figure(chart)
     wide = fig.layout.xaxis
+    assert wide.tickformat == "$,.0f"
+    assert [s.value for s in wide.tickformatstops][3:5] == ["$,.4f", "$,.5f"]
     narrow = tornado.narrow(fig, chart)["layout"]["xaxis"]
-    assert list(wide.ticktext) == narrow["ticktext"]
-    assert list(wide.tickvals) == narrow["tickvals"]
-    _sound(list(wide.ticktext), list(wide.tickvals))
-    assert any("." in t for t in wide.ticktext)  # NPVs of fractions of a cent
+    assert narrow["ticktext"] == ["$0.0002", "$0.0004", "$0.0006"]
+    big = _tornado_chart(requests_per_month=1e12)
+    fig = figure(big)
+    narrow = tornado.narrow(fig, big)["layout"]["xaxis"]
+    assert list(fig.layout.xaxis.ticktext) == narrow["ticktext"]
+    assert list(fig.layout.xaxis.tickvals) == narrow["tickvals"]
+    assert all(t.endswith("M") for t in narrow["ticktext"]), narrow["ticktext"]
+    _sound(narrow["ticktext"], narrow["tickvals"])
 
 
 def test_money_axes_of_the_report_write_cents_and_large_units() -> None:
@@ -187,6 +200,7 @@ def test_money_ticks_labels_are_sound(size: float, where: float, spread: float) 
     values, labels = money_ticks(middle - span / 2, middle + span / 2)
     assert values == sorted(values)
     _sound(labels, values)
+    assert len(values) <= 6
     assert len({label.lstrip("−$").lstrip("0123456789.,") for label in labels} - {""}) <= 1
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "drawn_on_log",
     "log_ticks",
     "money_axis",
+    "money_axis_of",
     "money_format_stops",
     "money_tick_labels",
     "money_ticks",
@@ -181,22 +182,39 @@ def money_tick_labels(values: Sequence[float], short: bool = False) -> list[str]
     return labels
 
 
+TICK_CHAR_PX = 6.6
+"""A character of a 12-pixel tick label, wide (as the tornado's names are measured)."""
+TICKS_PX = 280
+"""The plot a phone gives the tornado's money axis (a page 360 px wide, its padding and
+the chart's margins taken), which its ticks share."""
+
+
 def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     """Three to six round money ticks from ``low`` to ``high``, written short
-    (:func:`money_tick_labels`: '−$25k', '$1.5M', '$0.25'): a phone's plot holds them apart.
+    (:func:`money_tick_labels`: '−$25k', '$1.5M', '$0.25'), fewer where their labels would
+    not stand apart in :data:`TICKS_PX` (six of '−$0.0002' took 317 px).
 
     >>> money_ticks(-25_394.0, 81_020.0)
     ([-25000.0, 0.0, 25000.0, 50000.0, 75000.0], ['−$25k', '$0', '$25k', '$50k', '$75k'])
     >>> money_ticks(1_200.0, 9_800.0)[1], money_ticks(14.581, 14.63)[1]
     (['$2k', '$4k', '$6k', '$8k'], ['$14.59', '$14.60', '$14.61', '$14.62', '$14.63'])
+    >>> money_ticks(-0.00025, 0.0003)[1]
+    ['−$0.0002', '$0', '$0.0002']
     """
     span = (high - low) or abs(high) or 1.0
     power = 10.0 ** math.floor(math.log10(span / 5))
-    step = next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= span / 5)
-    first = math.ceil(low / step)
-    values = [float(f"{k * step:.12g}") for k in range(first, math.floor(high / step) + 1)]
-    values = values or [low]  # every NPV the same
-    return values, money_tick_labels(values, short=True)
+    steps = [power * m for m in (1, 2, 2.5, 5, 10, 20, 25, 50, 100)]
+    values, labels = [low], money_tick_labels([low], short=True)  # every NPV the same
+    for step in (s for s in steps if s >= span / 5):
+        first = math.ceil(low / step)
+        ticks = [float(f"{k * step:.12g}") for k in range(first, math.floor(high / step) + 1)]
+        if not ticks:
+            break
+        values, labels = ticks, money_tick_labels(ticks, short=True)
+        widest = max(len(label) for label in labels) * TICK_CHAR_PX + 10
+        if len(ticks) * widest <= TICKS_PX:
+            break
+    return values, labels
 
 
 def money_format_stops() -> list[dict[str, Any]]:
@@ -224,18 +242,28 @@ def share_format_stops() -> list[dict[str, Any]]:
 
 
 def money_axis(chart: Chart) -> dict[str, Any]:
-    """The money y axis plotly draws for ``chart``: its own ticks in whole dollars, or in
-    cents and finer for a step under a dollar (:func:`money_format_stops`); from a million
-    (where ``$,.0f`` ran "$1,200,000,000,000,000" into the axis title) round ticks written
-    as :func:`money_tick_labels` writes them ($1.2P is no one's unit)."""
-    values = [y for s in chart.series for y in s.y if math.isfinite(y)]
+    """The money y axis plotly draws for ``chart`` (:func:`money_axis_of` its values and
+    $0, which each such chart shows, a stacked chart's parts added up a month)."""
+    values = [0.0, *(y for s in chart.series for y in s.y)]
     if chart.key.startswith("components"):  # stacked: the parts' sum a month
-        parts = chart.series[:-1]
-        values += [sum(ys) for ys in zip(*(s.y for s in parts), strict=True)]
-    top = max((abs(v) for v in values), default=0.0)
+        values += [sum(ys) for ys in zip(*(s.y for s in chart.series[:-1]), strict=True)]
+    return money_axis_of(values)
+
+
+def money_axis_of(values: Sequence[float]) -> dict[str, Any]:
+    """A plotly money axis over ``values``: its own ticks in whole dollars, or in cents and
+    finer for a step under a dollar (:func:`money_format_stops`); from a million (where
+    ``$,.0f`` ran "$1,200,000,000,000,000" into the axis title) round ticks written as
+    :func:`money_tick_labels` writes them ($1.2P is no one's unit).
+
+    >>> money_axis_of([0.0, 4.2e9])["ticktext"]
+    ['$0', '$1B', '$2B', '$3B', '$4B']
+    """
+    finite = [v for v in values if math.isfinite(v)]
+    top = max((abs(v) for v in finite), default=0.0)
     if top < 1e6:
         return {"tickformat": "$,.0f", "tickformatstops": money_format_stops()}
-    tickvals, ticktext = money_ticks(min(0.0, *values), max(0.0, *values))
+    tickvals, ticktext = money_ticks(min(finite), max(finite))
     return {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import usd
 from payback.report import charts as ch
+from payback.report.axes import money_axis_of
 from payback.report.axes import money_ticks as money_ticks
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
     marker = chart.markers[0]
     center = marker["center"]
     labels = _labels(marker)
-    # the narrow drawing's ticks (:func:`narrow`): "$25k" wide as on a phone, not "$25,000"
-    tickvals, ticktext = _ticks(chart)
+    # as every money axis of the report: from a million, $4.0B as the narrow drawing has it
+    values = [*(y for s in chart.series for y in s.y), center]
     for s in chart.series:
         fig.add_trace(
             go.Bar(
@@ -79,7 +80,7 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
             barmode="overlay",
             hovermode="closest",
             height=max(320, 80 + 46 * len(labels)),
-            xaxis={"title": {"text": chart.x_label}, "tickvals": tickvals, "ticktext": ticktext},
+            xaxis={"title": {"text": chart.x_label}, **money_axis_of(values)},
             yaxis={"autorange": "reversed", "automargin": True},
             margin={"l": 20, "r": 20, "t": 60, "b": 80},
         )
@@ -116,13 +117,6 @@ def narrow_below(chart: ch.Chart) -> int:
     return round(longest * CHAR_PX + PLOT_PX + 40 + 48 + 20)
 
 
-def _ticks(chart: ch.Chart) -> tuple[list[float], list[str]]:
-    """The money ticks of the tornado's NPV axis, wide and narrow alike (:func:`money_ticks`):
-    the ends of its bars and the central NPV."""
-    values = [*(y for s in chart.series for y in s.y), chart.markers[0]["center"]]
-    return money_ticks(min(values), max(values))
-
-
 def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
     """The narrow drawing of ``fig`` (as :func:`draw` made it for ``chart``, whose words
     are in entities) as plotly's JSON, its template left out (the page's is kept): each
@@ -140,7 +134,8 @@ def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
     # the plot spans the chart: the central NPV's label on the roomier side of its line
     side = "right" if marker["center_side"] == "left" else "left"
     out.update_annotations(selector={"name": "central"}, xanchor=side)
-    tickvals, ticktext = _ticks(chart)
+    values = [*(y for s in chart.series for y in s.y), marker["center"]]
+    tickvals, ticktext = money_ticks(min(values), max(values))  # short: $25k, $0.0002
     out.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickformat=None, tickangle=0)
     figure: dict[str, Any] = out.to_plotly_json()
     figure["layout"].pop("template", None)
