@@ -20,6 +20,7 @@ from payback.report.axes import (
     count_ticks,
     log_ticks,
     money_axis,
+    money_axis_of,
     money_format_stops,
     money_tick_labels,
     money_ticks,
@@ -220,3 +221,16 @@ def test_money_tick_labels_are_sound(
     labels = money_tick_labels(values, short=short)
     _sound(labels, values)
     assert all(math.isfinite(v) for v in values)
+
+
+def test_an_axis_up_the_side_keeps_its_ticks() -> None:
+    """Up the side each tick has a line of its own: no ticks dropped for width there; across
+    a phone, a power of ten's superscripts count as the narrow figures they are."""
+    assert money_axis_of([0.0, 1.17e18], math.inf)["ticktext"] == [
+        "$0",
+        "$0.25×10¹⁸",
+        "$0.50×10¹⁸",
+        "$0.75×10¹⁸",
+        "$1.00×10¹⁸",
+    ]
+    assert money_ticks(1.17e15, 5.4e15)[1] == ["$2×10¹⁵", "$3×10¹⁵", "$4×10¹⁵", "$5×10¹⁵"]

@@ -189,10 +189,18 @@ TICKS_PX = 280
 the chart's margins taken), which its ticks share."""
 
 
-def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+def _label_px(label: str) -> float:
+    """A tick label's width in px, the superscripts of a power of ten at 60%."""
+    small = sum(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻" for c in label)
+    return (len(label) - 0.4 * small) * TICK_CHAR_PX
+
+
+def money_ticks(
+    low: float, high: float, room_px: float = TICKS_PX
+) -> tuple[list[float], list[str]]:
     """Three to six round money ticks from ``low`` to ``high``, written short
     (:func:`money_tick_labels`: '−$25k', '$1.5M', '$0.25'), fewer where their labels would
-    not stand apart in :data:`TICKS_PX` (six of '−$0.0002' took 317 px).
+    not stand apart in ``room_px`` (six of '−$0.0002' took 317 px of a phone's 280).
 
     >>> money_ticks(-25_394.0, 81_020.0)
     ([-25000.0, 0.0, 25000.0, 50000.0, 75000.0], ['−$25k', '$0', '$25k', '$50k', '$75k'])
@@ -211,8 +219,7 @@ def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
         if not ticks:
             break
         values, labels = ticks, money_tick_labels(ticks, short=True)
-        widest = max(len(label) for label in labels) * TICK_CHAR_PX + 10
-        if len(ticks) * widest <= TICKS_PX:
+        if len(ticks) * (max(_label_px(label) for label in labels) + 10) <= room_px:
             break
     return values, labels
 
@@ -247,14 +254,15 @@ def money_axis(chart: Chart) -> dict[str, Any]:
     values = [0.0, *(y for s in chart.series for y in s.y)]
     if chart.key.startswith("components"):  # stacked: the parts' sum a month
         values += [sum(ys) for ys in zip(*(s.y for s in chart.series[:-1]), strict=True)]
-    return money_axis_of(values)
+    return money_axis_of(values, math.inf)  # up the side: each tick a line of its own
 
 
-def money_axis_of(values: Sequence[float]) -> dict[str, Any]:
+def money_axis_of(values: Sequence[float], room_px: float = TICKS_PX) -> dict[str, Any]:
     """A plotly money axis over ``values``: its own ticks in whole dollars, or in cents and
     finer for a step under a dollar (:func:`money_format_stops`); from a million (where
     ``$,.0f`` ran "$1,200,000,000,000,000" into the axis title) round ticks written as
-    :func:`money_tick_labels` writes them ($1.2P is no one's unit).
+    :func:`money_tick_labels` writes them ($1.2P is no one's unit), as many as ``room_px``
+    holds apart (:func:`money_ticks`).
 
     >>> money_axis_of([0.0, 4.2e9])["ticktext"]
     ['$0', '$1B', '$2B', '$3B', '$4B']
@@ -263,7 +271,7 @@ def money_axis_of(values: Sequence[float]) -> dict[str, Any]:
     top = max((abs(v) for v in finite), default=0.0)
     if top < 1e6:
         return {"tickformat": "$,.0f", "tickformatstops": money_format_stops()}
-    tickvals, ticktext = money_ticks(min(finite), max(finite))
+    tickvals, ticktext = money_ticks(min(finite), max(finite), room_px)
     return {"tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
 
 
