@@ -12,7 +12,8 @@ import numpy as np
 
 from payback.analysis.verdict import half_up
 from payback.figures import power_text
-from payback.report.common import metric, tick_places
+from payback.report.common import metric
+from payback.report.places import tick_places
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

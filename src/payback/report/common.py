@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ from payback.report.palette import HIGH_END_COLOUR as HIGH_END_COLOUR
 from payback.report.palette import LOW_END_COLOUR as LOW_END_COLOUR
 from payback.report.palette import ZERO_COLOUR as ZERO_COLOUR
 from payback.report.palette import alternative_colour as alternative_colour
-from payback.report.places import same_places
+from payback.report.places import same_places, tick_places
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -223,27 +223,6 @@ def money_tick(value: float) -> str:
     """
     text = f"{abs(value):,.0f}"
     return ("−" if value < 0 and text != "0" else "") + f"${text}"
-
-
-def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int | None:
-    """The fewest decimal places from ``least`` that tell ticks of one axis apart and write
-    each within 1% of its value, halves up (none but 0 as 0: $0.0015 is not "$0.002", but
-    $2.675 "$2.68"); ``None`` where ``most`` do not (under 10^-``most``: a power of ten).
-
-    >>> tick_places([0.5, 1.0, 10.0]), tick_places([0.0001, 0.0002, 0.0005], 2)
-    (1, 4)
-    >>> tick_places([0.0015, 0.002, 0.0025], 2), tick_places([2.675, 5.0], 2)
-    (4, 2)
-    >>> tick_places([1 / 3, 2 / 3]), tick_places([0.0, 3e-17, 6e-17])
-    (2, None)
-    """
-    finite = sorted({v for v in values if math.isfinite(v)})
-    for places in range(least, most + 1):
-        texts = [(f"{half_up(abs(v)):.{places}f}", v) for v in finite]
-        near = all(abs(float(t) - abs(v)) <= 0.01 * abs(v) for t, v in texts)
-        if near and len({(t, v < 0) for t, v in texts}) == len(finite):
-            return places
-    return None
 
 
 def per_1k_ticks(values: list[float]) -> list[str]:
