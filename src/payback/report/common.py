@@ -23,7 +23,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
-from payback.figures import complement_text, far_text, whole_text
+from payback.figures import complement_text, far_text, power_text, whole_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -35,7 +35,7 @@ from payback.report.palette import HIGH_END_COLOUR as HIGH_END_COLOUR
 from payback.report.palette import LOW_END_COLOUR as LOW_END_COLOUR
 from payback.report.palette import ZERO_COLOUR as ZERO_COLOUR
 from payback.report.palette import alternative_colour as alternative_colour
-from payback.report.places import same_places
+from payback.report.places import same_places, tick_places
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -227,13 +227,23 @@ def money_tick(value: float) -> str:
 
 def per_1k_ticks(values: list[float]) -> list[str]:
     """Prices per 1,000 requests on one axis, in one format: whole dollars where every
-    tick is whole, cents on every tick otherwise (never $100 beside $5.00).
+    tick is whole, cents on every tick otherwise (never $100 beside $5.00), and where a
+    tick is under a cent as many places on every tick as the finest needs (a tiny-token
+    workload read "$0.00, $0.00, $0.01"); under 10^-15 in powers of ten.
 
     >>> per_1k_ticks([2.0, 5.0, 10.0, 100.0]), per_1k_ticks([0.5, 1.0, 10.0])
     (['$2', '$5', '$10', '$100'], ['$0.50', '$1.00', '$10.00'])
+    >>> per_1k_ticks([0.0001, 0.0002, 0.0005, 0.001]), per_1k_ticks([0.0015, 0.002, 0.0025])
+    (['$0.0001', '$0.0002', '$0.0005', '$0.0010'], ['$0.0015', '$0.0020', '$0.0025'])
+    >>> per_1k_ticks([2e-16, 5e-16])
+    ['$2×10⁻¹⁶', '$5×10⁻¹⁶']
     """
-    cents = any(v != int(v) for v in values)
-    return [usd(v, 2 if cents else 0) for v in values]
+    if all(v == int(v) for v in values if math.isfinite(v)):
+        return [usd(v, 0) for v in values]
+    places = tick_places(values, 2)
+    if places is None:
+        return [("-" if v < 0 else "") + "$" + power_text(abs(v)) for v in values]
+    return [usd(v, places) for v in values]
 
 
 def round_figures(value: float, figures: int = 2) -> float:

@@ -15,7 +15,7 @@ from payback.analysis.result import Analysis, months_text
 from payback.figures import share_text
 from payback.report import categories, tornado
 from payback.report import charts as ch
-from payback.report.axes import say_missing
+from payback.report.axes import money_axis, say_missing, share_format_stops
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
@@ -77,7 +77,7 @@ def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
         "hovermode": "x unified",
     }
     if "USD" in chart.y_label:
-        layout["yaxis"]["tickformat"] = MONEY
+        layout["yaxis"].update(money_axis(chart))  # cents under a dollar, $1.2T, not 16 digits
     layout.update(extra)
     return layout
 
@@ -369,7 +369,7 @@ def _histogram(fig: go.Figure, chart: ch.Chart) -> None:
             xaxis={"title": {"text": "break-even month"}, "dtick": ch.month_step(chart)},
         )
     )
-    fig.update_yaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%", tickformatstops=share_format_stops())  # 0.4%, not 0%
     fig.add_annotation(
         text=f"never within the horizon: {share_text(never)}",
         xref="paper",

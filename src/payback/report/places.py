@@ -1,11 +1,16 @@
 """The two ends of a range written with the same places (an input's range in the tornado,
-explain and the reports: ``55.49 → 125.4 hours`` read as two precisions)."""
+explain and the reports: ``55.49 → 125.4 hours`` read as two precisions), and the places
+the ticks of one chart axis share."""
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 
-__all__ = ["same_places"]
+from payback.analysis.verdict import half_up
+
+__all__ = ["same_places", "tick_places"]
 
 _PLAIN = re.compile(r"-?[\d,]+(?:\.(\d+))?")
 
@@ -42,3 +47,24 @@ def same_places(texts: list[str], values: tuple[float, ...]) -> list[str]:
     if kept and fewer[0] != fewer[1]:
         return fewer
     return [f"{v:,.{places[1]}f}" for v in values]
+
+
+def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int | None:
+    """The fewest decimal places from ``least`` that tell ticks of one axis apart and write
+    each within 1% of its value, halves up (none but 0 as 0: $0.0015 is not "$0.002", but
+    $2.675 "$2.68"); ``None`` where ``most`` do not (under 10^-``most``: a power of ten).
+
+    >>> tick_places([0.5, 1.0, 10.0]), tick_places([0.0001, 0.0002, 0.0005], 2)
+    (1, 4)
+    >>> tick_places([0.0015, 0.002, 0.0025], 2), tick_places([2.675, 5.0], 2)
+    (4, 2)
+    >>> tick_places([1 / 3, 2 / 3]), tick_places([0.0, 3e-17, 6e-17])
+    (2, None)
+    """
+    finite = sorted({v for v in values if math.isfinite(v)})
+    for places in range(least, most + 1):
+        texts = [(f"{half_up(abs(v)):.{places}f}", v) for v in finite]
+        near = all(abs(float(t) - abs(v)) <= 0.01 * abs(v) for t, v in texts)
+        if near and len({(t, v < 0) for t, v in texts}) == len(finite):
+            return places
+    return None

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import usd
 from payback.report import charts as ch
+from payback.report.axes import money_axis_of
+from payback.report.axes import money_ticks as money_ticks
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -41,11 +42,13 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
     central NPV to the NPV at the input's low and high end."""
     import plotly.graph_objects as go
 
-    from payback.report.html import MONEY, _layout
+    from payback.report.html import _layout
 
     marker = chart.markers[0]
     center = marker["center"]
     labels = _labels(marker)
+    # as every money axis of the report: from a million, $4.0B as the narrow drawing has it
+    values = [*(y for s in chart.series for y in s.y), center]
     for s in chart.series:
         fig.add_trace(
             go.Bar(
@@ -77,7 +80,7 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
             barmode="overlay",
             hovermode="closest",
             height=max(320, 80 + 46 * len(labels)),
-            xaxis={"title": {"text": chart.x_label}, "tickformat": MONEY},
+            xaxis={"title": {"text": chart.x_label}, **money_axis_of(values)},
             yaxis={"autorange": "reversed", "automargin": True},
             margin={"l": 20, "r": 20, "t": 60, "b": 80},
         )
@@ -114,24 +117,6 @@ def narrow_below(chart: ch.Chart) -> int:
     return round(longest * CHAR_PX + PLOT_PX + 40 + 48 + 20)
 
 
-def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
-    """Four to six round money ticks from ``low`` to ``high``, written short ('−$25k',
-    '$1.5M'): a phone's plot holds them apart.
-
-    >>> money_ticks(-25_394.0, 81_020.0)
-    ([-25000.0, 0.0, 25000.0, 50000.0, 75000.0], ['−$25k', '$0', '$25k', '$50k', '$75k'])
-    >>> money_ticks(1_200.0, 9_800.0)[1]
-    ['$2k', '$4k', '$6k', '$8k']
-    """
-    span = (high - low) or abs(high) or 1.0
-    power = 10.0 ** math.floor(math.log10(span / 4.5))
-    step = next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= span / 4.5)
-    first = math.ceil(low / step)
-    values = [float(f"{k * step:.12g}") for k in range(first, math.floor(high / step) + 1)]
-    values = values or [low]  # every NPV the same
-    return values, [("−" if v < 0 else "") + "$" + ch.count_ticks([abs(v)])[0] for v in values]
-
-
 def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
     """The narrow drawing of ``fig`` (as :func:`draw` made it for ``chart``, whose words
     are in entities) as plotly's JSON, its template left out (the page's is kept): each
@@ -150,7 +135,7 @@ def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
     side = "right" if marker["center_side"] == "left" else "left"
     out.update_annotations(selector={"name": "central"}, xanchor=side)
     values = [*(y for s in chart.series for y in s.y), marker["center"]]
-    tickvals, ticktext = money_ticks(min(values), max(values))
+    tickvals, ticktext = money_ticks(min(values), max(values))  # short: $25k, $0.0002
     out.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickformat=None, tickangle=0)
     figure: dict[str, Any] = out.to_plotly_json()
     figure["layout"].pop("template", None)
