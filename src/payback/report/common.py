@@ -523,7 +523,9 @@ def summary_table(analysis: Analysis) -> Table:
             usd(alt.one_time_usd),
             usd(alt.monthly_cost_usd[0]),
             pays_back_text(alt, horizon),
-            "—" if alt.break_even_requests is None else whole_text(alt.break_even_requests),
+            "—"  # none, or nothing saved: month 0 by the formula, no requests to count
+            if alt.break_even_requests is None or saves_nothing(alt.cumulative_savings_usd)
+            else whole_text(alt.break_even_requests),
             usd(alt.npv_usd),
             quarter_text(alt.pays_back_within),
         ]
