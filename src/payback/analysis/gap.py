@@ -16,6 +16,7 @@ from payback.figures import half_up
 __all__ = [
     "NOTHING_LATER",
     "about_month",
+    "behind_text",
     "cents",
     "closes_on_baseline",
     "costly_months",
@@ -204,3 +205,19 @@ def retrained_words(
         f"it would recover the {money(shortfall)} still owed at month {horizon} by about "
         f"{about_month(needed)}"
     )
+
+
+def behind_text(horizon: int, owed: float, short: float, money: Callable[[float], str]) -> str:
+    """How far behind at the horizon an alternative is that has recovered less than nothing:
+    its months cost more to run than the baseline's, over and above what it paid up front
+    (it had read "has recovered -$5,927 of the $0 up front").
+
+    >>> behind_text(12, 5000.0, 10927.0, lambda x: f"${x:,.0f}")
+    'by month 12 it is $10,927 behind: the $5,000 up front and $5,927 more to run than the baseline'
+    >>> behind_text(12, 0.0, 5927.0, lambda x: f"${x:,.0f}")
+    'by month 12 it is $5,927 behind, all of it more to run than the baseline'
+    """
+    behind = f"by month {horizon} it is {money(short)} behind"
+    if owed > 0:
+        return f"{behind}: the {money(owed)} up front and {money(short - owed)} more to run than the baseline"
+    return f"{behind}, all of it more to run than the baseline"

@@ -14,6 +14,7 @@ import numpy as np
 from payback.analysis.gap import (
     NOTHING_LATER,
     about_month,
+    behind_text,
     closes_on_baseline,
     costly_months,
     months_list,
@@ -366,22 +367,6 @@ def never_reason(
     )
 
 
-def _behind_text(horizon: int, owed: float, short: float, money: Callable[[float], str]) -> str:
-    """How far behind at the horizon an alternative is that has recovered less than nothing:
-    its months cost more to run than the baseline's, over and above what it paid up front
-    (it had read "has recovered -$5,927 of the $0 up front").
-
-    >>> _behind_text(12, 5000.0, 10927.0, lambda x: f"${x:,.0f}")
-    'by month 12 it is $10,927 behind: the $5,000 up front and $5,927 more to run than the baseline'
-    >>> _behind_text(12, 0.0, 5927.0, lambda x: f"${x:,.0f}")
-    'by month 12 it is $5,927 behind, all of it more to run than the baseline'
-    """
-    behind = f"by month {horizon} it is {money(short)} behind"
-    if owed > 0:
-        return f"{behind}: the {money(owed)} up front and {money(short - owed)} more to run than the baseline"
-    return f"{behind}, all of it more to run than the baseline"
-
-
 def _never_text(
     cum: list[float],
     monthly: list[float],
@@ -414,7 +399,7 @@ def _never_text(
             f"by month {horizon} it has recovered {money(owed - short)} of the "
             f"{money(owed)} up front"
             if owed - short >= 0
-            else _behind_text(horizon, owed, short, money)  # ran dearer than it saved
+            else behind_text(horizon, owed, short, money)  # ran dearer than it saved
         )
         rest = "the rest" if owed - short >= 0 else "catching up"
         if needed is None:

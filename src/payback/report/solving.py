@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
+from payback.report.places import crossing_figure
 from payback.scenario.schema import MAX_FLEET_GPUS
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -382,9 +383,12 @@ def threshold_texts(path: str, value: float, at_least: bool) -> tuple[str, str]:
         return text, text
     bound, places = _bound(path, value, at_least)
     text = input_value(path, bound)
-    if places is None:
-        return text, text
-    return _styled(path, _directed(path, value, places + 1, at_least), places + 1), text
+    crossing = (
+        text
+        if places is None
+        else _styled(path, _directed(path, value, places + 1, at_least), places + 1)
+    )
+    return crossing_figure(value, crossing) if is_money(path) else crossing, text
 
 
 def solution_lines(solution: Solution) -> list[str]:
