@@ -103,22 +103,24 @@ def _subset_break_even(
 
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
     """Positions (into ``pieces.served``) in the greedy order, and each one's marginal NPV
-    given those before it; ties go to the workload listed first."""
+    given those before it; ties go to the workload listed first. A step prices its
+    candidates by sums kept as the workloads move (:class:`~payback.analysis.portfolio_steps.Steps`),
+    each candidate's NPV the one :func:`subset_npv` gives its mask."""
+    from payback.analysis.portfolio_steps import Steps
+
     n = len(pieces.served)
-    moved = np.zeros(n)
+    steps = Steps(pieces)
     order: list[int] = []
     marginals: list[float] = []
     current = 0.0
     for _ in range(n):
-        left = [k for k in range(n) if moved[k] == 0]
-        masks = np.repeat(moved[np.newaxis, :], len(left), axis=0)
-        masks[np.arange(len(left)), left] = 1.0
-        npv = subset_npv(pieces, masks)
+        left = np.flatnonzero(~steps.moved)
+        npv = steps.npv(left)
         pick = int(np.argmax(npv))
-        order.append(left[pick])
+        order.append(int(left[pick]))
         marginals.append(float(npv[pick]) - current)
         current = float(npv[pick])
-        moved[left[pick]] = 1.0
+        steps.move(int(left[pick]))
     return order, marginals
 
 
