@@ -12,8 +12,10 @@ and how many it takes to pay back within a quarter.
   part add up to the portfolio's NPV.
 - **Migration order**, greedy: move first the workload with the highest NPV alone, then
   each time the one whose move adds the most NPV given those already moved (its marginal
-  NPV). Every candidate set of a step is one vectorized call
-  (:func:`~payback.analysis.portfolio.subset_flows`, subsets on a leading axis). On
+  NPV). A step prices every candidate set at once by the moved set's sums plus each
+  candidate's row (:mod:`~payback.analysis.portfolio_steps`, what
+  :func:`~payback.analysis.portfolio.subset_flows` gives their masks, without a (K, W, …)
+  array: 1,000 workloads in seconds). On
   portfolios of up to :data:`BRUTE_FORCE_LIMIT` workloads the order is checked against
   every order: the best order is the one whose prefixes add up to the most NPV
   (Σ_k NPV(first k)), found exactly over all 2^W subsets by dynamic programming.
