@@ -81,6 +81,7 @@ from payback.analysis.portfolio_fleet import (
     shared_fleet_costs,
     stack,
     sum_arrays,
+    weighted_sum,
 )
 from payback.analysis.portfolio_setup import (
     Portfolio,
@@ -310,9 +311,10 @@ def _shared_fleet(
         default = getattr(serving, name) if serving is not None else _serving_default(name)
         numbers[name] = own.get(full, as_float(default))
     params, cash = fleet_params(first, path, option, p.scenario.scenario.horizon_months)
+    names = p.names  # built once: a list of every workload's name
     loads = [
         (
-            p.names[j],
+            names[j],
             readers[j],
             evs[j].requests * (1.0 - per_sample(readers[j](f"{path}.escalation_share"))),
         )
@@ -347,7 +349,7 @@ def subset_flows(
     m = as_float(masks)
 
     def weighted(a: FloatArray) -> FloatArray:  # Σ_w m_kw · a_w, a's sample axes kept
-        return as_float(np.sum(m.reshape(m.shape + (1,) * (a.ndim - 1)) * a, axis=1))
+        return weighted_sum(m, a)
 
     any_moved = (np.sum(m, axis=1) > 0).astype(np.float64)
 

@@ -50,9 +50,11 @@ from payback.analysis.portfolio_fleet import (
     SharedFleet,
     fleet_params,
     one_size_fleet,
-    shared_fleet_costs,
+    price_fleet,
+    spread_loads,
     stack,
     sum_arrays,
+    whole_replicas,
 )
 from payback.finance._types import FloatArray, as_float, per_sample
 from payback.scenario import SelfHostedOption
@@ -66,11 +68,13 @@ __all__ = [
     "BaselineShare",
     "baseline_fleet_facts",
     "baseline_flows",
+    "baseline_flows_of",
     "baseline_servers",
     "baseline_share",
     "rows_add",
     "rows_of",
     "sharing_workloads",
+    "tenant_features",
 ]
 
 
@@ -132,19 +136,21 @@ def baseline_share(
     it serves is on one). ``baseline`` and ``own``: (W, …, H), each served workload's
     baseline cost alone and its own running cost, as the engine prices them."""
     sharing = sharing_workloads(p)
-    on_fleet = [k for k, j in enumerate(served) if j in sharing]
+    tenant = {j: t for t, j in enumerate(sharing)}
+    on_fleet = [k for k, j in enumerate(served) if j in tenant]
     if not on_fleet:
         return None
-    loads = [(p.names[j], readers[j], evs[j].requests) for j in sharing]
+    names = p.names  # built once: a list of every workload's name
+    loads = [(names[j], readers[j], evs[j].requests) for j in sharing]
     present = [as_float(1.0) for _ in sharing]
     stays = np.zeros((len(served), len(sharing)))
     moves_at: list[int] = []
     for k in on_fleet:
         j = served[k]
-        stays[k, sharing.index(j)] = 1.0
+        stays[k, tenant[j]] = 1.0
         share = as_float(readers[j](f"alternatives.{index}.escalation_share"))
         if np.any(share > 0.0):
-            loads.append((p.names[j], readers[j], evs[j].requests * per_sample(share)))
+            loads.append((names[j], readers[j], evs[j].requests * per_sample(share)))
             present.append((share > 0.0).astype(np.float64))
             moves_at.append(k)
     tenants = len(sharing) + len(moves_at)
@@ -214,6 +220,23 @@ def rows_add(a: FloatArray, b: FloatArray) -> FloatArray:
     return as_float(a + b)
 
 
+def tenant_features(share: BaselineShare) -> FloatArray:
+    """(T, F): what a row of tenants on the fleet is read by, each column linear in the
+    row: its peak and mean loads (the spread sample axes and the month, flattened), whether
+    a workload's own traffic is on it, and whether a tenant keeps it running
+    (:func:`_fleet_usd_of`). A row's features are one matrix product, ``rows @ features``."""
+    peak, mean = spread_loads(share.fleet)
+    t = len(share.base)
+    own = (np.arange(t) < len(share.sharing)).astype(np.float64)
+    present = np.broadcast_to(share.present, (t, *np.shape(share.present)[1:]))
+    return as_float(
+        np.concatenate(
+            [peak.reshape(t, -1), mean.reshape(t, -1), own[:, np.newaxis], present.reshape(t, -1)],
+            axis=1,
+        )
+    )
+
+
 def _fleet_usd(
     share: BaselineShare, tenants: FloatArray, with_ops: bool = True
 ) -> tuple[FloatArray, Any]:
@@ -221,7 +244,24 @@ def _fleet_usd(
     ops included unless ``with_ops`` is off, 0 where no tenant keeps it running, and its
     :class:`FleetCosts` (today's fleet first)."""
     rows = np.concatenate([share.base[np.newaxis], tenants])
-    costs = shared_fleet_costs(share.fleet, rows)
+    return _fleet_usd_of(share, rows @ tenant_features(share), with_ops)
+
+
+def _fleet_usd_of(
+    share: BaselineShare, features: FloatArray, with_ops: bool = True
+) -> tuple[FloatArray, Any]:
+    """:func:`_fleet_usd` of rows given by their features (``rows @`` :func:`tenant_features`,
+    today's fleet first): the fleet is one model, so its cost follows from its summed loads
+    (:func:`~payback.analysis.portfolio_fleet.linear_fleet`)."""
+    peak, _ = spread_loads(share.fleet)
+    x = int(np.prod(peak.shape[1:]))
+    rows = len(features)
+    peak_sum = features[:, :x].reshape((rows, *peak.shape[1:]))
+    mean_sum = features[:, x : 2 * x].reshape((rows, *peak.shape[1:]))
+    if share.fleet.always_on:  # always: the baseline fleet shared is an always-on one
+        costs = price_fleet(share.fleet, whole_replicas(peak_sum, share.fleet), None)
+    else:
+        costs = price_fleet(share.fleet, mean_sum, None)
     parts = dict(costs.components)
     if share.usd_per_server is not None and costs.servers is not None:
         # cash: today's month-1 servers are owned; only servers beyond them are bought
@@ -232,11 +272,10 @@ def _fleet_usd(
     total = as_float(sum_arrays(list(parts.values())))
     if with_ops:  # while a workload's own traffic runs on it: an escalated share alone
         # pays no ops, as the engine charges an escalation (the alternative's ops cover it)
-        staying = np.any(rows[:, : len(share.sharing)] > 0.0, axis=1).astype(np.float64)
+        staying = (features[:, 2 * x] > 0.0).astype(np.float64)
         ops = as_float(share.ops_usd)[np.newaxis]
         total = rows_add(total, staying.reshape(staying.shape + (1,) * (ops.ndim - 1)) * ops)
-    weights = rows.reshape(rows.shape + (1,) * (share.present.ndim - 1))
-    kept = np.any(weights * share.present[np.newaxis] > 0.0, axis=1)
+    kept = features[:, 2 * x + 1 :].reshape((rows, *np.shape(share.present)[1:])) > 0.0
     kept = kept.reshape(kept.shape + (1,) * (total.ndim - kept.ndim))
     return as_float(np.where(kept, total, 0.0)), costs
 
@@ -246,14 +285,25 @@ def baseline_flows(share: BaselineShare, masks: FloatArray) -> tuple[FloatArray,
     shared baseline fleet sheds without them, B(all) − B(the rest), and what their escalated
     share then adds back to it, B(the rest and the share) − B(the rest) ((K, …, H) each)."""
     m = as_float(masks)
-    rest = share.base[np.newaxis] - m @ share.stays
-    with_share = rest + m @ share.moves
-    k = len(m)
-    escalates = bool(np.any(share.moves))
-    usd, _ = _fleet_usd(share, np.concatenate([rest, with_share]) if escalates else rest)
-    today, without = usd[:1], usd[1 : k + 1]
-    added = usd[k + 1 :] - without if escalates else np.zeros_like(without)
-    return as_float(today - without), as_float(added)
+    features = tenant_features(share)
+    today = share.base[np.newaxis] @ features
+    rest = today - m @ (share.stays @ features)
+    escalated = m @ (share.moves @ features) if np.any(share.moves) else None
+    return baseline_flows_of(share, today, rest, escalated)
+
+
+def baseline_flows_of(
+    share: BaselineShare, today: FloatArray, rest: FloatArray, escalated: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`baseline_flows` of subsets given by the features (:func:`tenant_features`) of
+    today's tenants (1, F), of the tenants each subset leaves (K, F), and of the escalated
+    share each adds back (K, F; None where no moved workload escalates to the fleet)."""
+    k = len(rest)
+    rows = [today, rest] if escalated is None else [today, rest, rest + escalated]
+    usd, _ = _fleet_usd_of(share, np.concatenate(rows))
+    today_usd, without = usd[:1], usd[1 : k + 1]
+    added = usd[k + 1 :] - without if escalated is not None else np.zeros_like(without)
+    return as_float(today_usd - without), as_float(added)
 
 
 def baseline_servers(ev: PortfolioEvaluation) -> FloatArray | None:
@@ -307,6 +357,7 @@ def baseline_fleet_facts(ev: PortfolioEvaluation, index: int) -> BaselineFleetFa
     if share is None:
         return None
     n = len(pieces.served)
+    names = p.names
     m = np.concatenate([np.ones((1, n)), np.eye(n)])
     rest = share.base[np.newaxis] - m[:1] @ share.stays
     tenants = np.concatenate([rest, rest + m[:1] @ share.moves])
@@ -317,8 +368,8 @@ def baseline_fleet_facts(ev: PortfolioEvaluation, index: int) -> BaselineFleetFa
     kept = usd[2] > 0.0
     return BaselineFleetFacts(
         name=p.scenario.baseline.name,
-        workloads=[p.names[j] for j in share.sharing],
-        moved=[p.names[j] for k, j in enumerate(pieces.served) if np.any(share.stays[k])],
+        workloads=[names[j] for j in share.sharing],
+        moved=[names[j] for k, j in enumerate(pieces.served) if np.any(share.stays[k])],
         gpus_per_replica=float(np.asarray(share.fleet.params["gpus_per_replica"])),
         gpus=floats(costs.gpus[0]),
         usd_per_month=floats(usd[0]),

@@ -7,14 +7,14 @@ adapters is :func:`~payback.analysis.adapters.place_adapters`'s."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import reduce
+from dataclasses import dataclass, field
+from functools import cached_property, reduce
 from typing import Any
 
 import numpy as np
 
 from payback import finance as model
-from payback.analysis.adapters import place_adapters
+from payback.analysis.adapters import _whole, place_adapters
 from payback.analysis.resolve import Resolved
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray, as_float, per_sample
@@ -27,9 +27,15 @@ __all__ = [
     "SharedFleet",
     "at_cheapest_size",
     "fleet_params",
+    "linear_fleet",
     "no_common_size",
+    "one_model",
     "one_size_fleet",
+    "price_fleet",
     "shared_fleet_costs",
+    "spread_loads",
+    "weighted_sum",
+    "whole_replicas",
 ]
 
 
@@ -235,19 +241,31 @@ class FleetCosts:
     a share of the load, but the placement needs none of them; the rest mix adapters."""
     at_start: FloatArray
     """What it buys at t = 0 [USD]."""
-    share: FloatArray
-    """(K, W, …, H): each workload's share of its GPU time."""
     servers: FloatArray | None = None
     """Owned servers in use each month (None when it rents its GPUs)."""
+    shares: Callable[[], FloatArray] | None = field(default=None, repr=False, compare=False)
+    """How :attr:`share` is worked out, when asked (None: the loads were given summed)."""
+
+    @cached_property
+    def share(self) -> FloatArray:
+        """(K, W, …, H): each workload's share of its GPU time (worked out when read: at
+        K subsets of W workloads it is K · W times the months)."""
+        if self.shares is None:
+            raise ValueError("the shared fleet was priced from summed loads: no shares")
+        return self.shares()
 
 
-def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
-    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1), placed as
-    :func:`place_adapters` finds cheapest (always on) or each workload on its own merged
-    deployment (scaled to zero: billed by the second, a fleet gains nothing from mixing
-    adapters and would lose η(n) of its throughput), priced by the one fleet formula."""
+def weighted_sum(masks: FloatArray, a: FloatArray) -> FloatArray:
+    """Σ_w m_kw · a_w for each row of ``masks`` (K, W), ``a``'s other axes kept: (K, …), one
+    matrix product (never the (K, W, …) product summed)."""
     m = as_float(masks)
-    # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
+    a = as_float(a)
+    return as_float((m @ a.reshape(a.shape[0], -1)).reshape(m.shape[:1] + a.shape[1:]))
+
+
+def spread_loads(fleet: SharedFleet) -> tuple[FloatArray, FloatArray]:
+    """The fleet's peak and mean loads (W, …, H) with every sample axis its parameters have,
+    so the parameters' samples meet the loads' (not the subsets')."""
     scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
     for value in fleet.params.values():
         scalars += list(value.values()) if isinstance(value, dict) else [value]
@@ -267,23 +285,89 @@ def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
         pad = (1,) * (len(samples) - (a.ndim - 2))
         return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
 
-    peak, mean = spread(fleet.peak), spread(fleet.mean)
-    weights = m.reshape(m.shape + (1,) * (len(shape) - 1))  # (K, W, …, 1s)
-    means = weights * mean
-    total = np.sum(means, axis=1)
+    return spread(fleet.peak), spread(fleet.mean)
+
+
+def one_model(fleet: SharedFleet) -> bool:
+    """Whether an always-on fleet's replicas follow from its summed peak alone: every
+    busiest hour at once (c = 1) and no adapter penalty (η = 1), as the baseline fleet's
+    (:func:`place_adapters` then pools every load: ⌈Σ x⌉)."""
+    c, o, d = (as_float(v) for v in (fleet.coincidence, fleet.overhead, fleet.decade_loss))
+    if c.ndim or o.ndim or d.ndim:
+        return False
+    return float(c) == 1.0 and float(o) == 0.0 and float(d) == 0.0
+
+
+def linear_fleet(fleet: SharedFleet) -> bool:
+    """Whether the fleet's cost follows from its tenants' summed loads (Σ_w m_w · peak_w,
+    Σ_w m_w · mean_w): scaled to zero, or one model (:func:`one_model`)."""
+    return not fleet.always_on or one_model(fleet)
+
+
+def whole_replicas(peak_sum: FloatArray, fleet: SharedFleet) -> FloatArray:
+    """Whole replicas of a :func:`one_model` fleet for a summed peak load (merged weights)."""
+    return _whole(peak_sum / per_sample(fleet.params["target_utilization"]))
+
+
+_CHUNK = 4_000_000
+"""Elements of a (subsets, workloads, …) array placed at once (about 32 MB of floats)."""
+
+
+def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
+    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1), placed as
+    :func:`place_adapters` finds cheapest (always on) or each workload on its own merged
+    deployment (scaled to zero: billed by the second, a fleet gains nothing from mixing
+    adapters and would lose η(n) of its throughput), priced by the one fleet formula.
+    Summed loads are matrix products; a placement that reads each workload's load goes
+    a bounded number of subsets at a time."""
+    m = as_float(masks)
+    peak, mean = spread_loads(fleet)
+    total = weighted_sum(m, mean)
+
+    def shares() -> FloatArray:
+        means = m.reshape(m.shape + (1,) * (mean.ndim - 1)) * mean
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return as_float(np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0))
+
+    if not fleet.always_on:
+        return price_fleet(fleet, total, None, shares)
+    if one_model(fleet):
+        return price_fleet(fleet, whole_replicas(weighted_sum(m, peak), fleet), None, shares)
+    utilization = per_sample(fleet.params["target_utilization"])
+    step = max(1, _CHUNK // max(1, peak.size))
+    placed = []
+    for lo in range(0, len(m), step):
+        rows = m[lo : lo + step]
+        weights = rows.reshape(rows.shape + (1,) * (peak.ndim - 1))  # (K, W, …, 1s)
+        placed.append(
+            place_adapters(
+                np.moveaxis(weights * peak, 1, 0) / utilization,
+                np.moveaxis(weights * mean, 1, 0) / utilization,
+                fleet.coincidence,
+                fleet.overhead,
+                fleet.decade_loss,
+            )
+        )
+    replicas = as_float(np.concatenate([r for r, _ in placed]))
+    pinned = as_float(np.concatenate([p for _, p in placed]))
+    return price_fleet(fleet, replicas, pinned, shares)
+
+
+def price_fleet(
+    fleet: SharedFleet,
+    load: FloatArray,
+    pinned: FloatArray | None,
+    shares: Callable[[], FloatArray] | None = None,
+) -> FleetCosts:
+    """The fleet priced by the one fleet formula: ``load`` (K, …, H) is its whole replicas
+    when always on (``pinned`` of them pinned to one workload; None: none), else its
+    summed mean load in replicas (billed by the second, every workload merged)."""
     params = dict(fleet.params)
     gpus_per_replica = per_sample(params["gpus_per_replica"])
     if fleet.always_on:
-        utilization = per_sample(params.pop("target_utilization"))
-        replicas, pinned = place_adapters(
-            np.moveaxis(weights * peak, 1, 0) / utilization,
-            np.moveaxis(means, 1, 0) / utilization,
-            fleet.coincidence,
-            fleet.overhead,
-            fleet.decade_loss,
-        )
+        params.pop("target_utilization")
         components, gpus, extras = model.self_hosted_cost(
-            replicas * SECONDS_PER_MONTH,
+            load * SECONDS_PER_MONTH,
             replica_requests_per_s=1.0,
             target_utilization=1.0,
             peak_to_average=1.0,
@@ -291,22 +375,22 @@ def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
             cash=fleet.cash,
             **params,
         )
-        pinned_gpus = as_float(pinned * gpus_per_replica)
+        pinned_gpus = as_float(
+            np.zeros(np.shape(load)) if pinned is None else pinned * gpus_per_replica
+        )
         idle_gpus = as_float(gpus - extras["needed_gpus"])  # reserved beyond the month's need
         spare_gpus = as_float(extras["needed_gpus"] - extras["traffic_gpus"])  # min_replicas
     else:
         components, gpus, extras = model.self_hosted_cost(
-            total * SECONDS_PER_MONTH,
+            load * SECONDS_PER_MONTH,
             replica_requests_per_s=1.0,
             always_on=False,
             cash=fleet.cash,
             **params,
         )
         pinned_gpus, idle_gpus, spare_gpus = gpus, np.zeros_like(gpus), np.zeros_like(gpus)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
-    at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
+    at_start = extras.get("at_start", np.zeros(load.shape[:-1]))
     if not fleet.cash:
-        at_start = np.zeros(total.shape[:-1])
+        at_start = np.zeros(load.shape[:-1])
     counts = (gpus, pinned_gpus, idle_gpus, spare_gpus)
-    return FleetCosts(components, *counts, as_float(at_start), share, extras.get("servers"))
+    return FleetCosts(components, *counts, as_float(at_start), extras.get("servers"), shares)

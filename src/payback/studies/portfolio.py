@@ -12,8 +12,10 @@ and how many it takes to pay back within a quarter.
   part add up to the portfolio's NPV.
 - **Migration order**, greedy: move first the workload with the highest NPV alone, then
   each time the one whose move adds the most NPV given those already moved (its marginal
-  NPV). Every candidate set of a step is one vectorized call
-  (:func:`~payback.analysis.portfolio.subset_flows`, subsets on a leading axis). On
+  NPV). A step prices every candidate set at once by the moved set's sums plus each
+  candidate's row (:mod:`~payback.analysis.portfolio_steps`, what
+  :func:`~payback.analysis.portfolio.subset_flows` gives their masks, without a (K, W, …)
+  array: 1,000 workloads in seconds). On
   portfolios of up to :data:`BRUTE_FORCE_LIMIT` workloads the order is checked against
   every order: the best order is the one whose prefixes add up to the most NPV
   (Σ_k NPV(first k)), found exactly over all 2^W subsets by dynamic programming.
@@ -107,22 +109,24 @@ def _subset_break_even(
 
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
     """Positions (into ``pieces.served``) in the greedy order, and each one's marginal NPV
-    given those before it; ties go to the workload listed first."""
+    given those before it; ties go to the workload listed first. A step prices its
+    candidates by sums kept as the workloads move (:class:`~payback.analysis.portfolio_steps.Steps`),
+    each candidate's NPV the one :func:`subset_npv` gives its mask."""
+    from payback.analysis.portfolio_steps import Steps
+
     n = len(pieces.served)
-    moved = np.zeros(n)
+    steps = Steps(pieces)
     order: list[int] = []
     marginals: list[float] = []
     current = 0.0
     for _ in range(n):
-        left = [k for k in range(n) if moved[k] == 0]
-        masks = np.repeat(moved[np.newaxis, :], len(left), axis=0)
-        masks[np.arange(len(left)), left] = 1.0
-        npv = subset_npv(pieces, masks)
+        left = np.flatnonzero(~steps.moved)
+        npv = steps.npv(left)
         pick = int(np.argmax(npv))
-        order.append(left[pick])
+        order.append(int(left[pick]))
         marginals.append(float(npv[pick]) - current)
         current = float(npv[pick])
-        moved[left[pick]] = 1.0
+        steps.move(int(left[pick]))
     return order, marginals
 
 
