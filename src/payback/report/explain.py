@@ -31,10 +31,12 @@ from payback.report.fleet import (
     break_even_span,
     changes_the_answer,
     escalation_words,
+    moves_words,
     not_within,
     part_shares,
     prose_usd,
     quiet_line,
+    split_drivers,
     why_paragraphs,
 )
 from payback.report.fleet import npv_words as npv_words
@@ -498,19 +500,28 @@ def drivers_paragraphs(
             if moved
             else f" None of them changes the break-even or the sign of the NPV{tenth}."
         )
-    # every input not listed is counted: those that move the answer, then the rest
-    unlisted = drivers[3:]
-    loud = [d for d in unlisted if changes_the_answer(d)]
-    quiet = [d for d in unlisted if not changes_the_answer(d)]
-    if loud:
-        one = len(loud) == 1
-        rest += (
-            f" {len(loud)} other input{'' if one else 's'} also move{'s' if one else ''} the "
-            "break-even, the sign of the NPV or the NPV by a tenth or more (the command payback "
-            "sensitivity ranks every input)."
-        )
+    # every input not listed is counted, in sensitivity's ranks: those down to the last
+    # that moves the answer, then the rest, each moving the NPV less (split_drivers)
+    ranked, quiet = split_drivers(drivers)
+    others = ranked[3:]
+    loud = [d for d in others if changes_the_answer(d)]
+    if others:
+        one = len(others) == 1
+        moves = moves_words(loud)
+        if len(loud) == len(others):
+            rest += (
+                f" {len(others)} other input{'' if one else 's'} also move{'s' if one else ''} "
+                f"{moves}"
+            )
+        else:  # one at least, the last ranked: the answer moves down to it
+            low, high = (prose_usd(f(d.npv_swing_usd for d in others)) for f in (min, max))
+            rest += (
+                f" {len(others)} other inputs move the NPV by {low} to {high} from low to "
+                f"high; {len(loud)} of them also move{'s' if len(loud) == 1 else ''} {moves}"
+            )
+        rest += " (the command payback sensitivity ranks every input)."
     if quiet:
-        word = "more" if loud else "other"
+        word = "more" if others else "other"
         rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
     first = label(drivers[0].parameter)  # a workload's own: "support triage's ..."
     the = "" if drivers[0].parameter.startswith("workloads.") else "the "
