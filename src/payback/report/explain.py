@@ -44,6 +44,7 @@ from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
+from payback.report.monthly import monthly_changes as monthly_changes
 from payback.report.per_1k import per_1k_usd
 from payback.report.windows import samples_behind_text, window_shares
 
@@ -138,32 +139,6 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
     )
     return [first, second]
-
-
-def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
-    """Why the monthly difference moves after month 1, in words."""
-    changes = []
-    traffic = analysis.scenario.traffic
-    if traffic.growth_monthly:
-        changes.append(f"traffic changes {rate_text(traffic.growth_monthly, signed=True)} a month")
-    trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
-    if trend:
-        changes.append(f"the baseline's price changes {rate_text(trend, signed=True)} a year")
-    option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
-    own = float(getattr(option, "price_change_annual", 0.0))
-    if own:
-        changes.append(f"its own price changes {rate_text(own, signed=True)} a year")
-    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
-    if rent and alt.components_usd.get("gpus"):
-        changes.append(f"the GPU rent changes {rate_text(rent, signed=True)} a year")
-    if alt.components_usd.get("retraining"):
-        changes.append("retraining months cost more")
-    if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
-        if getattr(option, "always_on", True):
-            changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
-        else:
-            changes.append("the GPU-hours it runs follow the traffic")
-    return changes
 
 
 def crossing_text(
