@@ -115,3 +115,27 @@ def test_only_causes_whose_months_differ(
     said, alt = _explain(tmp_path, GROWING.format(horizon=horizon, every=every))
     assert alt["monthly_difference_moves_because"] == because
     assert f"The monthly difference then moves because {' and '.join(because)}." in said
+
+
+def test_the_same_price_on_both_sides_moves_nothing(tmp_path: Path) -> None:
+    """$1 per 1,000 requests on both sides: switching saves $0 in every month, however the
+    traffic grows (it had been said to move "because traffic changes +2% a month")."""
+    text = """
+[scenario]
+name = "same price"
+horizon_months = 6
+[traffic]
+requests_per_month = 100000
+growth_monthly = 0.02
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+[[alternatives]]
+name = "other api"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+"""
+    said, alt = _explain(tmp_path, text)
+    assert "then moves" not in said
+    assert alt["monthly_difference_moves_because"] == []

@@ -13,14 +13,18 @@ from payback.figures import rate_text
 __all__ = ["monthly_changes"]
 
 
-def _moves(values: Iterable[float]) -> bool:
-    """Whether two of these months differ (by more than float noise, a part in 10^9).
+def _moves(values: Iterable[float], scale: float = 0.0) -> bool:
+    """Whether two of these months differ by more than float noise: a part in 10^9 of the
+    largest of them, or of ``scale`` where larger (a difference of two costs is noise
+    beside the costs, however small it is itself).
 
     >>> _moves([8760.0] * 6), _moves([100.0]), _moves([100.0, 102.0])
     (False, False, True)
+    >>> _moves([0.0, 1e-12]), _moves([0.0, 1e-12], scale=8760.0)
+    (True, False)
     """
     known = [v for v in values if math.isfinite(v)]
-    return bool(known) and max(known) - min(known) > 1e-9 * max(map(abs, known))
+    return bool(known) and max(known) - min(known) > 1e-9 * max(scale, *map(abs, known))
 
 
 def _per(costs: list[float] | None, units: list[float] | None) -> list[float]:
@@ -35,7 +39,8 @@ def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     month)."""
     base, requests = analysis.baseline, analysis.requests_per_month
     saved = [b - a for b, a in zip(base.monthly_cost_usd, alt.monthly_cost_usd, strict=True)]
-    if not _moves(saved):
+    costs = [abs(c) for c in (*base.monthly_cost_usd, *alt.monthly_cost_usd) if math.isfinite(c)]
+    if not _moves(saved, max(costs, default=0.0)):
         return []
     changes = []
     growth = analysis.scenario.traffic.growth_monthly
