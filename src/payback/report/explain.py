@@ -31,10 +31,12 @@ from payback.report.fleet import (
     break_even_span,
     changes_the_answer,
     escalation_words,
+    moves_words,
     not_within,
     part_shares,
     prose_usd,
     quiet_line,
+    split_drivers,
     why_paragraphs,
 )
 from payback.report.fleet import npv_words as npv_words
@@ -42,6 +44,7 @@ from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
+from payback.report.monthly import monthly_changes as monthly_changes
 from payback.report.per_1k import per_1k_usd
 from payback.report.windows import samples_behind_text, window_shares
 
@@ -136,32 +139,6 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
     )
     return [first, second]
-
-
-def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
-    """Why the monthly difference moves after month 1, in words."""
-    changes = []
-    traffic = analysis.scenario.traffic
-    if traffic.growth_monthly:
-        changes.append(f"traffic changes {rate_text(traffic.growth_monthly, signed=True)} a month")
-    trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
-    if trend:
-        changes.append(f"the baseline's price changes {rate_text(trend, signed=True)} a year")
-    option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
-    own = float(getattr(option, "price_change_annual", 0.0))
-    if own:
-        changes.append(f"its own price changes {rate_text(own, signed=True)} a year")
-    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
-    if rent and alt.components_usd.get("gpus"):
-        changes.append(f"the GPU rent changes {rate_text(rent, signed=True)} a year")
-    if alt.components_usd.get("retraining"):
-        changes.append("retraining months cost more")
-    if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
-        if getattr(option, "always_on", True):
-            changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
-        else:
-            changes.append("the GPU-hours it runs follow the traffic")
-    return changes
 
 
 def crossing_text(
@@ -498,19 +475,28 @@ def drivers_paragraphs(
             if moved
             else f" None of them changes the break-even or the sign of the NPV{tenth}."
         )
-    # every input not listed is counted: those that move the answer, then the rest
-    unlisted = drivers[3:]
-    loud = [d for d in unlisted if changes_the_answer(d)]
-    quiet = [d for d in unlisted if not changes_the_answer(d)]
-    if loud:
-        one = len(loud) == 1
-        rest += (
-            f" {len(loud)} other input{'' if one else 's'} also move{'s' if one else ''} the "
-            "break-even, the sign of the NPV or the NPV by a tenth or more (the command payback "
-            "sensitivity ranks every input)."
-        )
+    # every input not listed is counted, in sensitivity's ranks: those down to the last
+    # that moves the answer, then the rest, each moving the NPV less (split_drivers)
+    ranked, quiet = split_drivers(drivers)
+    others = ranked[3:]
+    loud = [d for d in others if changes_the_answer(d)]
+    if others:
+        one = len(others) == 1
+        moves = moves_words(loud)
+        if len(loud) == len(others):
+            rest += (
+                f" {len(others)} other input{'' if one else 's'} also move{'s' if one else ''} "
+                f"{moves}"
+            )
+        else:  # one at least, the last ranked: the answer moves down to it
+            low, high = (prose_usd(f(d.npv_swing_usd for d in others)) for f in (min, max))
+            rest += (
+                f" {len(others)} other inputs move the NPV by {low} to {high} from low to "
+                f"high; {len(loud)} of them also move{'s' if len(loud) == 1 else ''} {moves}"
+            )
+        rest += " (the command payback sensitivity ranks every input)."
     if quiet:
-        word = "more" if loud else "other"
+        word = "more" if others else "other"
         rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
     first = label(drivers[0].parameter)  # a workload's own: "support triage's ..."
     the = "" if drivers[0].parameter.startswith("workloads.") else "the "

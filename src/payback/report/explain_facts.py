@@ -14,12 +14,12 @@ from payback.report.explain import (
     capacity_held,
     crossing,
     measure_first,
-    monthly_changes,
     quarter_traffic,
     retraining_paid,
 )
 from payback.report.fleet import cents_toward, changes_the_answer, escalation_words, met_today
 from payback.report.labels import input_label
+from payback.report.monthly import monthly_changes
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver
 
 __all__ = [
+    "answer_moves",
     "break_even_span",
     "escalation_words",
     "fleet_rows",
     "met_today",
+    "moves_words",
     "not_within",
     "npv_words",
     "part_shares",
@@ -450,28 +452,66 @@ a break-even within the first month moves little while the NPV moves by hundreds
 thousands. (An NPV below zero at both ends is the same answer, however far apart.)"""
 
 
+def answer_moves(driver: Driver) -> tuple[str, ...]:
+    """What moving this input over its range changes of the answer a reader acts on, in
+    this order: ``"break-even"`` (by 0.05 months or more, or to or from never), ``"sign"``
+    (of the NPV) and ``"tenth"`` (an NPV at or above zero at both ends, moved by
+    :data:`NPV_SHARE` of its larger end or more); none for a loss at both ends, however
+    far apart its ends are."""
+    moved: list[str] = []
+    low, high = driver.break_even_month_low, driver.break_even_month_high
+    if (low is None) != (high is None) or (
+        low is not None and high is not None and abs(low - high) >= 0.05
+    ):
+        moved.append("break-even")
+    ends = (driver.npv_low_usd, driver.npv_high_usd)
+    if (ends[0] >= 0) != (ends[1] >= 0):
+        moved.append("sign")
+    elif max(ends) > 0 and abs(ends[1] - ends[0]) >= NPV_SHARE * max(map(abs, ends)):
+        moved.append("tenth")
+    return tuple(moved)
+
+
 def changes_the_answer(driver: Driver) -> bool:
     """Whether moving this input over its range changes the answer a reader acts on: the
     break-even (by 0.05 months or more, or to or from never), the sign of the NPV, or an
-    NPV above zero by :data:`NPV_SHARE` of its larger end or more."""
-    low, high = driver.break_even_month_low, driver.break_even_month_high
-    if (low is None) != (high is None):
-        return True
-    if low is not None and high is not None and abs(low - high) >= 0.05:
-        return True
-    npv = (driver.npv_low_usd, driver.npv_high_usd)
-    if max(npv) > 0 and abs(npv[1] - npv[0]) >= NPV_SHARE * max(map(abs, npv)):
-        return True
-    return (driver.npv_low_usd >= 0) != (driver.npv_high_usd >= 0)
+    NPV above zero by :data:`NPV_SHARE` of its larger end or more (:func:`answer_moves`)."""
+    return bool(answer_moves(driver))
+
+
+ANSWER_WORDS = {
+    "break-even": "the break-even",
+    "sign": "the sign of the NPV",
+    "tenth": "an NPV above zero by a tenth or more",
+}
+"""What :func:`answer_moves` finds moved, in words."""
+
+
+def moves_words(drivers: list[Driver]) -> str:
+    """What these drivers move of the answer, each thing said once and only if one of them
+    moves it (a loss that grows is never said to move an NPV "by a tenth").
+
+    >>> from payback.studies.uncertainty import Driver
+    >>> loss = Driver("a", 1.0, 2.0, -900.0, -100.0, None, 20.0, 800.0)
+    >>> gain = Driver("b", 1.0, 2.0, 1000.0, 1500.0, 3.0, 3.01, 500.0)
+    >>> moves_words([loss]), moves_words([loss, gain])
+    ('the break-even', 'the break-even or an NPV above zero by a tenth or more')
+    """
+    moved = {m for d in drivers for m in answer_moves(d)}
+    said = [words for key, words in ANSWER_WORDS.items() if key in moved]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
 
 
 def split_drivers(drivers: list[Driver]) -> tuple[list[Driver], list[Driver]]:
-    """The drivers to list in full (the top :data:`ALWAYS_LISTED`, and any other that
-    changes the answer) and those that change nothing a reader acts on, summarised in one
-    line (:func:`quiet_line`)."""
-    listed = [d for i, d in enumerate(drivers) if i < ALWAYS_LISTED or changes_the_answer(d)]
-    quiet = [d for d in drivers if d not in listed]
-    return listed, quiet
+    """Drivers ranked by NPV swing, as ``sensitivity`` ranks them, cut in two: those listed
+    in full, in rank, down to the last one that changes the answer
+    (:func:`changes_the_answer`) and at least the top :data:`ALWAYS_LISTED`; and those
+    ranked below them, which change nothing a reader acts on, summarised in one line
+    (:func:`quiet_line`). Only a tail is set aside: an input that moves the NPV more than
+    one listed is listed too, in its rank, whether or not it changes the answer."""
+    loud = [rank for rank, d in enumerate(drivers) if changes_the_answer(d)]
+    cut = max(ALWAYS_LISTED, loud[-1] + 1 if loud else 0)
+    return drivers[:cut], drivers[cut:]
 
 
 def quiet_line(

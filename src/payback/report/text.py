@@ -448,14 +448,15 @@ def tornado_table(
     replaced: bool = False,
 ) -> RenderableType:
     """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing;
-    ``horizon`` words a break-even past it (``not within 12 months``, not ``never``);
+    ``top`` K lists the top K, each in full; without it the inputs ranked below the last
+    that changes the answer are said in one line (:func:`split_drivers`); ``horizon`` words a break-even past it (``not within 12 months``, not ``never``);
     ``replaced``: --swing moved the inputs in place of the scenario's distributions."""
     shown = drivers[:top] if top else drivers
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim")
     grid.add_column()
     largest = max((d.npv_swing_usd for d in shown), default=0.0) or 1.0
-    listed, quiet = split_drivers(shown)
+    listed, quiet = (shown, []) if top else split_drivers(shown)
     for rank, d in enumerate(listed, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
         detail = (

@@ -1,0 +1,72 @@
+"""Why the monthly difference between the baseline and an alternative moves after month 1,
+in words (``explain``'s and ``explain --json``'s): judged from the months themselves, so
+that a cause is named only where its months differ within the horizon."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from payback.analysis.result import AlternativeResult, Analysis
+from payback.figures import rate_text
+
+__all__ = ["monthly_changes"]
+
+
+def _moves(values: Iterable[float], scale: float = 0.0) -> bool:
+    """Whether two of these months differ by more than float noise: a part in 10^9 of the
+    largest of them, or of ``scale`` where larger (a difference of two costs is noise
+    beside the costs, however small it is itself).
+
+    >>> _moves([8760.0] * 6), _moves([100.0]), _moves([100.0, 102.0])
+    (False, False, True)
+    >>> _moves([0.0, 1e-12]), _moves([0.0, 1e-12], scale=8760.0)
+    (True, False)
+    """
+    known = [v for v in values if math.isfinite(v)]
+    return bool(known) and max(known) - min(known) > 1e-9 * max(scale, *map(abs, known))
+
+
+def _per(costs: list[float] | None, units: list[float] | None) -> list[float]:
+    """A month's cost per unit (a request, a GPU) in each month with some."""
+    return [c / u for c, u in zip(costs or [], units or [], strict=False) if u > 0]
+
+
+def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+    """Why the monthly difference moves after month 1, in words: none where it is the same
+    in every month of the horizon, and only causes whose months differ within it (a rent
+    held for a 1-year term moves nothing over 6 months; a 1-month horizon has no later
+    month)."""
+    base, requests = analysis.baseline, analysis.requests_per_month
+    saved = [b - a for b, a in zip(base.monthly_cost_usd, alt.monthly_cost_usd, strict=True)]
+    costs = [abs(c) for c in (*base.monthly_cost_usd, *alt.monthly_cost_usd) if math.isfinite(c)]
+    if not _moves(saved, max(costs, default=0.0)):
+        return []
+    changes = []
+    growth = analysis.scenario.traffic.growth_monthly
+    if growth and _moves(requests):
+        changes.append(f"traffic changes {rate_text(growth, signed=True)} a month")
+    option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
+    trends = (  # each price and what it is paid per, month by month
+        (analysis.scenario.baseline, "the baseline's price", base.components_usd, requests),
+        (option, "its own price", alt.components_usd, requests),
+    )
+    for priced, name, paid, per in trends:
+        trend = float(getattr(priced, "price_change_annual", 0.0))
+        if trend and _moves(_per(paid.get("api"), per)):
+            changes.append(f"{name} changes {rate_text(trend, signed=True)} a year")
+    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
+    if rent and _moves(_per(alt.components_usd.get("gpus"), alt.gpus)):
+        changes.append(f"the GPU rent changes {rate_text(rent, signed=True)} a year")
+    if _moves(alt.components_usd.get("retraining") or []):
+        changes.append("retraining months cost more")
+    if alt.gpus is not None and _moves(alt.gpus):
+        if not getattr(option, "always_on", True):
+            changes.append("the GPU-hours it runs follow the traffic")
+        elif alt.gpus[0] != alt.gpus[-1]:
+            changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
+        else:
+            changes.append(
+                f"the fleet changes between {min(alt.gpus):g} and {max(alt.gpus):g} GPUs"
+            )
+    return changes

@@ -1,0 +1,141 @@
+"""``explain`` says why the monthly difference moves only when it moves, and names only the
+causes whose months differ within the horizon (``explain --json``'s
+``monthly_difference_moves_because`` alike).
+
+The reserved fleet: 15,768,000 requests a month is 6 requests/s (730 hours of 3,600 s), 6
+replicas of 1 request/s on one GPU each at $2/GPU-hour: 6 × 730 × $2 = $8,760 a month,
+held for the 1-year term; the rent's -20% a year reaches it in month 13 only (12 months of
+$8,760, then $7,008)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+
+RESERVED = """
+[scenario]
+name = "commit 1y"
+horizon_months = {horizon}
+discount_rate_annual = 0.0
+[traffic]
+requests_per_month = 15768000
+growth_monthly = 0.0
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+[[alternatives]]
+name = "reserved"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+replica_requests_per_s = 1.0
+target_utilization = 1.0
+commitment = "1y"
+gpu_price_change_annual = -0.2
+[alternatives.one_time]
+data_usd = 1000.0
+"""
+
+GROWING = """
+[scenario]
+name = "growing"
+horizon_months = {horizon}
+discount_rate_annual = 0.0
+[traffic]
+requests_per_month = 2000000
+growth_monthly = 0.02
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+[[alternatives]]
+name = "alt"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+replica_requests_per_s = 1.0
+target_utilization = 1.0
+ops_usd_per_month = 1000
+[alternatives.one_time]
+data_usd = 150000
+[alternatives.recurring]
+retrain_every_months = {every}
+retrain_usd = 2000
+"""
+
+
+def _explain(tmp_path: Path, text: str) -> tuple[str, dict]:
+    file = tmp_path / "s.toml"
+    file.write_text(text)
+    code, out, err = run("explain", file)
+    assert code == 0, err
+    code, raw, err = run("explain", file, "--json")
+    assert code == 0, err
+    (alt,) = json.loads(raw)["alternatives"]
+    return " ".join(out.split()), alt
+
+
+def test_a_rent_held_for_its_term_moves_nothing_within_it(tmp_path: Path) -> None:
+    said, alt = _explain(tmp_path, RESERVED.format(horizon=6))
+    assert "then moves" not in said
+    assert alt["monthly_difference_moves_because"] == []
+    code, raw, err = run("analyze", tmp_path / "s.toml", "--json")
+    assert code == 0, err
+    assert json.loads(raw)["alternatives"][0]["monthly_cost_usd"] == [8760.0] * 6
+
+
+def test_the_rent_moves_from_the_second_term_on(tmp_path: Path) -> None:
+    said, alt = _explain(tmp_path, RESERVED.format(horizon=12))
+    assert alt["monthly_difference_moves_because"] == []
+    said, alt = _explain(tmp_path, RESERVED.format(horizon=13))
+    assert alt["monthly_difference_moves_because"] == ["the GPU rent changes -20% a year"]
+    assert "The monthly difference then moves because the GPU rent changes -20% a year." in said
+
+
+def test_one_month_has_no_later_month(tmp_path: Path) -> None:
+    said, alt = _explain(tmp_path, GROWING.format(horizon=1, every=4))
+    assert "then moves" not in said
+    assert alt["monthly_difference_moves_because"] == []
+
+
+@pytest.mark.parametrize(
+    ("horizon", "every", "because"),
+    [
+        (2, 4, ["traffic changes +2% a month"]),
+        (6, 4, ["traffic changes +2% a month", "retraining months cost more"]),
+        (6, 1, ["traffic changes +2% a month"]),  # retrained every month: each the same
+    ],
+)
+def test_only_causes_whose_months_differ(
+    tmp_path: Path, horizon: int, every: int, because: list[str]
+) -> None:
+    said, alt = _explain(tmp_path, GROWING.format(horizon=horizon, every=every))
+    assert alt["monthly_difference_moves_because"] == because
+    assert f"The monthly difference then moves because {' and '.join(because)}." in said
+
+
+def test_the_same_price_on_both_sides_moves_nothing(tmp_path: Path) -> None:
+    """$1 per 1,000 requests on both sides: switching saves $0 in every month, however the
+    traffic grows (it had been said to move "because traffic changes +2% a month")."""
+    text = """
+[scenario]
+name = "same price"
+horizon_months = 6
+[traffic]
+requests_per_month = 100000
+growth_monthly = 0.02
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+[[alternatives]]
+name = "other api"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+"""
+    said, alt = _explain(tmp_path, text)
+    assert "then moves" not in said
+    assert alt["monthly_difference_moves_because"] == []
