@@ -27,7 +27,7 @@ BOOK_18 = (
 CASH_18 = (
     f'{OWNED}: financing = "cash" charges all $250,000 of the 1 server bought within the '
     "18-month horizon, though $125,000 of book value is left at month 18 (straight line over "
-    'depreciation_months = 36); financing = "depreciation" charges only the months in use'
+    'depreciation_months = 36); financing = "depreciation" charges only the months held'
 )
 # 2 GPUs reserved in month 18 at $2.35/h x 0.85 (the renewal's -15%) x 730 h x 6 months
 TERM_18 = (
