@@ -27,7 +27,7 @@ BOOK_18 = (
 CASH_18 = (
     f'{OWNED}: financing = "cash" charges all $250,000 of the 1 server bought within the '
     "18-month horizon, though $125,000 of book value is left at month 18 (straight line over "
-    'depreciation_months = 36); financing = "depreciation" charges only the months in use'
+    'depreciation_months = 36); financing = "depreciation" charges only the months held'
 )
 # 2 GPUs reserved in month 18 at $2.35/h x 0.85 (the renewal's -15%) x 730 h x 6 months
 TERM_18 = (
@@ -90,9 +90,12 @@ def test_a_horizon_of_whole_terms_and_depreciation_says_nothing(months: int) -> 
     assert [w for w in resolved.warnings if w.startswith(OWNED) or ".commitment" in w] == []
 
 
-def test_a_first_term_past_the_horizon_keeps_its_words() -> None:
+def test_a_first_term_past_the_horizon_says_what_each_gpu_pays() -> None:
+    """The first term's months past the horizon at the catalog's 1-year H100 rent, $2.35 an
+    hour (no trend within a term): 730 h × 6 months × $2.35 = $10,293 a GPU."""
     resolved = owned_h100(("horizon_months = 36 ", "horizon_months = 6 "))
     assert [w for w in resolved.warnings if ".commitment" in w] == [
         "alternatives.1.commitment = '1y': the term runs 12 months, past the 6-month horizon; "
-        "the months after it are paid but not counted"
+        "months 7-12 are paid but not counted: $10,293 for each GPU reserved in month 6 "
+        "(a horizon of 12 months holds them)"
     ]

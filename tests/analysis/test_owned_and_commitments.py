@@ -72,7 +72,7 @@ def test_cash_warns_of_the_book_value_left_at_the_horizon() -> None:
         "alternatives.0 ('fleet'): financing = \"cash\" charges all $200,000 of the 2 servers "
         "bought within the 3-month horizon, though $188,889 of book value is left at month 3 "
         '(straight line over depreciation_months = 36); financing = "depreciation" charges '
-        "only the months in use"
+        "only the months held"
     ]
     # depreciation charges (1 + 1 + 2) x $100,000 / 36 = $11,111 and leaves the same
     # $188,889 at month 3; the month-3 server's last month, 3 + 35, is the horizon for it all
@@ -113,7 +113,7 @@ def test_servers_used_past_depreciation_are_said_for_both_financings() -> None:
         "alternatives.0 ('fleet'): financing = \"cash\" charges all $200,000 of the 2 servers "
         "bought within the 3-month horizon, though $50,000 of book value is left at month 3 "
         '(straight line over depreciation_months = 2); financing = "depreciation" charges '
-        "only the months in use; the servers in use past depreciation_months = 2 (month 3) "
+        "only the months held; the servers in use past depreciation_months = 2 (month 3) "
         "are not bought again: no replacement is counted (about $50,000 a month at "
         "depreciation's rate)"
     ]
@@ -174,7 +174,7 @@ def test_cash_past_the_horizon_is_one_warning_line_and_in_json(tmp_path: Path) -
         "alternatives.0 ('owned'): financing = \"cash\" charges all $12,000 of the 1 server "
         "bought within the 12-month horizon, though $8,000 of book value is left at month 12 "
         '(straight line over depreciation_months = 36); financing = "depreciation" charges '
-        "only the months in use"
+        "only the months held"
     )
     result = CliRunner().invoke(app, ["analyze", str(path)])
     assert result.exit_code == 0, result.output
@@ -227,7 +227,7 @@ def test_cash_on_a_shared_fleet_warns_of_the_servers_the_portfolio_sizes(tmp_pat
         "alternatives.0 ('owned'), the fleet its 2 workloads share: financing = \"cash\" "
         "charges all $36,000 of the 3 servers bought within the 12-month horizon, though "
         "$24,000 of book value is left at month 12 (straight line over depreciation_months = "
-        '36); financing = "depreciation" charges only the months in use'
+        '36); financing = "depreciation" charges only the months held'
     )
     assert p.warnings == [line]
     outcome = evaluate_portfolio(p).alternatives[0]
@@ -246,7 +246,7 @@ def test_cash_on_a_shared_fleet_warns_of_the_servers_the_portfolio_sizes(tmp_pat
         "each of the 2 workloads: alternatives.0 ('owned'): financing = \"cash\" charges "
         "all $24,000 of the 2 servers bought within the 12-month horizon, though $16,000 of "
         "book value is left at month 12 (straight line over depreciation_months = 36); "
-        'financing = "depreciation" charges only the months in use'
+        'financing = "depreciation" charges only the months held'
     ]
 
 

@@ -50,7 +50,8 @@ def test_a_commitment_past_the_horizon_is_its_field_alone() -> None:
     text = _edited((SHARED, f'commitment = "3y"\n{SHARED}'))
     assert prepare(_scenario(text)).warnings == [
         "alternatives.0.commitment = '3y': the term runs 36 months, past the 24-month "
-        "horizon; the months after it are paid but not counted"
+        "horizon; months 25-36 are paid but not counted: $7,534 for each GPU reserved in "
+        "month 24 (a horizon of 36 months holds them)"  # 730 h × 12 × $0.86
     ]
 
 

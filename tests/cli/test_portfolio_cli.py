@@ -249,7 +249,8 @@ def _edited(tmp_path: Path, name: str, *changes: tuple[str, str]) -> Path:
 
 COMMITMENT = (
     "alternatives.0.commitment = '3y': the term runs 36 months, past the 24-month horizon; "
-    "the months after it are paid but not counted"
+    "months 25-36 are paid but not counted: $7,534 for each GPU reserved in month 24 (a "
+    "horizon of 36 months holds them)"
 )
 
 

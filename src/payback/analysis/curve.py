@@ -2,8 +2,12 @@
 
 One engine call over a grid of traffic levels from 1/30x to 30x today's, at month-1
 prices with retraining spread over its schedule (``retrain_usd / every``, not the lump
-in the months it falls in: month 1 usually has none). Always-on fleets step up where
-another replica is needed; the report's chart reads this curve and draws it.
+in the months it falls in: month 1 usually has none), and owned servers bought in cash
+spread as depreciation financing charges them: month 1's servers · usd_per_server /
+depreciation_months (a purchase is paid at t = 0, not in a month, so month 1 alone would
+leave it out). An owned baseline already owns today's month-1 fleet: only the servers a
+level needs beyond it are spread. Always-on fleets step up where another replica is
+needed; the report's chart reads this curve and draws it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 from payback.analysis.cashflows import OptionCosts, evaluate
 from payback.analysis.resolve import Resolved
 from payback.finance._types import FloatArray
-from payback.scenario import value_at
+from payback.scenario import SelfHostedOption, value_at
 
 __all__ = ["CURVE_POINTS", "PerThousandCurve", "curve_levels", "per_1k_curve"]
 
@@ -61,7 +65,7 @@ def costs_the_same(alternative: FloatArray, baseline: FloatArray) -> np.ndarray:
 @dataclass(frozen=True)
 class PerThousandCurve:
     """USD per 1,000 requests at each traffic level, by option (month-1 prices,
-    retraining spread per month)."""
+    retraining and servers bought in cash spread per month)."""
 
     requests_per_month: list[float]
     """The traffic levels, low to high."""
@@ -74,23 +78,53 @@ class PerThousandCurve:
     traffic at which the new side holds, to a part in 10^7 (:data:`REFINE_ROUNDS`)."""
 
 
-def _month_1_spread(resolved: Resolved, path: str, costs: OptionCosts) -> FloatArray:
-    """Month-1 cost with retraining spread over its schedule."""
+def _month_1_spread(
+    resolved: Resolved, path: str, costs: OptionCosts, owned_today: FloatArray
+) -> FloatArray:
+    """Month-1 cost with retraining spread over its schedule and owned servers bought in
+    cash at their depreciation's monthly charge (:func:`_cash_servers_spread`)."""
     scenario = resolved.scenario
     every = round(float(value_at(scenario, f"{path}.recurring.retrain_every_months")))
     cost = float(value_at(scenario, f"{path}.recurring.retrain_usd"))
     spread = cost / every if every > 0 else 0.0
     retraining = costs.components.get("retraining")
     first = costs.monthly_usd[:, 0] - (retraining[:, 0] if retraining is not None else 0.0)
-    return np.asarray(first + spread, dtype=np.float64)
+    servers = _cash_servers_spread(resolved, path, costs, owned_today)
+    return np.asarray(first + spread + servers, dtype=np.float64)
+
+
+def _cash_servers_spread(
+    resolved: Resolved, path: str, costs: OptionCosts, owned_today: FloatArray
+) -> FloatArray | float:
+    """The month-1 charge of the owned servers an option buys in cash, as depreciation
+    financing charges them: servers_1 · usd_per_server / depreciation_months [USD/month];
+    the baseline's, only for servers beyond ``owned_today`` (its month-1 fleet at today's
+    traffic, which what you do today already owns). 0 for any other option."""
+    option = dict(resolved.scenario.options())[path]
+    if not isinstance(option, SelfHostedOption) or option.owned is None:
+        return 0.0
+    if option.owned.financing != "cash" or costs.servers is None:
+        return 0.0
+    bought = costs.servers[:, 0]
+    if path == "baseline":
+        bought = np.maximum(bought - owned_today, 0.0)
+    price = float(value_at(resolved.scenario, f"{path}.owned.usd_per_server"))
+    months = float(value_at(resolved.scenario, f"{path}.owned.depreciation_months"))
+    return np.asarray(bought * price / months, dtype=np.float64)
 
 
 def _per_1k(resolved: Resolved, volumes: FloatArray) -> tuple[FloatArray, list[FloatArray]]:
-    """USD per 1,000 requests of the baseline and of each alternative at ``volumes``."""
-    ev = evaluate(resolved, {"traffic.requests_per_month": volumes})
+    """USD per 1,000 requests of the baseline and of each alternative at ``volumes`` (one
+    engine call, today's traffic last for the servers an owned baseline owns today)."""
+    today = float(resolved.scenario.traffic.requests_per_month)
+    ev = evaluate(resolved, {"traffic.requests_per_month": np.append(volumes, today)})
+    servers = ev.baseline.servers
+    owned_today = np.zeros(1) if servers is None else np.asarray(servers[-1:, 0])
+    n = len(volumes)
 
     def per_1k(path: str, costs: OptionCosts) -> FloatArray:
-        return np.asarray(_month_1_spread(resolved, path, costs) / volumes * 1000.0)
+        month_1 = _month_1_spread(resolved, path, costs, owned_today)[:n]
+        return np.asarray(month_1 / volumes * 1000.0)
 
     return per_1k("baseline", ev.baseline), [
         per_1k(f"alternatives.{i}", outcome.costs) for i, outcome in enumerate(ev.alternatives)

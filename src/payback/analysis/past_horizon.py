@@ -18,7 +18,7 @@ __all__ = ["cash_past_horizon_line", "cash_past_horizon_warnings", "servers_past
 def cash_past_horizon_warnings(
     resolved: Resolved, paths: Collection[str] | None = None
 ) -> dict[str, str]:
-    """Owned servers whose charge within the horizon is not what their months in use cost:
+    """Owned servers whose charge within the horizon is not what their months held cost:
     one line per owned option (by its path; only ``paths`` when given), from
     :func:`cash_past_horizon_line`, for the servers the cost engine sized
     (:attr:`~payback.analysis.cashflows.OptionCosts.servers`, at the scenario's central
@@ -63,12 +63,19 @@ def cash_past_horizon_line(
     end (over ``depreciation_months``; no salvage is counted; ``baseline``: what you do
     today already owns its month-1 fleet), and that the servers in use past
     ``depreciation_months`` are not bought again. Depreciation: the share of the charge
-    that pays for replacing the servers in use past ``depreciation_months``
-    (:func:`servers_past_depreciation`), and the book value left at the horizon's last
-    month with the horizon that would charge it all (:func:`_depreciated_book_value`)."""
+    that pays for replacing the servers held past ``depreciation_months``
+    (:func:`servers_past_depreciation` of the servers held, the most in use so far: a fleet
+    that shrinks keeps its servers, and the charge goes on for each, as the cost engine's
+    :func:`~payback.finance.costs.owned_server_cost` charges them), and the book value left
+    at the horizon's last month with the horizon that would charge it all
+    (:func:`_depreciated_book_value`)."""
+    import numpy as np
+
     owned = option.owned
     assert owned is not None
     months = owned.depreciation_months
+    if owned.financing == "depreciation":
+        servers = np.maximum.accumulate(np.asarray(servers, dtype=np.float64))
     past = servers_past_depreciation(servers, months)
     per_server_month = owned.usd_per_server / months
     used = [m + 1 for m, n in enumerate(past) if n > 0]
@@ -100,9 +107,10 @@ def _depreciation_line(
     *,
     baseline: bool = False,
 ) -> str | None:
-    """Depreciation financing's line: the share of the charge that pays for replacing the
-    servers in use past ``depreciation_months`` (``past``, in ``span``), and the book value
-    left at the horizon's last month (:func:`_depreciated_book_value`)."""
+    """Depreciation financing's line for the ``servers`` held each month: the share of the
+    charge that pays for replacing those held past ``depreciation_months`` (``past``, in
+    ``span``), and the book value left at the horizon's last month
+    (:func:`_depreciated_book_value`)."""
     owned = option.owned
     assert owned is not None
     months = owned.depreciation_months
@@ -186,7 +194,7 @@ def _cash_book_value_line(
         f"{usd(count * owned.usd_per_server, 0)} of the {count_said} bought within the "
         f"{horizon}-month horizon, though {usd(left, 0)} of book value is left at month "
         f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
-        'financing = "depreciation" charges only the months in use'
+        'financing = "depreciation" charges only the months held'
     )
 
 
@@ -194,19 +202,22 @@ def _depreciated_book_value(
     servers: Any, usd_per_server: float, depreciation_months: int, *, baseline: bool = False
 ) -> tuple[float, int] | None:
     """Under depreciation financing, the straight-line book value left after the last
-    month of the owned ``servers`` in use then [USD], and the horizon whose charge would
-    hold it all [months]; None when under $0.50 is left.
+    month of the owned servers held then [USD], and the horizon whose charge would hold it
+    all [months]; None when under $0.50 is left.
 
-    The servers in use at the end are the newest bought (:func:`servers_past_depreciation`'s
-    rule: a fleet that shrinks retires its oldest first); one first bought for month m has
-    served u = H − m + 1 months, replaced each ``depreciation_months`` D (as the charge
-    goes on), so ceil(u / D) · D − u of its D months are left. ``baseline``: the month-1
-    fleet of what you do today is already owned, bought when the horizon does not say.
+    Every server bought is held to the end (a fleet that shrinks keeps its servers, as the
+    cost engine charges them, :func:`~payback.finance.costs.owned_server_cost`); one first
+    bought for month m has been charged u = H − m + 1 months, replaced each
+    ``depreciation_months`` D (as the charge goes on), so ceil(u / D) · D − u of its D
+    months are left. ``baseline``: the month-1 fleet of what you do today is already
+    owned, bought when the horizon does not say.
 
     >>> _depreciated_book_value([1.0] * 18, 250_000.0, 36)
     (125000.0, 36)
-    >>> _depreciated_book_value([1.0, 2.0, 2.0, 1.0], 400.0, 4)  # the month-2 one is kept
+    >>> _depreciated_book_value([1.0, 2.0, 2.0, 1.0], 400.0, 4)  # the month-2 one is held
     (100.0, 5)
+    >>> _depreciated_book_value([2.0, 1.0, 1.0], 36_000.0, 36)  # the idle one is held too
+    (66000.0, 36)
     >>> _depreciated_book_value([1.0] * 6, 300.0, 3) is None  # replaced at month 4, all charged
     True
     """
@@ -220,13 +231,11 @@ def _depreciated_book_value(
     horizon = len(bought)
     if baseline and bought:
         bought[0] = 0.0
-    kept = float(servers[-1]) if horizon else 0.0
     left, until = 0.0, horizon
-    for month in range(horizon, 0, -1):  # the newest first
-        take = min(bought[month - 1], kept)
+    for month in range(horizon, 0, -1):
+        take = bought[month - 1]
         if take <= 0 or not math.isfinite(take):
             continue
-        kept -= take
         served = horizon - month + 1
         months_left = math.ceil(served / depreciation_months) * depreciation_months - served
         left += take * usd_per_server * months_left / depreciation_months

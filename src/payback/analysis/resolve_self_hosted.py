@@ -67,20 +67,15 @@ def _term_past_horizon(
     ctx: Lookups, path: str, option: SelfHostedOption, usd_per_gpu_hour: float | None
 ) -> None:
     """Warn where a rental commitment's last term runs past the horizon: its months past
-    it are paid but not counted. A term renewed within the horizon says the month it was
-    renewed, the months left, what each GPU reserved at the horizon's last month pays for
-    them (at the renewal's trended price, the cost engine's) and the horizon that holds
-    them; a first term longer than the horizon keeps its words, a portfolio's shared
-    fleet's line (the GPUs reserved are each workload's, so no dollars are said)."""
+    it are paid but not counted. The line says the months left, what each GPU reserved at
+    the horizon's last month pays for them (at the term's trended price, the cost
+    engine's: usd_per_gpu_hour · trend · 730 h · months left) and the horizon that holds
+    them; a term renewed within the horizon says the month it was renewed too. The GPUs
+    reserved are the cost engine's (and a portfolio's, each workload's), so the dollars
+    are said for each GPU."""
     term = COMMITMENT_TERM_MONTHS[option.commitment]
     horizon = ctx.scenario.scenario.horizon_months
     if option.commitment == "none":
-        return
-    if horizon < term:
-        ctx.warnings.append(
-            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
-            f"{horizon}-month horizon; the months after it are paid but not counted"
-        )
         return
     renewed = (horizon - 1) // term * term + 1
     end = renewed + term - 1
@@ -94,10 +89,15 @@ def _term_past_horizon(
         trend = float(committed_price_trend(option.gpu_price_change_annual, horizon, term)[-1])
         per_gpu = usd_per_gpu_hour * trend * HOURS_PER_MONTH * (end - horizon)
         paid = f": {usd(per_gpu, 0)} for each GPU reserved in month {horizon}"
+    runs = (
+        f"the term runs {term} months"
+        if renewed == 1
+        else f"the term renewed in month {renewed} runs to month {end}"
+    )
     ctx.warnings.append(
-        f"{path}.commitment = {option.commitment!r}: the term renewed in month {renewed} runs "
-        f"to month {end}, past the {horizon}-month horizon; months {horizon + 1}-{end} are "
-        f"paid but not counted{paid} (a horizon of {end} months holds them)"
+        f"{path}.commitment = {option.commitment!r}: {runs}, past the {horizon}-month "
+        f"horizon; months {horizon + 1}-{end} are paid but not counted{paid} (a horizon "
+        f"of {end} months holds them)"
     )
 
 

@@ -407,11 +407,18 @@ def owned_server_cost(
 ) -> tuple[FloatArray, FloatArray]:
     """What buying the servers costs: (paid at t = 0 [USD], paid in each month [USD/month]).
 
+    Both financings hold the servers bought: a fleet that shrinks keeps them (held_m =
+    max_{i ≤ m} servers_i, the most in use so far), so growing back buys nothing.
+
     cash: the month-1 fleet's price at t = 0; month m ≥ 2 pays for the servers it adds
     (:func:`servers_bought`), and a server kept past its depreciation period is not bought
-    again. depreciation: nothing at t = 0; month m pays servers_m · usd_per_server /
-    depreciation_months (a server kept past its depreciation period is replaced, so the
-    charge goes on while it is in use). analyze says either when servers are in use past
+    again. depreciation: nothing at t = 0; month m pays held_m · usd_per_server /
+    depreciation_months, a straight line over each server held, in use or idle. A held
+    server kept past its depreciation period is replaced, so its charge goes on at the
+    same usd_per_server / depreciation_months a month for as long as it is held, idle or
+    not: what keeps the held fleet ready to grow back into. Within depreciation_months,
+    the charges so far plus the book value left add up to the price of every server
+    bought, what cash pays. analyze says either when servers are held past
     depreciation_months within the horizon, and the book value left at its last month.
 
     >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
@@ -420,6 +427,9 @@ def owned_server_cost(
     >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
     ...                   cash=False)
     (array(0.), array([10., 20., 20.]))
+    >>> owned_server_cost([2.0, 1.0, 1.0], usd_per_server=100.0, depreciation_months=10,
+    ...                   cash=False)  # the second server is held, idle
+    (array(0.), array([20., 20., 20.]))
     """
     s = as_float(servers)
     price = per_sample(usd_per_server)
@@ -428,7 +438,8 @@ def owned_server_cost(
         monthly = bought.copy()
         monthly[..., 0] = 0.0
         return as_float(bought[..., 0]), monthly
-    per_month = s * price / per_sample(depreciation_months)
+    held = np.maximum.accumulate(s, axis=-1)
+    per_month = held * price / per_sample(depreciation_months)
     return np.zeros(per_month.shape[:-1]), per_month
 
 
