@@ -4,7 +4,6 @@ and a "did you mean" for a misspelt name."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import json
@@ -21,7 +20,14 @@ from payback.scenario.distributions import DISTS, Distribution, stated_end_probl
 from payback.scenario.nulls import null_words
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import KINDS, Scenario, field_docstring
-from payback.scenario.words import BOUND_ERRORS, beyond_float, beyond_float_words, bound_words
+from payback.scenario.words import (
+    BOUND_ERRORS,
+    DATE_TEXT,
+    beyond_float,
+    beyond_float_words,
+    bound_words,
+    date_problem,
+)
 from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
 from payback.scenario.words import as_number as _as_number
 
@@ -51,33 +57,6 @@ _YAML_WORDS = {
     "date_parsing": "must be a date such as 2026-12-01",
 }
 """The words of :data:`_TYPE_WORDS` that differ in a YAML file."""
-
-DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
-"""A date as typed, maybe wrongly: year, month, day and what follows."""
-
-_SUCH = "write a date such as 2026-12-01"
-
-
-def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
-    """What is wrong with a date as typed, and how to write it; None for a good date.
-
-    >>> date_problem("2026", "13", "45", ""), date_problem("2026", "12", "1", "")
-    ('not a date (month 13); write a date such as 2026-12-01', 'a month and a day are written with two digits; write 2026-12-01')
-    """
-    y, m, d = int(year), int(month), int(day)
-    if not 1 <= m <= 12:
-        return f"not a date (month {m}); {_SUCH}"
-    days = calendar.monthrange(y, m)[1]
-    if not 1 <= d <= days:
-        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
-    good = f"{year}-{m:02d}-{d:02d}"
-    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
-        return f"a date is written without a time; write {good}"
-    if rest.strip():
-        return f"not a date; {_SUCH}"
-    if len(month) == 2 and len(day) == 2:
-        return None
-    return f"a month and a day are written with two digits; write {good}"
 
 
 def _type_words(kind: str, value: Any, fmt: str, shown: str = "") -> str:
@@ -548,17 +527,3 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
 
 show_value = _show
 """A value as an error line shows it (a calibration file's lines show values so too)."""
-
-
-def yaml_tab_hint(text: str, line: int, column: int) -> str:
-    r"""What to do about the tab a YAML parser refused at ``line``, ``column`` (from 0).
-
-    >>> yaml_tab_hint("scenario:\n\tname: x\n", 1, 0)
-    '; YAML indents with spaces, not tabs: replace the tab on line 2'
-    >>> yaml_tab_hint("a:\t1\n", 0, 2)
-    '; YAML takes spaces, not tabs, between tokens: replace the tab on line 1'
-    """
-    lines = text.splitlines()
-    indent = line < len(lines) and not lines[line][:column].strip()
-    said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
-    return f"; YAML {said}: replace the tab on line {line + 1}"

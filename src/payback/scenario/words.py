@@ -5,7 +5,9 @@ number in quotes, a value past a bound, a value of the wrong type)."""
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -18,11 +20,14 @@ from payback.scenario.paths import schema_range
 
 __all__ = [
     "BOUND_ERRORS",
+    "DATE_TEXT",
     "TYPE_WORDS",
     "as_number",
     "beyond_float",
     "beyond_float_words",
     "bound_words",
+    "date_problem",
+    "yaml_tab_hint",
 ]
 
 TYPE_WORDS = {
@@ -116,3 +121,45 @@ def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) ->
     if value > 0:
         return beyond if allowed.highest == math.inf else f"must be {allowed.describe_high()}"
     return beyond if allowed.lowest == -math.inf else f"must be {allowed.describe_low()}"
+
+
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
+"""A date as typed, maybe wrongly: year, month, day and what follows."""
+
+_SUCH = "write a date such as 2026-12-01"
+
+
+def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
+    """What is wrong with a date as typed, and how to write it; None for a good date.
+
+    >>> date_problem("2026", "13", "45", ""), date_problem("2026", "12", "1", "")
+    ('not a date (month 13); write a date such as 2026-12-01', 'a month and a day are written with two digits; write 2026-12-01')
+    """
+    y, m, d = int(year), int(month), int(day)
+    if not 1 <= m <= 12:
+        return f"not a date (month {m}); {_SUCH}"
+    days = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= days:
+        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
+    good = f"{year}-{m:02d}-{d:02d}"
+    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
+        return f"a date is written without a time; write {good}"
+    if rest.strip():
+        return f"not a date; {_SUCH}"
+    if len(month) == 2 and len(day) == 2:
+        return None
+    return f"a month and a day are written with two digits; write {good}"
+
+
+def yaml_tab_hint(text: str, line: int, column: int) -> str:
+    r"""What to do about the tab a YAML parser refused at ``line``, ``column`` (from 0).
+
+    >>> yaml_tab_hint("scenario:\n\tname: x\n", 1, 0)
+    '; YAML indents with spaces, not tabs: replace the tab on line 2'
+    >>> yaml_tab_hint("a:\t1\n", 0, 2)
+    '; YAML takes spaces, not tabs, between tokens: replace the tab on line 1'
+    """
+    lines = text.splitlines()
+    indent = line < len(lines) and not lines[line][:column].strip()
+    said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
+    return f"; YAML {said}: replace the tab on line {line + 1}"
