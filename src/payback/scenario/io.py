@@ -32,7 +32,7 @@ from payback.scenario.nulls import (
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
 from payback.scenario.toml_errors import explain_toml_error
-from payback.scenario.words import yaml_tab_hint
+from payback.scenario.words import read_float, yaml_tab_hint
 from payback.scenario.workloads import workload_default_paths
 
 __all__ = [
@@ -198,7 +198,7 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
             raise PaybackError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
     else:
         try:
-            data = tomllib.loads(text)
+            data = tomllib.loads(text, parse_float=read_float)
         except tomllib.TOMLDecodeError as exc:
             suffix = Path(source).suffix.lower()
             hint = (

@@ -23,10 +23,12 @@ from payback.scenario.schema import KINDS, Scenario, field_docstring
 from payback.scenario.words import (
     BOUND_ERRORS,
     DATE_TEXT,
+    WrittenFloat,
     beyond_float,
     beyond_float_words,
     bound_words,
     date_problem,
+    overflowed,
 )
 from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
 from payback.scenario.words import as_number as _as_number
@@ -90,6 +92,8 @@ def _show(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, WrittenFloat):  # 1e400 as written, not "inf"
+        return value.written
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, int):  # 1e30 read as a count, 400 digits past any float: shortened
@@ -309,7 +313,7 @@ def _explain_one(
         lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
     elif kind in BOUND_ERRORS:
         lines.append(f"{path} = {shown}: {bound_words(kind, ctx)}{hint}")
-    elif kind == "float_type" and beyond_float(value):  # 400 digits: "not a valid number"
+    elif (kind == "float_type" and beyond_float(value)) or overflowed(kind, value, shown):
         words = beyond_float_words(_model_at(raw_loc) if raw_loc else None, field, value)
         lines.append(f"{path} = {shown}: {words}{hint}")
     elif kind == "literal_error":

@@ -22,11 +22,14 @@ __all__ = [
     "BOUND_ERRORS",
     "DATE_TEXT",
     "TYPE_WORDS",
+    "WrittenFloat",
     "as_number",
     "beyond_float",
     "beyond_float_words",
     "bound_words",
     "date_problem",
+    "overflowed",
+    "read_float",
     "yaml_tab_hint",
 ]
 
@@ -98,9 +101,10 @@ def beyond_float(value: Any) -> bool:
     )
 
 
-def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) -> str:
+def beyond_float_words(model: type[BaseModel] | None, field: str, value: float) -> str:
     """What a number field of ``model`` says of ``value``, a whole number past the largest
-    float either way (pydantic says only "a valid number"): the field's bound on that side,
+    float either way (pydantic says only "a valid number") or a number written with an
+    exponent past it (``1e400``, read as infinity): the field's bound on that side,
     as a value past it is told, where it has one; the largest float where it has none.
 
     >>> from pydantic import Field
@@ -121,6 +125,42 @@ def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) ->
     if value > 0:
         return beyond if allowed.highest == math.inf else f"must be {allowed.describe_high()}"
     return beyond if allowed.lowest == -math.inf else f"must be {allowed.describe_low()}"
+
+
+class WrittenFloat(float):
+    """A number a TOML file writes with an exponent (``1e14``, ``1e400``), which keeps its
+    text for a message to quote: Python writes ``100000000000000.0`` and ``inf``. A field
+    validated holds a plain float."""
+
+    written: str = ""
+
+
+def read_float(text: str) -> float:
+    """A TOML reader's number (``tomllib``'s ``parse_float``): one written with an exponent
+    as a :class:`WrittenFloat`.
+
+    >>> read_float("1e400"), read_float("1e400").written, type(read_float("0.5")).__name__
+    (inf, '1e400', 'float')
+    """
+    value = float(text)
+    if "e" not in text.lower():
+        return value
+    number = WrittenFloat(value)
+    number.written = text
+    return number
+
+
+def overflowed(kind: str, value: Any, shown: str) -> bool:
+    """Whether a number field's error (pydantic's ``kind``) is for a number written past the
+    largest float (``1e400``, ``1.9e308``, ``shown`` as written), which a reader reads as
+    infinity; not for infinity written so (``inf``, YAML's ``.inf``).
+
+    >>> overflowed("finite_number", math.inf, "1e400"), overflowed("finite_number", math.inf, ".inf")
+    (True, False)
+    """
+    number = kind == "finite_number" or kind.startswith("int_")
+    infinite = isinstance(value, float) and math.isinf(value)
+    return number and infinite and "inf" not in shown.lower()
 
 
 DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
