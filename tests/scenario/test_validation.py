@@ -87,7 +87,7 @@ def test_an_absurd_capacity_is_one_line_and_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(text.replace("replica_requests_per_s = 0.85", "replica_requests_per_s = 1e-9"))
     code, out, err = run("analyze", path)
-    assert_user_error(code, out, err, "replica_requests_per_s = 1e-09: must be ≥ 0.0001")
+    assert_user_error(code, out, err, "replica_requests_per_s = 1e-9: must be ≥ 0.0001")
     assert len(err.splitlines()) == 1
 
 

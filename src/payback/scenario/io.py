@@ -19,7 +19,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, long_number, read_input
-from payback.scenario import messages
 from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
 from payback.scenario.followed import followed, not_sampled
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
@@ -33,6 +32,7 @@ from payback.scenario.nulls import (
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
 from payback.scenario.toml_errors import explain_toml_error
+from payback.scenario.words import read_float, yaml_tab_hint
 from payback.scenario.workloads import workload_default_paths
 
 __all__ = [
@@ -192,13 +192,13 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             problem = exc.problem or str(exc).splitlines()[0]
             if "'\\t'" in problem and mark:  # the parser's words alone named no fix
-                problem += messages.yaml_tab_hint(text, mark.line, mark.column)
+                problem += yaml_tab_hint(text, mark.line, mark.column)
             raise PaybackError(f"{source}: not valid YAML{where}: {problem}") from None
         except YAMLError as exc:
             raise PaybackError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
     else:
         try:
-            data = tomllib.loads(text)
+            data = tomllib.loads(text, parse_float=read_float)
         except tomllib.TOMLDecodeError as exc:
             suffix = Path(source).suffix.lower()
             hint = (

@@ -4,7 +4,6 @@ and a "did you mean" for a misspelt name."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import json
@@ -21,7 +20,16 @@ from payback.scenario.distributions import DISTS, Distribution, stated_end_probl
 from payback.scenario.nulls import null_words
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import KINDS, Scenario, field_docstring
-from payback.scenario.words import BOUND_ERRORS, beyond_float, beyond_float_words, bound_words
+from payback.scenario.words import (
+    BOUND_ERRORS,
+    DATE_TEXT,
+    WrittenFloat,
+    beyond_float,
+    beyond_float_words,
+    bound_words,
+    date_problem,
+    overflowed,
+)
 from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
 from payback.scenario.words import as_number as _as_number
 
@@ -51,33 +59,6 @@ _YAML_WORDS = {
     "date_parsing": "must be a date such as 2026-12-01",
 }
 """The words of :data:`_TYPE_WORDS` that differ in a YAML file."""
-
-DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
-"""A date as typed, maybe wrongly: year, month, day and what follows."""
-
-_SUCH = "write a date such as 2026-12-01"
-
-
-def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
-    """What is wrong with a date as typed, and how to write it; None for a good date.
-
-    >>> date_problem("2026", "13", "45", ""), date_problem("2026", "12", "1", "")
-    ('not a date (month 13); write a date such as 2026-12-01', 'a month and a day are written with two digits; write 2026-12-01')
-    """
-    y, m, d = int(year), int(month), int(day)
-    if not 1 <= m <= 12:
-        return f"not a date (month {m}); {_SUCH}"
-    days = calendar.monthrange(y, m)[1]
-    if not 1 <= d <= days:
-        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
-    good = f"{year}-{m:02d}-{d:02d}"
-    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
-        return f"a date is written without a time; write {good}"
-    if rest.strip():
-        return f"not a date; {_SUCH}"
-    if len(month) == 2 and len(day) == 2:
-        return None
-    return f"a month and a day are written with two digits; write {good}"
 
 
 def _type_words(kind: str, value: Any, fmt: str, shown: str = "") -> str:
@@ -111,6 +92,8 @@ def _show(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, WrittenFloat):  # 1e400 as written, not "inf"
+        return value.written
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, int):  # 1e30 read as a count, 400 digits past any float: shortened
@@ -167,9 +150,15 @@ def _clean_loc(raw_loc: Sequence[str | int]) -> list[str | int]:
     return out
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` a misspelt ``word`` is nearest, if one is near enough."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return close[0] if close else None
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    near = _closest(word, choices)
+    return f"did you mean {near!r}? " if near else ""
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -303,11 +292,8 @@ def _explain_one(
         model = _model_at(raw_loc)
         allowed = list(model.model_fields) if model else []
         owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
-        kind_note, others = "", []
-        if model is not None and "kind" in model.model_fields:
-            this = _kind_of(raw_loc)
-            kind_note = f" of kind {_show(this)}"
-            others = [k for k, m in KINDS.items() if k != this and field in m.model_fields]
+        this, others = _kind_of(raw_loc), _other_kinds(model, raw_loc, field)
+        kind_note = f" of kind {_show(this)}" if model and "kind" in model.model_fields else ""
         if others:  # a field of another kind: said so, not "did you mean" a near name
             lines.append(
                 f"{path}: {field} is a field of a {' or '.join(others)} option; this option is "
@@ -327,10 +313,10 @@ def _explain_one(
             f"allowed: {', '.join(KINDS)}"
         )
     elif kind == "union_tag_not_found":
-        lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
+        lines.append(_missing_kind(path, value))
     elif kind in BOUND_ERRORS:
         lines.append(f"{path} = {shown}: {bound_words(kind, ctx)}{hint}")
-    elif kind == "float_type" and beyond_float(value):  # 400 digits: "not a valid number"
+    elif (kind == "float_type" and beyond_float(value)) or overflowed(kind, value, shown):
         words = beyond_float_words(_model_at(raw_loc) if raw_loc else None, field, value)
         lines.append(f"{path} = {shown}: {words}{hint}")
     elif kind == "literal_error":
@@ -437,6 +423,41 @@ def _length_line(path: str, field: str, kind: str, ctx: Mapping[str, Any], value
     return f"{path} = {shown}: at most {most:,} {what}s" if most else f"{path} = {shown}: too long"
 
 
+def _other_kinds(
+    model: type[BaseModel] | None, raw_loc: Sequence[str | int], field: str
+) -> list[str]:
+    """The other option kinds that take ``field``, unknown to the option at ``raw_loc``."""
+    if model is None or "kind" not in model.model_fields:
+        return []
+    this = _kind_of(raw_loc)
+    return [k for k, m in KINDS.items() if k != this and field in m.model_fields]
+
+
+def _meant(raw_loc: Sequence[str | int]) -> str | None:
+    """The field of its own table an unknown field's line asks 'did you mean' (a misspelt
+    ``requests_per_mnth``'s ``requests_per_month``); None where it names none, or another
+    table's or another kind's field."""
+    model, loc = _model_at(raw_loc), _clean_loc(raw_loc)
+    field = str(loc[-1])
+    if model is None or _other_kinds(model, raw_loc, field) or _belongs_elsewhere(field, loc):
+        return None
+    return _closest(field, list(model.model_fields))
+
+
+def _missing_kind(path: str, value: Any) -> str:
+    """The line for an option without ``kind``: a misspelt one (``kinf``) as an unknown field
+    that means it, else the field missing."""
+    fields = set().union(*(m.model_fields for m in KINDS.values()))
+    keys = [k for k in value if k not in fields] if isinstance(value, Mapping) else []
+    near = next((k for k in keys if _suggest(str(k), ["kind"])), None)
+    if near is not None:
+        return (
+            f"{path}.{near}: unknown field in {path}; did you mean 'kind'? kind is required; "
+            f"allowed: {', '.join(KINDS)}"
+        )
+    return f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})"
+
+
 def _kind_of(raw_loc: Sequence[str | int]) -> str | None:
     for part in raw_loc:
         if isinstance(part, str) and part in KINDS:
@@ -487,14 +508,18 @@ def explain_errors(
     # a section the file names that a scenario has not comes first: a misspelt one is
     # why a required one is missing
     errors.sort(key=lambda e: not (e["type"] == "extra_forbidden" and len(e["loc"]) == 1))
+    # a field misspelt is one problem: its line asks 'did you mean' the one it misses
+    meant = {(*e["loc"][:-1], _meant(e["loc"])) for e in errors if e["type"] == "extra_forbidden"}
     for err in errors:
         raw = list(err["loc"])
+        if err["type"] == "missing" and tuple(raw) in meant:
+            continue
         clean = ".".join(str(p) for p in _clean_loc(raw))
         path = (aliases or {}).get(clean, clean)
         if path != clean:  # told as the field it was copied from, its table named alike
             raw = [int(bit) if bit.isdigit() else bit for bit in path.split(".")]
         dist = found.get(path)
-        if path not in found:
+        if path not in found or err["type"] == "extra_forbidden":  # a range misspelt too
             problems.extend(_explain_one(err, path, raw, nulls or {}, fmt))
         elif dist is not None and err["type"] in _RANGE_ERRORS:
             problems.append(_central_refused(err, path, dist))
@@ -524,7 +549,13 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
     """The lines for a distribution table at ``path`` that is not a valid distribution."""
     kind = raw.get("dist")
     lines = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    params = [f for f in DISTS[str(kind)].model_fields if f != "dist"] if kind in DISTS else []
+    # a parameter misspelt (mod = 60) is one line, that asks 'did you mean' the one missing
+    missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing"]
+    extra = [str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"]
+    meant = {name: _closest(name, missing) for name in extra}
+    for err in errors:
         loc = [p for p in err["loc"] if p not in DISTS]
         where = ".".join([path, *map(str, loc)])
         t = err["type"]
@@ -532,12 +563,14 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
             lines.append(
                 f"{path}.dist = {_show(kind)}: unknown distribution; {_suggest(str(kind), list(DISTS))}allowed: {', '.join(DISTS)}"
             )
-        elif t == "missing":
-            lines.append(f"{where}: required by a {kind} distribution")
+        elif t == "missing":  # unless a misspelt parameter's line names it
+            if loc[-1] not in meant.values():
+                lines.append(f"{where}: required by a {kind} distribution")
         elif t == "extra_forbidden":
-            allowed = [f for f in DISTS[str(kind)].model_fields if f != "dist"]
+            near = _suggest(str(loc[-1]), missing)
             lines.append(
-                f"{where}: not a parameter of a {kind} distribution; allowed: {', '.join(allowed)}"
+                f"{where}: not a parameter of a {kind} distribution; {near}allowed: "
+                f"{', '.join(params)}"
             )
         elif t == "value_error":
             lines.append(f"{path}: {kind} distribution {err['ctx']['error']}")
@@ -548,17 +581,3 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
 
 show_value = _show
 """A value as an error line shows it (a calibration file's lines show values so too)."""
-
-
-def yaml_tab_hint(text: str, line: int, column: int) -> str:
-    r"""What to do about the tab a YAML parser refused at ``line``, ``column`` (from 0).
-
-    >>> yaml_tab_hint("scenario:\n\tname: x\n", 1, 0)
-    '; YAML indents with spaces, not tabs: replace the tab on line 2'
-    >>> yaml_tab_hint("a:\t1\n", 0, 2)
-    '; YAML takes spaces, not tabs, between tokens: replace the tab on line 1'
-    """
-    lines = text.splitlines()
-    indent = line < len(lines) and not lines[line][:column].strip()
-    said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
-    return f"; YAML {said}: replace the tab on line {line + 1}"

@@ -5,7 +5,9 @@ number in quotes, a value past a bound, a value of the wrong type)."""
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -18,11 +20,17 @@ from payback.scenario.paths import schema_range
 
 __all__ = [
     "BOUND_ERRORS",
+    "DATE_TEXT",
     "TYPE_WORDS",
+    "WrittenFloat",
     "as_number",
     "beyond_float",
     "beyond_float_words",
     "bound_words",
+    "date_problem",
+    "overflowed",
+    "read_float",
+    "yaml_tab_hint",
 ]
 
 TYPE_WORDS = {
@@ -93,9 +101,10 @@ def beyond_float(value: Any) -> bool:
     )
 
 
-def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) -> str:
+def beyond_float_words(model: type[BaseModel] | None, field: str, value: float) -> str:
     """What a number field of ``model`` says of ``value``, a whole number past the largest
-    float either way (pydantic says only "a valid number"): the field's bound on that side,
+    float either way (pydantic says only "a valid number") or a number written with an
+    exponent past it (``1e400``, read as infinity): the field's bound on that side,
     as a value past it is told, where it has one; the largest float where it has none.
 
     >>> from pydantic import Field
@@ -116,3 +125,81 @@ def beyond_float_words(model: type[BaseModel] | None, field: str, value: int) ->
     if value > 0:
         return beyond if allowed.highest == math.inf else f"must be {allowed.describe_high()}"
     return beyond if allowed.lowest == -math.inf else f"must be {allowed.describe_low()}"
+
+
+class WrittenFloat(float):
+    """A number a TOML file writes with an exponent (``1e14``, ``1e400``), which keeps its
+    text for a message to quote: Python writes ``100000000000000.0`` and ``inf``. A field
+    validated holds a plain float."""
+
+    written: str = ""
+
+
+def read_float(text: str) -> float:
+    """A TOML reader's number (``tomllib``'s ``parse_float``): one written with an exponent
+    as a :class:`WrittenFloat`.
+
+    >>> read_float("1e400"), read_float("1e400").written, type(read_float("0.5")).__name__
+    (inf, '1e400', 'float')
+    """
+    value = float(text)
+    if "e" not in text.lower():
+        return value
+    number = WrittenFloat(value)
+    number.written = text
+    return number
+
+
+def overflowed(kind: str, value: Any, shown: str) -> bool:
+    """Whether a number field's error (pydantic's ``kind``) is for a number written past the
+    largest float (``1e400``, ``1.9e308``, ``shown`` as written), which a reader reads as
+    infinity; not for infinity written so (``inf``, YAML's ``.inf``).
+
+    >>> overflowed("finite_number", math.inf, "1e400"), overflowed("finite_number", math.inf, ".inf")
+    (True, False)
+    """
+    number = kind == "finite_number" or kind.startswith("int_")
+    infinite = isinstance(value, float) and math.isinf(value)
+    return number and infinite and "inf" not in shown.lower()
+
+
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
+"""A date as typed, maybe wrongly: year, month, day and what follows."""
+
+_SUCH = "write a date such as 2026-12-01"
+
+
+def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
+    """What is wrong with a date as typed, and how to write it; None for a good date.
+
+    >>> date_problem("2026", "13", "45", ""), date_problem("2026", "12", "1", "")
+    ('not a date (month 13); write a date such as 2026-12-01', 'a month and a day are written with two digits; write 2026-12-01')
+    """
+    y, m, d = int(year), int(month), int(day)
+    if not 1 <= m <= 12:
+        return f"not a date (month {m}); {_SUCH}"
+    days = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= days:
+        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
+    good = f"{year}-{m:02d}-{d:02d}"
+    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
+        return f"a date is written without a time; write {good}"
+    if rest.strip():
+        return f"not a date; {_SUCH}"
+    if len(month) == 2 and len(day) == 2:
+        return None
+    return f"a month and a day are written with two digits; write {good}"
+
+
+def yaml_tab_hint(text: str, line: int, column: int) -> str:
+    r"""What to do about the tab a YAML parser refused at ``line``, ``column`` (from 0).
+
+    >>> yaml_tab_hint("scenario:\n\tname: x\n", 1, 0)
+    '; YAML indents with spaces, not tabs: replace the tab on line 2'
+    >>> yaml_tab_hint("a:\t1\n", 0, 2)
+    '; YAML takes spaces, not tabs, between tokens: replace the tab on line 1'
+    """
+    lines = text.splitlines()
+    indent = line < len(lines) and not lines[line][:column].strip()
+    said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
+    return f"; YAML {said}: replace the tab on line {line + 1}"
