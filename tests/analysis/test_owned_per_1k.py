@@ -103,3 +103,17 @@ def test_an_owned_baseline_pays_only_for_servers_beyond_todays() -> None:
     top = curve.requests_per_month[-1]
     assert top == pytest.approx(30 * 5_256_000)
     assert curve.baseline_usd[-1] == pytest.approx(58 * 1_000.0 / top * 1000.0)
+
+
+@pytest.mark.parametrize(
+    ("financing", "spread"),
+    [("cash", "retraining and servers bought in cash"), ("depreciation", "retraining")],
+)
+def test_the_chart_title_says_what_it_spreads(financing: str, spread: str) -> None:
+    from payback import analyze
+    from payback.report.charts import cost_per_1k_vs_traffic
+
+    chart = cost_per_1k_vs_traffic(analyze(_scenario(OWNED.replace("FINANCING", financing))))
+    assert chart.title == (
+        f"Cost of 1,000 requests as traffic varies (month-1 prices, {spread} spread per month)"
+    )

@@ -345,7 +345,11 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     significant figures."""
     curve = analysis.cost_per_1k_curve
     today = float(analysis.scenario.traffic.requests_per_month)
-    title = "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)"
+    options = [analysis.resolved.scenario.baseline, *analysis.resolved.scenario.alternatives]
+    owned = [getattr(o, "owned", None) for o in options]
+    cash = any(o is not None and o.financing == "cash" for o in owned)
+    spread = "retraining and servers bought in cash" if cash else "retraining"
+    title = f"Cost of 1,000 requests as traffic varies (month-1 prices, {spread} spread per month)"
     if missing := _per_1k_missing(analysis, today):
         return Chart(
             PER_1K, title, "requests per month", "USD per 1,000 requests", [], [], missing=missing
