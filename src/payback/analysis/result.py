@@ -422,28 +422,34 @@ def utilisation(
 ) -> FleetUtilisation | None:
     """How busy a self-hosted option's fleet is each month (its central values), from the
     requests it serves itself (those not escalated); an owned fleet's capacity counts every
-    replica its servers hold, used or not. ``None`` for other kinds."""
+    replica its servers hold, used or not (a shrinking fleet keeps them), and its power and
+    colocation, paid on the servers in use, are idle beside those. ``None`` for other kinds."""
     if not isinstance(option, SelfHostedOption) or costs.gpus is None:
         return None
     escalation = float(getattr(option, "escalation_share", 0.0) or 0.0)
     fleet = np.sum([costs.components[k] for k in FLEET_COMPONENTS if k in costs.components], axis=0)
-    gpus = costs.gpus
-    owned = None
+    gpus, owned, used = costs.gpus, None, None
     per_replica = float(option.gpus_per_replica or 1)
     if option.owned is not None and costs.servers is not None:
-        # owned servers: every GPU slot bought is capacity paid for, in use or not
         per_server = math.floor(option.owned.gpus_per_server / per_replica) * per_replica
-        gpus = owned = np.asarray(costs.servers, dtype=np.float64) * per_server
-    average, peak, idle = fleet_utilisation(
-        requests * (1.0 - escalation),
-        gpus=gpus,
-        gpus_per_replica=per_replica,
-        replica_requests_per_s=float(option.replica_requests_per_s or 0.0),
-        peak_to_average=peak_to_average,
-        target_utilization=float(option.target_utilization),
-        always_on=option.always_on,
-        fleet_usd=fleet,
-    )
+        used = np.asarray(costs.servers, dtype=np.float64) * per_server
+        gpus = owned = np.maximum.accumulate(used, axis=-1)
+
+    def busy(gpus: FloatArray, cost: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return fleet_utilisation(
+            requests * (1.0 - escalation),
+            gpus=gpus,
+            gpus_per_replica=per_replica,
+            replica_requests_per_s=float(option.replica_requests_per_s or 0.0),
+            peak_to_average=peak_to_average,
+            target_utilization=float(option.target_utilization),
+            always_on=option.always_on,
+            fleet_usd=cost,
+        )
+
+    facility = costs.components.get("facility") if used is not None else None
+    average, peak, idle = busy(gpus, fleet if facility is None else fleet - facility)
+    idle = idle if used is None or facility is None else idle + busy(used, facility)[2]
     return FleetUtilisation(
         average=floats(average),
         peak=floats(peak),
