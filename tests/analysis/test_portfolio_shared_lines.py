@@ -1,6 +1,6 @@
 """A portfolio's warnings and errors: one about a field of the shared part (the same in
 every workload's scenario) is that field's alone; one a workload's own numbers give names
-the workloads (examples/portfolio.toml, edited)."""
+the workloads (tests/data/portfolio.toml, edited)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, FROZEN_PORTFOLIO
 from payback.analysis.portfolio import prepare
 from payback.analysis.portfolio_setup import _shared_field
 from payback.errors import PaybackError
 from payback.scenario import Scenario, parse_scenario
 from payback.scenario.io import scenario_data_from_text
 
-PORTFOLIO = (EXAMPLES / "portfolio.toml").read_text()
+PORTFOLIO = FROZEN_PORTFOLIO.read_text()
 SHARED = 'portfolio = { fleet = "shared", adapter_rank = 16 }'
 
 

@@ -62,7 +62,7 @@ def test_a_toml_key_given_twice_names_both_lines(tmp_path: Path) -> None:
     )
     # the last line of the file: the parser gives no line at all ("at end of document")
     assert _analyze_error(tmp_path, "q.toml", QUARTER + "retrain_usd = 1.0\n") == (
-        "q.toml line 50: alternatives.0.recurring.retrain_usd given twice (first on line 49)"
+        "q.toml line 52: alternatives.0.recurring.retrain_usd given twice (first on line 51)"
     )
     twice = QUARTER.replace("[baseline]  ", "[traffic]\n[baseline]  ")
     assert _analyze_error(tmp_path, "q.toml", twice) == (

@@ -1,7 +1,7 @@
 """The greedy migration order, each step's candidates priced by sums kept as the workloads
 move (analysis/portfolio_steps.py), is the order and the marginals the generic subset
 arithmetic gives (each step every candidate's mask through :func:`subset_npv`): on
-examples/portfolio.toml (checked against every order), and as a property on random
+tests/data/portfolio.toml (checked against every order), and as a property on random
 portfolios, on a hosted baseline and on one the workloads share today. A step no longer
 places a (K, W, …) array of loads: at 1,000 workloads that was hundreds of MB a step and the
 order grew as W³ (400 workloads: 36 s; 1,000: past ten minutes)."""
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES
+from helpers import FROZEN_PORTFOLIO
 from many_workloads import random_portfolio
 from payback.analysis import portfolio_fleet
 from payback.analysis.portfolio import AlternativePieces, evaluate_portfolio, prepare
@@ -46,7 +46,7 @@ def greedy_by_masks(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
 def test_the_example_portfolio_moves_in_the_same_order() -> None:
     # support triage first (alone it does not pay for the fleet's two replicas: -$13,340),
     # then ticket summaries carries it (+$28,325); the order is the best of all 120
-    ev = evaluate_portfolio(prepare(load_scenario(EXAMPLES / "portfolio.toml")))
+    ev = evaluate_portfolio(prepare(load_scenario(FROZEN_PORTFOLIO)))
     expected = {
         0: [-13339.562499, 28325.234382, 3369.375001, 1097.102679, 406.08817],
         1: [324.233087, 14661.438797, -10294.420585, -12566.692907, -13257.707416],
