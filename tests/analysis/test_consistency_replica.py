@@ -7,7 +7,8 @@ traffic: a 70B at 100/1,600 tokens on 2 Ã— H100 batching 33 sequences, where 4 Ã
 five times the requests per GPU, and a fleet several times dearer than the same model,
 GPU and precision with gpus_per_replica = 4. It now sizes the replica as the fleet is
 paid for: the GPUs per replica whose fleet costs least over the horizon at the scenario's
-traffic (the fewest on a tie), as ``payback recommend`` ranks them.
+traffic (a tie broken as ``payback recommend`` ranks: tests/analysis/
+test_replica_first_token.py), as ``payback recommend`` ranks them.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def test_the_sized_replica_is_the_cheapest_fleet_of_those_that_fit(
     costs = {tp: c for tp, c in given.items() if c is not None}
     cheapest = min(costs.values())
     assert auto == pytest.approx(cheapest, rel=1e-12)
-    assert chosen == min(tp for tp, c in costs.items() if c <= cheapest * (1 + 1e-12))
+    assert chosen in {tp for tp, c in costs.items() if c <= cheapest * (1 + 1e-12)}
 
 
 def test_a_70b_on_h100s_at_long_outputs_gets_the_replica_that_serves_them() -> None:
@@ -165,7 +166,7 @@ def test_recommend_restricted_to_one_configuration_agrees() -> None:
     chosen, _ = _chosen(data)
     result = recommend(build(data))
     same = [c for c in result.candidates if (c.gpu, c.precision) == ("h100-sxm", "bf16")]
-    best = min(same, key=lambda c: (c.monthly_cost_usd, c.gpus_per_replica))
+    best = same[0]  # ranked: cheaper first, a tie as analyze breaks it
     assert best.gpus_per_replica == chosen
     assert _fleet_cost(data) == pytest.approx(best.monthly_cost_usd * 12, rel=1e-9)
 

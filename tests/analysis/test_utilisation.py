@@ -139,8 +139,12 @@ def test_the_traffic_and_price_levers_are_solved_for_a_quarter() -> None:
 def test_an_owned_fleet_counts_every_replica_its_servers_hold() -> None:
     """One 8-GPU server bought for 2 one-GPU replicas: the 6 idle slots are paid for too."""
     from helpers import EXAMPLES
+    from payback.scenario.paths import with_value
 
-    analysis = analyze(load_scenario(EXAMPLES / "owned-h100.toml"))
+    GPUS = "alternatives.0.gpus_per_replica"
+
+    one_gpu = with_value(load_scenario(EXAMPLES / "owned-h100.toml"), GPUS, 1)
+    analysis = analyze(one_gpu)  # alone it runs 2 × 4 GPUs: the same server, more to spare
     alt = analysis.alternatives[0]
     u = alt.utilisation
     assert u is not None

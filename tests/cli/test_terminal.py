@@ -541,8 +541,9 @@ def test_explain_speaks_of_an_owned_fleet_as_its_servers() -> None:
     code, out, _ = run_at(120, "explain", EXAMPLES / "owned-h100.toml")
     assert code == 0
     words = " ".join(out.split())
-    # 2.85M served requests a month on one 8-GPU server of 63.38-requests/s replicas
-    assert "One owned server (h100-sxm) is 0.2% busy on average" in words
+    # 2.85M served requests a month on one 8-GPU server of two 4-GPU replicas of 172.2
+    # requests/s: 2.85e6 / 2,628,000 s / 344.4 = 0.31%
+    assert "One owned server (h100-sxm) is 0.3% busy on average" in words
     assert "The 2 always-on GPUs (h100-sxm) are 0.9% busy on average" in words
 
 

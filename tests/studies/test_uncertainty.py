@@ -335,7 +335,8 @@ def test_lengths_that_only_an_estimated_capacity_reads_are_sampled() -> None:
         assert float(ends.alternatives[0].npv_usd[k]) == pytest.approx(npv, rel=1e-12)
     capacity = following(resolved, {"traffic.input_tokens": xs})
     rps = capacity["alternatives.0.replica_requests_per_s"]
-    assert rps[0] > rps[1] > rps[2]  # longer prompts: fewer requests a replica
+    per_gpu = rps / capacity["alternatives.0.gpus_per_replica"]  # a size chosen at each
+    assert per_gpu[0] > per_gpu[1] > per_gpu[2]  # longer prompts: fewer requests a GPU
 
 
 def test_samples_and_seed_must_be_sensible() -> None:

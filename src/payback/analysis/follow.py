@@ -1,15 +1,17 @@
 """Capacities that follow what a study moves, as analyze would move them.
 
 A self-hosted option without ``replica_requests_per_s`` has its capacity (and, without
-``gpus_per_replica``, its replica's GPUs: the cheapest fleet among the sizes the model
-splits over) estimated when the scenario is resolved, at the file's values
-(:mod:`payback.analysis.resolve_self_hosted`). :func:`following` adds to the engine's
+``gpus_per_replica``, its replica's GPUs: among the sizes the model splits over, those
+meeting ``ttft_ms`` first, then the cheapest fleet) estimated when the scenario is
+resolved, at the file's values (:mod:`payback.analysis.resolve_self_hosted`). :func:`following` adds to the engine's
 overrides the capacity and GPUs analyze of the file would give at each sample's values:
 
 - a token length (:data:`~payback.scenario.followed.CAPACITY_READS`) estimates each size
   again at it;
 - an input that prices the fleet (the traffic, the option's own numbers) chooses the size
-  again, by the same fleet cost analyze chooses by (one engine call a size: :func:`_chosen`);
+  again, by the same rule analyze chooses by (one engine call a size: :func:`_chosen`),
+  each size's first token where the fleet runs read at the sample's lengths and, where
+  the option gives ``ttft_ms``, its ``target_utilization``;
 - the capacity itself, moved alone (a tornado's ±25% on an estimate), scales the estimate
   of every size at the sample's lengths by its ratio to the file's.
 
@@ -18,8 +20,8 @@ Token lengths at few distinct values (a tornado's ends, a solve's values, at mos
 many (Monte Carlo, Sobol) the scenario is resolved at the nodes of a lattice anchored at
 the file's values (a length in geometric steps of :data:`LOG_STEPS`, a share in steps of
 :data:`SHARE_STEPS`) and each sample reads between the nodes around it: the seconds a
-request takes on a replica of each size, multilinear in the lattice coordinates
-(logarithmic for a length). The lattice is the same whatever samples a chunk holds, so
+request takes on a replica of each size and its latencies where the fleet runs,
+multilinear in the lattice coordinates (logarithmic for a length). The lattice is the same whatever samples a chunk holds, so
 chunking changes no sample; nodes resolved once are kept (:data:`_KEPT` scenarios' worth).
 
 A node the resolver refuses (a length past the model's context) is not read: samples next
@@ -166,19 +168,31 @@ def replica_sizes(
     if path not in reads:
         return None
     sizes, shape = _sizes_at(resolved, overrides, {path: reads[path]})
-    return {g: rps.reshape(shape) for g, rps in sizes[path].items()}
+    return {g: each[:, 0].reshape(shape) for g, each in sizes[path].items()}
 
 
 def _sized_by_analyze(
     resolved: Resolved, overrides: Mapping[str, Any]
 ) -> dict[str, tuple[str, ...]]:
     """:func:`followers` but those whose replica the caller sizes (capacity and GPUs both
-    overridden: recommend's configurations)."""
+    overridden: recommend's configurations), each option whose size analyze chooses by
+    ``ttft_ms`` reading its ``target_utilization`` too: the first token is at it."""
     return {
-        p: r
+        p: r + _first_token_reads(resolved, p)
         for p, r in followers(resolved).items()
         if not {f"{p}.replica_requests_per_s", f"{p}.gpus_per_replica"} <= set(overrides)
     }
+
+
+def _first_token_reads(resolved: Resolved, path: str) -> tuple[str, ...]:
+    """``target_utilization`` where the option at ``path`` gives ``ttft_ms`` and no
+    ``gpus_per_replica``: the first token analyze chooses its size by is at it."""
+    from payback.scenario import value_at
+
+    chooses = value_at(resolved.original, f"{path}.gpus_per_replica") is None
+    if chooses and value_at(resolved.original, f"{path}.ttft_ms") is not None:
+        return (f"{path}.target_utilization",)
+    return ()
 
 
 def _sizes_at(
@@ -200,12 +214,13 @@ def _sizes_at(
             p: _sizes(resolved, p) if p in resolved.details else nodes.exact((), [p])[p]
             for p in reads
         }
-        sizes = {p: {g: np.full(n, rps) for g, rps in here[p].items()} for p in reads}
+        sizes = {p: {g: np.tile(each, (n, 1)) for g, each in here[p].items()} for p in reads}
     for p in reads:
         given = overrides.get(f"{p}.replica_requests_per_s")
         if given is not None:  # the estimate moved by the sample's ratio to the file's
             ratio = _flat(given, shape) / _written(resolved, f"{p}.replica_requests_per_s")
-            sizes[p] = {g: rps * ratio for g, rps in sizes[p].items()}
+            for each in sizes[p].values():
+                each[:, 0] *= ratio
     return sizes, shape
 
 
@@ -221,30 +236,40 @@ def _flat(values: Any, shape: tuple[int, ...]) -> FloatArray:
 
 
 Sizes = dict[str, dict[float, FloatArray]]
-"""Each option's replica sizes (GPUs) with their capacity at each sample (``nan`` where a
-size does not serve the sample's lengths)."""
+"""Each option's replica sizes (GPUs) with, at each sample (a row), their capacity, their
+mean first token and time per output token where the fleet runs [ms] (three columns;
+``nan`` where a size does not serve the sample's lengths)."""
+
+Node = dict[str, dict[float, tuple[float, float, float]]]
+"""Each option's replica sizes with their capacity and latencies (:data:`Sizes`' columns),
+at one point."""
+
+_NO_SIZE = (math.nan, math.nan, math.nan)
 
 
 def _chosen(
     resolved: Resolved, overrides: dict[str, Any], shape: tuple[int, ...], sizes: Sizes
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Each option's capacity and replica GPUs at each sample: of several sizes, the one
-    whose fleet costs least over the horizon (GPUs, owned hardware and facility a month,
-    and servers bought at the start: what analyze chooses by,
-    :func:`~payback.analysis.resolve_fleet.fleet_cost`), the fewest GPUs on a tie; one
-    engine call a size."""
+    analyze prefers (:func:`~payback.analysis.resolve_fleet.fleet_rank`): those meeting
+    ``ttft_ms`` where the fleet runs first, then the one whose fleet costs least over the
+    horizon (GPUs, owned hardware and facility a month, and servers bought at the start:
+    what analyze chooses by, :func:`~payback.analysis.resolve_fleet.fleet_cost`), a tie
+    broken as ``payback recommend`` ranks; one engine call a size."""
     from payback.analysis.cashflows import evaluate
+    from payback.analysis.resolve_self_hosted import first_token_meets
+    from payback.scenario import value_at
 
     order = {p: sorted(sizes[p]) for p in sizes}
-    capacity = {p: sizes[p][order[p][0]] for p in sizes}
+    capacity = {p: sizes[p][order[p][0]][:, 0] for p in sizes}
     gpus = {p: np.full(capacity[p].shape, order[p][0]) for p in sizes}
     several = [p for p in sizes if len(order[p]) > 1]
-    best = {p: np.full(capacity[p].shape, math.inf) for p in several}
+    best: dict[str, tuple[FloatArray, ...]] = {}
     for j in range(max((len(order[p]) for p in several), default=0)):
         engine = dict(overrides)
         for p in sizes:
             g = order[p][min(j, len(order[p]) - 1)]
-            rps = sizes[p][g]
+            rps = sizes[p][g][:, 0]
             engine[f"{p}.replica_requests_per_s"] = np.where(np.isfinite(rps), rps, 1.0).reshape(
                 shape
             )
@@ -254,19 +279,62 @@ def _chosen(
             if j >= len(order[p]):
                 continue
             g = order[p][j]
-            rps = sizes[p][g]
-            cost = np.where(np.isfinite(rps), _fleet_cost(ev, p).ravel(), math.inf)
-            cheaper = cost < best[p]
-            best[p] = np.where(cheaper, cost, best[p])
-            capacity[p] = np.where(cheaper, rps, capacity[p])
-            gpus[p] = np.where(cheaper, g, gpus[p])
+            rps, ttft = sizes[p][g][:, 0], sizes[p][g][:, 1]
+            option = value_at(resolved.scenario, p)
+            key = _rank(ev, p, option, g, sizes[p][g], first_token_meets(ttft, option.ttft_ms))
+            better = _before(key, best[p]) if p in best else np.isfinite(rps)
+            best[p] = (
+                key
+                if p not in best
+                else tuple(np.where(better, k, b) for k, b in zip(key, best[p], strict=True))
+            )
+            capacity[p] = np.where(better, rps, capacity[p])
+            gpus[p] = np.where(better, g, gpus[p])
     return capacity, gpus
+
+
+def _rank(
+    ev: Any, path: str, option: Any, g: float, each: FloatArray, meets: Any
+) -> tuple[FloatArray, ...]:
+    """:func:`~payback.analysis.resolve_fleet.fleet_rank` of the size of ``g`` GPUs (its
+    capacity, first token and time per output token the columns of ``each``) at each
+    sample of an evaluation; a size that does not serve the sample last."""
+    from payback.analysis.resolve_fleet import fleet_rank, spare_capacity
+
+    rps, ttft, tpot = each.T
+    costs = _costs(ev, path)
+    with np.errstate(all="ignore"):
+        replicas = np.asarray(costs.gpus, dtype=np.float64)[..., 0].ravel() / g
+    spare = spare_capacity(option.always_on, replicas, rps)
+    served = np.isfinite(rps)
+    cost = np.where(served, _fleet_cost(ev, path).ravel(), math.inf)
+    return tuple(
+        np.asarray(k, dtype=np.float64)
+        for k in fleet_rank(meets & served, cost, np.where(served, spare, 0.0), ttft, tpot)
+    )
+
+
+def _before(key: tuple[FloatArray, ...], other: tuple[FloatArray, ...]) -> FloatArray:
+    """Where ``key`` comes strictly before ``other``, element by element, compared as
+    tuples (the first that differs decides; ``nan`` never decides)."""
+    before = np.zeros(np.shape(key[0]), dtype=bool)
+    tied = np.ones(np.shape(key[0]), dtype=bool)
+    for k, o in zip(key, other, strict=True):
+        with np.errstate(invalid="ignore"):
+            before |= tied & (k < o)
+            tied &= (k == o) | (np.isnan(k) & np.isnan(o))
+    return before
+
+
+def _costs(ev: Any, path: str) -> Any:
+    """An option's costs in an evaluation."""
+    return ev.baseline if path == "baseline" else ev.alternatives[int(path.split(".")[1])].costs
 
 
 def _fleet_cost(ev: Any, path: str) -> FloatArray:
     """An option's fleet cost over the horizon in an evaluation: its GPUs (owned hardware
     and facility) each month, and the servers it buys at the start."""
-    costs = ev.baseline if path == "baseline" else ev.alternatives[int(path.split(".")[1])].costs
+    costs = _costs(ev, path)
     at_start = 0.0 if costs.hardware_at_start_usd is None else costs.hardware_at_start_usd
     return np.asarray(np.sum(costs.usage_usd, axis=-1) + at_start, dtype=np.float64)
 
@@ -280,7 +348,7 @@ class _Nodes:
         self.cache = _nodes.of(resolved)
         self.files = {p: _written(resolved, p) for p in columns}
 
-    def resolve(self, point: tuple[float, ...]) -> dict[str, dict[float, float]] | str:
+    def resolve(self, point: tuple[float, ...]) -> Node | str:
         """Each follower's replica sizes with their capacity, with ``columns`` at
         ``point`` (the scenario resolved again), or the refusal's reason."""
         from payback.analysis.resolve import resolve
@@ -297,10 +365,10 @@ class _Nodes:
                 self.cache[key] = reason_of(exc)
             else:
                 self.cache[key] = {p: _sizes(again, p) for p in followers(self.resolved)}
-        found: dict[str, dict[float, float]] | str = self.cache[key]
+        found: Node | str = self.cache[key]
         return found
 
-    def exact(self, point: tuple[float, ...], paths: list[str]) -> dict[str, dict[float, float]]:
+    def exact(self, point: tuple[float, ...], paths: list[str]) -> Node:
         """Each option's sizes at ``point``; a refusal raised, naming it."""
         got = self.resolve(point)
         if isinstance(got, str):
@@ -326,7 +394,7 @@ class _Nodes:
         found = [self.exact(tuple(map(float, row)), paths) for row in rows]
         return {
             p: {
-                g: np.array([f[p].get(g, math.nan) for f in found])[inverse]
+                g: np.array([f[p].get(g, _NO_SIZE) for f in found])[inverse]
                 for g in sorted({g for f in found for g in f[p]})
             }
             for p in paths
@@ -334,7 +402,8 @@ class _Nodes:
 
     def lattice(self, table: FloatArray, paths: list[str]) -> Sizes:
         """:meth:`at` between the lattice's nodes (the module's docstring): the seconds a
-        request takes on a replica of each size, multilinear between them."""
+        request takes on a replica of each size, and its latencies, multilinear between
+        them."""
         n, k = table.shape
         below, above, weight = zip(
             *(self._axis(table[:, j], self.columns[j], k) for j in range(k)), strict=True
@@ -351,17 +420,21 @@ class _Nodes:
             for p in paths:
                 each = [{} if isinstance(g, str) else g[p] for g in got]
                 for g in {g for e in each for g in e}:
-                    at_node = np.array([1.0 / e.get(g, math.nan) for e in each])[where]
+                    at_node = np.array([e.get(g, _NO_SIZE) for e in each])[where]
                     with np.errstate(all="ignore"):
-                        part = np.where(w > 0, w * at_node, 0.0)
-                    seconds[p][g] = seconds[p].get(g, np.zeros(n)) + part
+                        at_node[:, 0] = 1.0 / at_node[:, 0]
+                        part = np.where(w[:, np.newaxis] > 0, w[:, np.newaxis] * at_node, 0.0)
+                    seconds[p][g] = seconds[p].get(g, np.zeros((n, 3))) + part
         with np.errstate(all="ignore"):  # a sample of no estimate (nan) reads as nan
-            sizes = {p: {g: 1.0 / seconds[p][g] for g in sorted(seconds[p])} for p in paths}
+            for p in paths:
+                for summed in seconds[p].values():
+                    summed[:, 0] = 1.0 / summed[:, 0]
+        sizes = {p: {g: seconds[p][g] for g in sorted(seconds[p])} for p in paths}
         for i in np.flatnonzero(refused):  # next to a refused node: resolved at its own values
             own = self.exact(tuple(map(float, table[i])), paths)
             for p in paths:
                 for g in sizes[p]:
-                    sizes[p][g][i] = own[p].get(g, math.nan)
+                    sizes[p][g][i] = own[p].get(g, _NO_SIZE)
         return sizes
 
     def _axis(self, xs: FloatArray, path: str, k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -397,16 +470,29 @@ def _written(resolved: Resolved, path: str) -> float:
     return float(value) if value is not None else 1.0
 
 
-def _sizes(resolved: Resolved, path: str) -> dict[float, float]:
+def _sizes(resolved: Resolved, path: str) -> dict[float, tuple[float, float, float]]:
     """The replica sizes (GPUs) the option at ``path`` was chosen among, with their
-    capacity; its own alone where it was not chosen."""
+    capacity and latencies where the fleet runs (:data:`Sizes`' columns); its own alone
+    where it was not chosen (its latencies unread: nothing to choose between)."""
     from payback.scenario import value_at
 
-    compared = resolved.details.get(path, {}).get("replicas")
+    details = resolved.details.get(path, {})
+    compared = details.get("replicas")
     if compared:
-        return {float(g): float(rps) for g, rps in compared.items()}
+        latency = details.get("replica_latency", {})
+        return {float(g): (float(rps), *_latency(latency.get(g))) for g, rps in compared.items()}
     rps = value_at(resolved.scenario, f"{path}.replica_requests_per_s")
-    return {float(value_at(resolved.scenario, f"{path}.gpus_per_replica")): float(rps)}
+    gpus = float(value_at(resolved.scenario, f"{path}.gpus_per_replica"))
+    return {gpus: (float(rps), math.nan, math.nan)}
+
+
+def _latency(said: Any) -> tuple[float, float]:
+    """A size's first token (∞ where the details say null: unbounded) and time per output
+    token where the fleet runs, as analyze's details keep them."""
+    if said is None:
+        return math.nan, math.nan
+    first = said["ttft_at_utilization_ms"]
+    return math.inf if first is None else float(first), float(said["tpot_at_utilization_ms"])
 
 
 def reason_of(exc: PaybackError) -> str:

@@ -4,13 +4,15 @@ configurations) price a fleet with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from payback import finance as cm
 from payback.finance.costs import traffic_replicas
 from payback.scenario import COMMITMENT_TERM_MONTHS, Scenario, SelfHostedOption
 
-__all__ = ["fleet_cost", "fleet_sizes"]
+__all__ = ["fleet_cost", "fleet_rank", "fleet_sizes", "spare_capacity"]
 
 
 def fleet_cost(
@@ -81,3 +83,24 @@ def fleet_sizes(
     replicas = np.where(np.isfinite(replicas), replicas, np.inf)
     paid = np.where(np.isfinite(paid), paid, np.inf)
     return total / horizon, replicas, paid, at_start if cash else None
+
+
+def spare_capacity(always_on: bool, replicas: Any, rps: Any) -> Any:
+    """The capacity a fleet pays for in month 1, replicas × requests/s a replica (arrays
+    or numbers): what :func:`fleet_rank` prefers more of at equal cost; 0 for a fleet
+    scaled to zero, which pays for its load at the target utilisation and no more."""
+    if not always_on:
+        return np.zeros_like(np.asarray(rps, dtype=np.float64))
+    return np.asarray(replicas, dtype=np.float64) * np.asarray(rps, dtype=np.float64)
+
+
+def fleet_rank(meets: Any, cost: Any, spare: Any, ttft_ms: Any, tpot_ms: Any) -> tuple[Any, ...]:
+    """The order fleets are preferred in, lowest first (numbers, or arrays compared
+    element by element): those meeting the latency targets first, then the cheaper over
+    the horizon, then the more spare capacity paid for (:func:`spare_capacity`), then the
+    faster to the first token where the fleet runs, then per output token. ``payback
+    recommend`` ranks configurations by it and ``analyze`` chooses a replica's GPUs by it
+    (the fewer GPUs a replica where all of it ties): at the same cost, capacity to spare
+    absorbs a burst or a month's growth and a faster token is felt, while fewer GPUs a
+    replica buys nothing the cost model counts."""
+    return (np.logical_not(meets), cost, np.negative(spare), ttft_ms, tpot_ms)

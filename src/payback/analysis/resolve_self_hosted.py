@@ -4,6 +4,7 @@ serving estimate, unless the scenario gives them."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
@@ -443,11 +444,15 @@ def _cheapest_replica(
     serve: dict[str, Any],
     price: float | None,
 ) -> tuple[ServingEstimate, str]:
-    """The serving estimate of the replica whose fleet costs least over the horizon at the
-    scenario's traffic (:func:`~payback.analysis.resolve_fleet.fleet_cost`, what
-    ``payback recommend`` ranks by), the fewest GPUs on a tie, among the tensor-parallel
-    degrees that hold the model, meet ``tpot_ms`` and fit an owned server; and, when more
-    than one was compared, that choice in words for the source line.
+    """The serving estimate of the replica whose fleet analyze prefers, among the
+    tensor-parallel degrees that hold the model, meet ``tpot_ms`` and fit an owned server:
+    those whose mean first token where the fleet runs (at ``target_utilization``, queueing
+    included: the estimate's, which the latency warning reads) meets ``ttft_ms`` first,
+    then the one whose fleet costs least over the horizon at the scenario's traffic
+    (:func:`~payback.analysis.resolve_fleet.fleet_cost`), a tie broken as ``payback
+    recommend`` ranks (:func:`~payback.analysis.resolve_fleet.fleet_rank`); and, when more
+    than one was compared, that choice in words for the source line. Where none meets
+    ``ttft_ms`` the cheapest is kept, and the warning says so.
 
     A model that barely fits one GPU batches a handful of sequences there; split over two
     or four, the KV cache holds many more and each GPU serves several times the requests
@@ -456,11 +461,13 @@ def _cheapest_replica(
     requests per GPU. When no degree works, the estimate's own choice
     (:func:`~payback.hardware.estimate.estimate_serving` without ``gpus_per_replica``)
     says why in one line. The degrees compared are kept with their capacity
-    (``replicas`` in the option's details), for the engine to choose again where a study
-    moves what their fleets cost (:mod:`payback.analysis.follow`)."""
+    (``replicas`` in the option's details) and their latency where the fleet runs
+    (``replica_latency``: the mean first token, null where unbounded, and the time per
+    output token at the target utilisation, ms), for the engine to choose
+    again where a study moves what their fleets cost (:mod:`payback.analysis.follow`)."""
     import numpy as np
 
-    from payback.analysis.resolve_fleet import fleet_cost
+    from payback.analysis.resolve_fleet import fleet_cost, fleet_rank, spare_capacity
     from payback.hardware.estimate import estimate_serving, serving_by_replica
 
     largest = option.owned.gpus_per_server if option.owned is not None else None
@@ -478,17 +485,57 @@ def _cheapest_replica(
         )
         return estimate, ""
     degrees = sorted(fitting)
+    rps = np.array([fitting[tp].replica_requests_per_s for tp in degrees])
     rent = np.full(len(degrees), np.nan if price is None else price)
-    costs, _, _ = fleet_cost(
-        ctx.scenario,
-        option,
-        np.array([fitting[tp].replica_requests_per_s for tp in degrees]),
-        np.array(degrees, dtype=np.float64),
-        rent,
+    costs, replicas, _ = fleet_cost(
+        ctx.scenario, option, rps, np.array(degrees, dtype=np.float64), rent
     )
-    chosen = degrees[int(np.argmin(costs))]  # the first of equal minima: the fewest GPUs
-    ctx.details[path] = {"replicas": {tp: fitting[tp].replica_requests_per_s for tp in degrees}}
+    latency = {tp: replica_latency(fitting[tp]) for tp in degrees}
+    ttft = np.array([latency[tp][0] for tp in degrees])
+    meets = first_token_meets(ttft, option.ttft_ms)
+    spare = spare_capacity(option.always_on, replicas[:, 0], rps)
+    key = fleet_rank(meets, costs, spare, ttft, np.array([latency[tp][1] for tp in degrees]))
+    chosen = degrees[int(np.lexsort((np.array(degrees), *reversed(key)))[0])]
+    ctx.details[path] = {
+        "replicas": {tp: fitting[tp].replica_requests_per_s for tp in degrees},
+        "replica_latency": {  # as the estimate's JSON: null where the first token is unbounded
+            tp: {
+                "ttft_at_utilization_ms": None if math.isinf(first) else first,
+                "tpot_at_utilization_ms": per_token,
+            }
+            for tp, (first, per_token) in latency.items()
+        },
+    }
     if len(degrees) == 1:
         return fitting[chosen], ""
     shown = ", ".join(map(str, degrees))
-    return fitting[chosen], f"; the cheapest fleet of {shown} GPUs a replica"
+    if option.ttft_ms is None or meets.all() or not meets.any():
+        return fitting[chosen], f"; the cheapest fleet of {shown} GPUs a replica"
+    meeting = [str(tp) for tp, ok in zip(degrees, meets, strict=True) if ok]
+    return fitting[chosen], (
+        f"; the cheapest fleet of {shown} GPUs a replica that meets ttft_ms = "
+        f"{option.ttft_ms:g} ({', '.join(meeting)} {'does' if len(meeting) == 1 else 'do'})"
+    )
+
+
+def replica_latency(estimate: ServingEstimate) -> tuple[float, float]:
+    """An estimate's mean first token and time per output token where the fleet runs (at
+    its target utilisation, queueing included) [ms]; the first token ∞ where unbounded."""
+    ttft = estimate.ttft_at_utilization_ms
+    tpot = estimate.tpot_at_utilization_ms
+    return (
+        math.inf if estimate.first_token_unbounded or ttft is None else float(ttft),
+        estimate.tpot_ms if tpot is None else float(tpot),
+    )
+
+
+def first_token_meets(ttft_ms: Any, target_ms: Any) -> Any:
+    """Whether a first token where the fleet runs (ms, numbers or arrays) meets the target
+    ``ttft_ms`` (``None``: none set, every one meets): at most it, and bounded."""
+    import numpy as np
+
+    ttft = np.asarray(ttft_ms, dtype=np.float64)
+    if target_ms is None:
+        return np.ones(ttft.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(ttft) & (ttft <= target_ms)

@@ -276,8 +276,8 @@ def _print_lines(lines: list[str]) -> None:
 ANALYZE_CHOOSES = (
     "Without --gpus-per-replica this is the fewest GPUs whose KV cache holds 16 "
     "sequences at the mean context (else the fewest that hold one); analyze, for a scenario "
-    "without gpus_per_replica, takes the count whose fleet costs least at its traffic "
-    "(payback recommend ranks them all), so its capacity can differ."
+    "without gpus_per_replica, takes the count whose fleet costs least at its traffic, of "
+    "those meeting its ttft_ms (payback recommend ranks them all), so its capacity can differ."
 )
 """Why ``estimate serving`` and ``analyze`` can size a replica differently, said under the
 table when the count was not given."""

@@ -375,7 +375,7 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     """Buy servers instead of renting GPUs (``[alternatives.owned]``); rent is then unused."""
     gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
     """GPUs one serving replica uses (tensor parallel degree); default 1, or when capacity
-    is estimated, the degree whose fleet costs least at the scenario's traffic."""
+    is estimated, the cheapest fleet's of those meeting ``ttft_ms`` (recommend's rank)."""
     replica_requests_per_s: float | None = Field(None, ge=MIN_REPLICA_REQUESTS_PER_S, le=1e6)
     """Requests per second one replica sustains at the scenario's token lengths (at least
     1e-4, one request every 2.8 hours: see ``MIN_REPLICA_REQUESTS_PER_S``); estimated from

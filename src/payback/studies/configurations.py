@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.analysis.resolve_fleet import fleet_sizes
+from payback.analysis.resolve_fleet import fleet_rank, fleet_sizes, spare_capacity
 from payback.catalog import (
     Gpu,
     GpuPrice,
@@ -490,16 +490,14 @@ def relax_advice(c: Candidate) -> str:
 
 
 def rank(c: Candidate) -> tuple[Any, ...]:
-    """Those meeting the targets first, then cheaper, then more spare capacity paid for
-    (replicas × requests/s; none scaled to zero, where every configuration pays for its
-    load at the target utilisation and no more), then faster to the first token, then per
-    output token."""
+    """:func:`~payback.analysis.resolve_fleet.fleet_rank`, the order ``analyze`` chooses
+    a replica's GPUs by: those meeting the targets first, then cheaper, then more spare
+    capacity paid for (replicas × requests/s; none scaled to zero, where every
+    configuration pays for its load at the target utilisation and no more), then faster to
+    the first token, then per output token; then by name, the fewer GPUs a replica first."""
+    spare = float(spare_capacity(c.replicas_paid is None, c.replicas, c.replica_requests_per_s))
     return (
-        not c.meets_targets,
-        c.monthly_cost_usd,
-        0.0 if c.replicas_paid is not None else -c.replicas * c.replica_requests_per_s,
-        c.ttft_ms,
-        c.tpot_ms,
+        *fleet_rank(c.meets_targets, c.monthly_cost_usd, spare, c.ttft_ms, c.tpot_ms),
         c.model,
         c.gpu,
         c.precision,
