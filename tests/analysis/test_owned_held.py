@@ -13,15 +13,17 @@ NPV is $66,000 less, the book value, which depreciation leaves out of the horizo
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from helpers import run
+from payback import analyze
 from payback.analysis.cashflows import evaluate
 from payback.analysis.resolve import resolve
-from payback.scenario import load_scenario
+from payback.scenario import load_scenario, parse_scenario
 
 SHRINKING = """
 [scenario]
@@ -177,3 +179,24 @@ def test_a_portfolios_shared_fleet_holds_its_servers(tmp_path: Path) -> None:
         "depreciation_months = 36), counted neither as a cost nor as a sale; a horizon of "
         "36 months charges it all"
     ]
+
+
+@pytest.mark.parametrize("colocation", [0.0, 400.0])
+def test_a_held_server_is_idle_capacity(colocation: float) -> None:
+    """The idle capacity of an owned fleet that shrinks counts the servers it holds: both
+    financings charge them, so a server the traffic no longer needs is idle, paid capacity.
+    Two $36,000 servers depreciated over 36 months ($1,000 a server-month), one request/s a
+    replica of 8 GPUs, traffic halving each month from two replicas' worth: the hardware is
+    $2,000 a month, busy 100%, 50% and 25%, so $0 + $1,000 + $1,500 = $2,500 pays for idle
+    capacity. Analyze had said $1,000 (capacity from the servers in use, half the charge);
+    colocation, paid on the servers in use, is idle beside those (tried as a new user would)."""
+    text = SHRINKING.replace("FINANCING", "depreciation").replace("HORIZON", "3")
+    data = tomllib.loads(f"{text}colocation_usd_per_server_month = {colocation}\n")
+    fleet = analyze(parse_scenario(data)).alternatives[0].utilisation
+    assert fleet is not None
+    assert fleet.average == pytest.approx([1.0, 0.5, 0.25])  # of the 2 servers held
+    hardware = [0.0, 1000.0, 1500.0]  # $2,000 a month × (1 − busy)
+    # colocation on the servers in use: 2, 1, 1, busy 100%, 100% and 50%
+    facility = [0.0, 0.0, 0.5 * colocation]
+    assert fleet.idle_usd == pytest.approx([h + f for h, f in zip(hardware, facility, strict=True)])
+    assert fleet.owned_gpus == [16.0, 16.0, 16.0]
