@@ -85,20 +85,26 @@ def test_a_token_count_only_a_capacity_estimate_reads_is_an_input(tmp_path: Path
     assert npv >= today - 5e4  # the fleet's whole replicas: met within a step
 
 
-def test_a_first_token_target_says_it_is_only_checked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sized", [True, False])
+def test_a_first_token_target_says_what_it_does(tmp_path: Path, sized: bool) -> None:
     """Tried as a new user would: solve on a ttft_ms beside an estimated capacity said
     "used once to estimate alternatives.0.replica_requests_per_s from the catalog", but the
-    capacity never reads it: analyze only checks the loaded first token against it."""
+    capacity never reads it: analyze checks the loaded first token against it and, where
+    the file gives no gpus_per_replica, chooses the replica's size among those that meet
+    it (a cost it had said the target never moves)."""
     path = tmp_path / "t.toml"
+    extra = "ttft_ms = 300" + ("" if sized else "\ngpus_per_replica = 1")
     path.write_text(
         (EXAMPLES / "catalog-ids.toml")
         .read_text()
-        .replace('gpu = "l40s"', 'gpu = "l40s"\nttft_ms = 300', 1)
+        .replace('gpu = "l40s"', f'gpu = "l40s"\n{extra}', 1)
     )
     assert "ttft_ms = 300" in path.read_text()
     text = _refusal(path, "alternatives.0.ttft_ms")
+    chooses = ", and chooses the GPUs per replica among the sizes that meet it" if sized else ""
     assert text == (
-        "vary alternatives.0.ttft_ms: not an input of the cost engine: analyze only checks the "
-        "estimate's first token where the fleet runs against it (a warning when missed); it "
-        "moves no cost: vary alternatives.0.target_utilization instead"
+        "vary alternatives.0.ttft_ms: not an input of the cost engine: analyze checks the "
+        f"estimate's first token where the fleet runs against it{chooses}; a study keeps it as "
+        f"written{'' if sized else ', and it moves no cost'}: vary "
+        "alternatives.0.target_utilization instead"
     )

@@ -63,10 +63,15 @@ def test_a_change_inside_the_horizon_is_warned(
         assert " ".join(err.split()).count(expected) == 1
 
 
-def test_prices_given_in_the_file_are_not_warned_about(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "given",
+    ["input_usd_per_mtok = 10.0\noutput_usd_per_mtok = 40.0\n", "price_change_annual = -0.5\n"],
+)
+def test_prices_or_a_trend_given_in_the_file_are_not_warned_about(
+    tmp_path: Path, given: str
+) -> None:
     path = tmp_path / "o3.toml"
-    prices = "input_usd_per_mtok = 10.0\noutput_usd_per_mtok = 40.0\n"
-    path.write_text(SCENARIO.format(start="2025-05-20", horizon=3, prices=prices), encoding="utf-8")
+    path.write_text(SCENARIO.format(start="2025-05-20", horizon=3, prices=given), "utf-8")
     code, _, err = run("analyze", path)
     assert code == 0, err
     assert "listed price changes" not in err

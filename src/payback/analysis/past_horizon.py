@@ -69,13 +69,14 @@ def cash_past_horizon_line(
     :func:`~payback.finance.costs.owned_server_cost` charges them), and the book value left
     at the horizon's last month with the horizon that would charge it all
     (:func:`_depreciated_book_value`)."""
-    import numpy as np
 
     owned = option.owned
     assert owned is not None
     months = owned.depreciation_months
     if owned.financing == "depreciation":
-        servers = np.maximum.accumulate(np.asarray(servers, dtype=np.float64))
+        from payback.finance.costs import servers_held
+
+        servers = servers_held(servers)
     past = servers_past_depreciation(servers, months)
     per_server_month = owned.usd_per_server / months
     used = [m + 1 for m, n in enumerate(past) if n > 0]
@@ -153,8 +154,10 @@ def servers_past_depreciation(servers: Any, depreciation_months: int) -> list[fl
     """
     import numpy as np
 
+    from payback.finance.costs import servers_held
+
     s = np.asarray(servers, dtype=np.float64)
-    most = np.maximum.accumulate(s)
+    most = servers_held(s)
     d = int(depreciation_months)
     before = np.concatenate([np.zeros(min(d, s.size)), most[: max(s.size - d, 0)]])
     past = np.maximum(s - (most - before), 0.0)

@@ -131,7 +131,8 @@ def at_cheapest_size(
     masks: FloatArray,
 ) -> SharedFleet | None:
     """The shared fleet at the replica size (GPUs) that costs it least over the horizon at
-    each sample, the fewest GPUs on a tie: its GPUs (owned hardware and facility) each
+    each sample, the fewest GPUs on a tie (one workload's size meets ``ttft_ms`` first and
+    breaks a tie by spare capacity; a shared fleet does not yet): its GPUs (owned hardware and facility) each
     month and the servers it buys at the start, the rule analyze sizes one workload's
     replica by (:func:`~payback.analysis.resolve_fleet.fleet_cost`), applied to the fleet
     the workloads share. The sizes compared are those every workload's capacity was

@@ -121,8 +121,8 @@ def _changes_inside(ctx: Lookups, path: str, option: HostedApiOption, price: Api
         for name in ("input_usd_per_mtok", "output_usd_per_mtok")
         if getattr(option, name) is None
     ]
-    if found is None or not left or option.model is None:
-        return
+    if found is None or not left or option.model is None or option.price_change_annual:
+        return  # no change listed, the prices given, or a trend the file gives itself
     change = dt.date.fromisoformat(found.group(1))
     start, horizon = ctx.start, ctx.scenario.scenario.horizon_months
     elapsed = (change.year - start.year) * 12 + change.month - start.month

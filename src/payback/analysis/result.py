@@ -44,6 +44,7 @@ from payback.analysis.verdict import (
 )
 from payback.finance import monthly_savings, share_paid_back_within, window_months
 from payback.finance._types import FloatArray
+from payback.finance.costs import servers_held
 from payback.scenario import (
     VALUE_TERMS_ADVICE,
     Scenario,
@@ -433,7 +434,7 @@ def utilisation(
     if option.owned is not None and costs.servers is not None:
         per_server = math.floor(option.owned.gpus_per_server / per_replica) * per_replica
         used = np.asarray(costs.servers, dtype=np.float64) * per_server
-        gpus = owned = np.maximum.accumulate(used, axis=-1)
+        gpus = owned = servers_held(used)  # GPU slots held: the most in use so far
 
     def busy(gpus: FloatArray, cost: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         return fleet_utilisation(

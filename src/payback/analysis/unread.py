@@ -147,10 +147,17 @@ def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
                 "the batch of an estimated capacity)"
             )
         if parts[-1] == "ttft_ms":
+            sized = getattr(value_at(written, option), "gpus_per_replica", None) is None
             return (
-                "analyze only checks the estimate's first token where the fleet runs against "
-                f"it (a warning when missed); it moves no cost: vary {option}.target_utilization "
-                "instead"
+                "analyze checks the estimate's first token where the fleet runs against it"
+                + (
+                    ", and chooses the GPUs per replica among the sizes that meet it"
+                    if sized
+                    else ""
+                )
+                + "; a study keeps it as written"
+                + ("" if sized else ", and it moves no cost")
+                + f": vary {option}.target_utilization instead"
             )
         return (
             f"used once to estimate {option}.replica_requests_per_s from the catalog; vary "

@@ -383,6 +383,16 @@ def server_running_cost(
     return as_float(servers) * (power + per_sample(colocation_usd_per_server_month))
 
 
+def servers_held(servers: ArrayLike) -> FloatArray:
+    """Servers owned each month: the most in use so far, since a fleet that shrinks keeps
+    its servers (both financings charge them) [servers].
+
+    >>> servers_held([2.0, 1.0, 1.0, 3.0])
+    array([2., 2., 2., 3.])
+    """
+    return as_float(np.maximum.accumulate(as_float(servers), axis=-1))
+
+
 def servers_bought(servers: ArrayLike) -> FloatArray:
     """Servers bought for each month when each is paid when first needed [servers].
 
@@ -394,8 +404,7 @@ def servers_bought(servers: ArrayLike) -> FloatArray:
     >>> servers_bought([1.0, 1.0, 2.0, 1.0, 3.0])
     array([1., 0., 1., 0., 1.])
     """
-    most = np.maximum.accumulate(as_float(servers), axis=-1)
-    return np.diff(most, axis=-1, prepend=0.0)
+    return np.diff(servers_held(servers), axis=-1, prepend=0.0)
 
 
 def owned_server_cost(
@@ -438,8 +447,7 @@ def owned_server_cost(
         monthly = bought.copy()
         monthly[..., 0] = 0.0
         return as_float(bought[..., 0]), monthly
-    held = np.maximum.accumulate(s, axis=-1)
-    per_month = held * price / per_sample(depreciation_months)
+    per_month = servers_held(s) * price / per_sample(depreciation_months)
     return np.zeros(per_month.shape[:-1]), per_month
 
 

@@ -67,7 +67,7 @@ class TrainingEstimate:
     memory holds all ``params``."""
     adapters: str | None = None
     """Where the LoRA/QLoRA adapters go, and their trainable parameters."""
-    epochs: float = 1.0
+    epochs: float = DEFAULT_EPOCHS
     """Passes over the dataset: ``tokens`` is its tokens × this."""
     max_gpus: int = 0
     """The most GPUs the run can use: data parallelism gives each GPU at least one sequence

@@ -61,9 +61,6 @@ section.explain p { max-width: 60em; line-height: 1.45; }
     + STACKED_CSS
 )
 
-MONEY = "$,.0f"
-"""d3 format for money: the sign before the dollar (−$20,000), as the PNGs write it."""
-
 
 def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {

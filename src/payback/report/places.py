@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from payback.analysis.verdict import half_up
 
-__all__ = ["CROSSING_FIGURES", "crossing_figure", "same_places", "tick_places"]
+__all__ = ["CROSSING_FIGURES", "cents_kept", "crossing_places", "same_places", "tick_places"]
 
 _PLAIN = re.compile(r"-?[\d,]+(?:\.(\d+))?")
 
@@ -73,26 +73,31 @@ def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int 
 CROSSING_FIGURES = 6
 """The significant figures a money crossing is written with at the least: the value that
 gives the target, written back, gives it to a part in a million (``usd_per_kwh = $0.91``
-"gave $0" and missed an NPV of $0 by $856; $0.912837 gives it to 10 cents)."""
+"gave $0" and missed an NPV of $0 by $856; $0.912836 gives it to 21 cents)."""
 
 
-def crossing_figure(value: float, crossing: str) -> str:
-    """A money crossing ``crossing`` (``payback solve``'s "X = $0.91 gives $0"), or where it
-    shows fewer places than :data:`CROSSING_FIGURES` significant figures of ``value``
-    take, ``value`` to those (cents kept, zeros past them dropped).
+def crossing_places(value: float, crossing: str) -> int | None:
+    """The places a money crossing (``payback solve``'s "X = $0.91 gives $0") takes to show
+    :data:`CROSSING_FIGURES` significant figures of ``value``, where ``crossing`` shows
+    fewer; None where it shows enough (or is not written with a point).
 
-    >>> crossing_figure(0.9128366867, "$0.91"), crossing_figure(1.2931937908, "$1.29319")
-    ('$0.912837', '$1.29319')
-    >>> crossing_figure(2.5, "$2.50"), crossing_figure(1e6, "$1M")
-    ('$2.50', '$1M')
+    >>> crossing_places(0.9128366867, "$0.91"), crossing_places(1.2931937908, "$1.29319")
+    (6, None)
+    >>> crossing_places(251_097.3881, "$251,097.388"), crossing_places(1e6, "$1M")
+    (None, None)
     """
     figure = abs(value)
     if figure == 0 or not math.isfinite(figure) or "." not in crossing:
-        return crossing
+        return None
     places = max(0, CROSSING_FIGURES - 1 - math.floor(math.log10(figure)))
-    if places <= len(crossing.rpartition(".")[2]):
-        return crossing
-    digits = f"{figure:,.{places}f}"
-    whole, _, cents = digits.partition(".")
-    cents = cents.rstrip("0").ljust(2, "0")
-    return ("-" if value < 0 else "") + f"${whole}.{cents}"
+    return places if places > len(crossing.rpartition(".")[2]) else None
+
+
+def cents_kept(text: str) -> str:
+    """A money figure with the zeros past its cents dropped.
+
+    >>> cents_kept("$0.912800"), cents_kept("$2.500000"), cents_kept("$12")
+    ('$0.9128', '$2.50', '$12')
+    """
+    whole, point, places = text.partition(".")
+    return f"{whole}.{places.rstrip('0').ljust(2, '0')}" if point else text

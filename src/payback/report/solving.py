@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
-from payback.report.places import crossing_figure
+from payback.report.places import cents_kept, crossing_places
 from payback.scenario.schema import MAX_FLEET_GPUS
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -371,12 +371,16 @@ def threshold_texts(path: str, value: float, at_least: bool) -> tuple[str, str]:
     """The crossing and the bound where the target holds, as ``payback solve`` says
     them: the bound as :func:`bound_value` rounds it, the crossing with a place more,
     rounded the same way, where the bound had to move off it (``$1.29319`` and
-    ``$1.2931``); one figure twice otherwise (a count's whole number too).
+    ``$1.2931``); one figure twice otherwise (a count's whole number too). A money
+    crossing shows six significant figures at the least, rounded the same way
+    (:func:`~payback.report.places.crossing_places`).
 
     >>> threshold_texts("alternatives.0.usd_per_gpu_hour", 1.2931937908477127, False)
     ('$1.29319', '$1.2931')
     >>> threshold_texts("traffic.requests_per_month", 585_537.2, True)
     ('585,538', '585,538')
+    >>> threshold_texts("alternatives.0.owned.usd_per_kwh", 0.9128366867, False)
+    ('$0.912836', '$0.91')
     """
     if path.endswith(COUNTS):
         text = input_value(path, whole_count(path, value, at_least))
@@ -388,7 +392,10 @@ def threshold_texts(path: str, value: float, at_least: bool) -> tuple[str, str]:
         if places is None
         else _styled(path, _directed(path, value, places + 1, at_least), places + 1)
     )
-    return crossing_figure(value, crossing) if is_money(path) else crossing, text
+    finer = crossing_places(value, crossing) if is_money(path) else None
+    if finer is not None:  # to six figures, rounded to the side where the target holds
+        crossing = cents_kept(_styled(path, _directed(path, value, finer, at_least), finer))
+    return crossing, text
 
 
 def solution_lines(solution: Solution) -> list[str]:
