@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import usd
 from payback.report import charts as ch
-from payback.report.axes import money_axis_of
+from payback.report.axes import TICK_CHAR_PX, money_axis_of
 from payback.report.axes import money_ticks as money_ticks
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["draw", "fit_script", "money_ticks", "names_above", "narrow", "narrow_below"]
 
-CHAR_PX = 6.6
+CHAR_PX = TICK_CHAR_PX
 """A name's 12-pixel character, wide (Chromium draws the report's font at 6.0 to 6.7 px)."""
 PLOT_PX = 340
 """The least width of the plot beside the names: its money ticks ('−$20,000') apart."""

@@ -20,9 +20,7 @@ from payback.figures import typed_number
 from payback.scenario.docstrings import field_docstring
 from payback.scenario.messages import _HINTS
 from payback.scenario.schema import Scenario
-from payback.scenario.words import DATE_TEXT, date_problem
-
-_SUCH = "write a date such as 2026-12-01"
+from payback.scenario.words import _SUCH, DATE_TEXT, date_problem
 
 __all__ = ["explain_toml_error"]
 
