@@ -283,17 +283,22 @@ def listed(items: Sequence[str]) -> str:
 
 def limit_text(limit: float) -> str:
     """A field's bound as a person writes it: as ``:g`` writes it where that has no exponent
-    (0.7, 1000, 0.0001), else whole with separators, and powers of ten past
+    (0.7, 0.0001; a whole number from a thousand with separators, 10,000), else whole with
+    separators, and powers of ten past
     :data:`WRITTEN_OUT` (a solve range said '≤ 1e+12').
 
     >>> limit_text(0.7), limit_text(1000.0), limit_text(1e-4), limit_text(1e12), limit_text(1e6)
-    ('0.7', '1000', '0.0001', '1,000,000,000,000', '1,000,000')
+    ('0.7', '1,000', '0.0001', '1,000,000,000,000', '1,000,000')
+    >>> limit_text(10_000), limit_text(512), limit_text(2.5e3)
+    ('10,000', '512', '2,500')
     >>> limit_text(1e-5), limit_text(1.5e300), limit_text(-1.0), limit_text(2.5e-13)
     ('0.00001', '1.5×10³⁰⁰', '-1', '2.5×10⁻¹³')
     """
     text = f"{limit:g}"
-    if "e" not in text or not math.isfinite(limit):
+    if not math.isfinite(limit):
         return text
+    if "e" not in text:  # a whole number from a thousand with separators, as counts are
+        return f"{limit:,.0f}" if abs(limit) >= 1000 and limit == int(limit) else text
     if (far := far_text(limit)) is not None:
         return far
     if limit == int(limit):

@@ -178,7 +178,7 @@ def test_an_absurd_count_is_shown_as_written(tmp_path: Path) -> None:
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err)
     assert err.strip() == (
-        f"error: {path}: alternatives.0.one_time.training_runs = 1e+30: must be ≤ 10000"
+        f"error: {path}: alternatives.0.one_time.training_runs = 1e+30: must be ≤ 10,000"
     )  # was 1000000000000000019884624838656, the float read as a whole number
 
 

@@ -143,12 +143,12 @@ def test_a_triangular_whose_stated_end_is_past_the_limit_is_refused_naming_it(
     [
         (  # a price's low = -1: 5% of the triangle below 0 was drawn truncated, silently
             '{ dist = "triangular", low = -1, mode = 3, high = 4 }',
-            "low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10000",
+            "low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10,000",
         ),
         (
             '{ dist = "uniform", low = -0.5, high = 20000 }',
             "low = -0.5 and high = 20000 are outside the field's range; each end must be ≥ 0 "
-            "and ≤ 10000",
+            "and ≤ 10,000",
         ),
     ],
 )

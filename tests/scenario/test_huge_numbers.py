@@ -62,7 +62,7 @@ def test_a_400_digit_price_is_refused_with_its_bound(tmp_path: Path) -> None:
         f"input_usd_per_mtok = {BIG_400}",
     )
     assert _one_line("analyze", path) == (
-        f"error: {path}: baseline.input_usd_per_mtok = 1e+399: must be ≤ 10000"
+        f"error: {path}: baseline.input_usd_per_mtok = 1e+399: must be ≤ 10,000"
     )
 
 

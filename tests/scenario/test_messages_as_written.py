@@ -57,7 +57,7 @@ def test_a_toml_number_is_told_as_written(tmp_path: Path, written: str, said: st
 
 def test_a_whole_number_field_past_the_largest_float_has_its_bound(tmp_path: Path) -> None:
     text = _toml("training_runs = 4", "training_runs = 1e400")
-    said = "alternatives.0.one_time.training_runs = 1e400: must be ≤ 10000"
+    said = "alternatives.0.one_time.training_runs = 1e400: must be ≤ 10,000"
     assert _line(tmp_path, text, "s.toml") == said
 
 

@@ -395,7 +395,7 @@ def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> st
     >>> from payback.scenario.paths import FieldRange
     >>> price = Triangular(dist="triangular", low=-1.0, mode=3.0, high=4.0)
     >>> print(stated_end_problem("baseline.input_usd_per_mtok", price, FieldRange(0.0, 1e4, True, True, True)))
-    baseline.input_usd_per_mtok = { dist = "triangular", low = -1, mode = 3, high = 4 }: low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10000
+    baseline.input_usd_per_mtok = { dist = "triangular", low = -1, mode = 3, high = 4 }: low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10,000
     >>> share = Uniform(dist="uniform", low=0.5, high=1.0)
     >>> print(stated_end_problem("escalation_share", share, FieldRange(0.0, 1.0, True, False, True)))
     escalation_share = { dist = "uniform", low = 0.5, high = 1 }: high = 1 is outside the field's range; each end must be ≥ 0 and < 1
