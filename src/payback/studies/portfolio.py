@@ -158,11 +158,20 @@ def best_order(pieces: AlternativePieces) -> tuple[list[int], float]:
     return order[::-1], float(best[2**n - 1])
 
 
-def _prefix_total(pieces: AlternativePieces, order: list[int]) -> float:
-    masks = np.zeros((len(order), len(pieces.served)))
+def _prefix_masks(order: list[int]) -> FloatArray:
+    """The subsets of the first 1, 2, …, W workloads of ``order`` (a permutation), as masks.
+
+    >>> _prefix_masks([2, 0, 1]).tolist()
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
+    """
+    masks = np.zeros((len(order), len(order)))
     for k in range(len(order)):
         masks[k:, order[k]] = 1.0
-    return float(np.sum(subset_npv(pieces, masks)))
+    return masks
+
+
+def _prefix_total(pieces: AlternativePieces, order: list[int]) -> float:
+    return float(np.sum(subset_npv(pieces, _prefix_masks(order))))
 
 
 @dataclass(frozen=True)
@@ -446,10 +455,7 @@ def _steps(
     p: Portfolio, pieces: AlternativePieces, order: list[int], marginals: list[float]
 ) -> list[MigrationStep]:
     """The migration steps of ``order``: each first k's marginal NPV, NPV and break-even."""
-    masks = np.zeros((len(order), len(order)))
-    for k in range(len(order)):
-        masks[k:, order[k]] = 1.0
-    months, npvs, quarters, nothing = _subset_break_even(pieces, masks)
+    months, npvs, quarters, nothing = _subset_break_even(pieces, _prefix_masks(order))
     known = p.scenario.scenario.horizon_months >= QUARTER_MONTHS  # month 3 computed
     return [
         MigrationStep(
@@ -479,10 +485,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         greedy_is_best = greedy_total >= total - 1e-9 * max(1.0, abs(total))
         if not greedy_is_best:
             order = best
-            masks = np.zeros((len(order), len(order)))
-            for k in range(len(order)):
-                masks[k:, order[k]] = 1.0
-            prefix = subset_npv(pieces, masks)
+            prefix = subset_npv(pieces, _prefix_masks(order))
             marginals = list(np.diff(np.concatenate([[0.0], prefix])))
     steps = _steps(p, pieces, order, marginals)
     horizon = p.scenario.scenario.horizon_months
