@@ -139,3 +139,53 @@ usd_per_1k_requests = 1.0
     said, alt = _explain(tmp_path, text)
     assert "then moves" not in said
     assert alt["monthly_difference_moves_because"] == []
+
+
+SELF_HOSTED_BASELINE = """
+[scenario]
+name = "own fleet to an API"
+horizon_months = 12
+discount_rate_annual = 0.0
+[traffic]
+requests_per_month = {requests}
+growth_monthly = {growth}
+[baseline]
+name = "own fleet"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+gpus_per_replica = 2
+replica_requests_per_s = 1.0
+target_utilization = 1.0
+gpu_price_change_annual = {rent}
+[[alternatives]]
+name = "hosted mini"
+kind = "per_request"
+usd_per_1k_requests = 0.1
+"""
+
+
+@pytest.mark.parametrize(
+    ("requests", "growth", "rent", "because"),
+    [
+        # 2,628,000 requests a month is 1 request/s: one replica of 2 GPUs, $2,920 a month,
+        # its rent -30% a year ($2,920 × 0.7^(1/12) = $2,834.49 in month 2)
+        (2628000, 0.0, -0.3, ["the baseline's GPU rent changes -30% a year"]),
+        # +10% a month: 1 request/s in month 1, 2.85 in month 12 (1.1^11): 3 replicas, 6 GPUs
+        (
+            2628000,
+            0.1,
+            0.0,
+            ["traffic changes +10% a month", "the baseline's fleet goes from 2 to 6 GPUs"],
+        ),
+    ],
+)
+def test_a_self_hosted_baseline_names_its_own_causes(
+    tmp_path: Path, requests: int, growth: float, rent: float, because: list[str]
+) -> None:
+    """A self-hosted baseline's rent and fleet move the monthly difference as an
+    alternative's do; they had gone unnamed (the first case had read "saves $2,657 that
+    month." and no cause, though the baseline's month 12 costs $2,105.67)."""
+    text = SELF_HOSTED_BASELINE.format(requests=requests, growth=growth, rent=rent)
+    said, alt = _explain(tmp_path, text)
+    assert alt["monthly_difference_moves_because"] == because
+    assert f"The monthly difference then moves because {' and '.join(because)}." in said

@@ -55,18 +55,32 @@ def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         trend = float(getattr(priced, "price_change_annual", 0.0))
         if trend and _moves(_per(paid.get("api"), per)):
             changes.append(f"{name} changes {rate_text(trend, signed=True)} a year")
-    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
-    if rent and _moves(_per(alt.components_usd.get("gpus"), alt.gpus)):
-        changes.append(f"the GPU rent changes {rate_text(rent, signed=True)} a year")
     if _moves(alt.components_usd.get("retraining") or []):
         changes.append("retraining months cost more")
-    if alt.gpus is not None and _moves(alt.gpus):
+    changes += _fleet_changes(option, alt.components_usd, alt.gpus, "it", "the")
+    if analysis.scenario.baseline.kind == "self_hosted":  # its rent and fleet move it too
+        baseline = analysis.scenario.baseline
+        changes += _fleet_changes(
+            baseline, base.components_usd, base.gpus, "the baseline", "the baseline's"
+        )
+    return changes
+
+
+def _fleet_changes(
+    option: object, paid: dict[str, list[float]], gpus: list[float] | None, who: str, whose: str
+) -> list[str]:
+    """A self-hosted side's causes, its rent's trend and its fleet's size month by month:
+    the alternative's (``who`` "it", ``whose`` "the") or a self-hosted baseline's ("the
+    baseline", "the baseline's")."""
+    changes = []
+    rent = float(getattr(option, "gpu_price_change_annual", 0.0) or 0.0)
+    if rent and _moves(_per(paid.get("gpus"), gpus)):
+        changes.append(f"{whose} GPU rent changes {rate_text(rent, signed=True)} a year")
+    if gpus is not None and _moves(gpus):
         if not getattr(option, "always_on", True):
-            changes.append("the GPU-hours it runs follow the traffic")
-        elif alt.gpus[0] != alt.gpus[-1]:
-            changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
+            changes.append(f"the GPU-hours {who} runs follow the traffic")
+        elif gpus[0] != gpus[-1]:
+            changes.append(f"{whose} fleet goes from {gpus[0]:g} to {gpus[-1]:g} GPUs")
         else:
-            changes.append(
-                f"the fleet changes between {min(alt.gpus):g} and {max(alt.gpus):g} GPUs"
-            )
+            changes.append(f"{whose} fleet changes between {min(gpus):g} and {max(gpus):g} GPUs")
     return changes
