@@ -354,14 +354,40 @@ _LONG_NUMBER = re.compile(rf"(?<![\w.])[-+]?\d(?:_?\d){{{MAX_DIGITS},}}")
 _KEY_BEFORE = re.compile(r"""["']?([\w.-]+)["']?\s*[:=]\s*$""")
 
 
-def long_number(text: str, source: str) -> PaybackError:
-    """The line for a file (TOML, YAML or JSON ``text``) whose reader refused a whole number
-    of over :data:`MAX_DIGITS` digits: its line, its key where one comes before it, its
-    length, and what a number may be. Without such a number in ``text``, a line that says
-    the file holds a number too long to read.
+_TABLE = re.compile(r"^[ \t]*\[(\[)?[ \t]*([\w.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
-    >>> print(long_number("[traffic]\\nrequests_per_month = " + "9" * 5000, "b.toml"))
-    b.toml line 2: requests_per_month = a 5,000-digit number: must be under about 1.8e308, the largest number payback computes with
+
+def _table_before(text: str, end: int) -> str:
+    """The dotted path of the TOML table that a position of ``text`` lies in ("" before any
+    header), each array of tables numbered from 0 as the scenario's messages number them.
+
+    >>> _table_before("[[alternatives]]\\n[[alternatives]]\\n[alternatives.owned]\\nx = 1", 55)
+    'alternatives.1.owned'
+    """
+    counts: dict[str, int] = {}
+    path = ""
+    for header in _TABLE.finditer(text, 0, end):
+        parts = header.group(2).split(".")
+        done: list[str] = []
+        for i, part in enumerate(parts):
+            done.append(part)
+            key = ".".join(done)
+            if header.group(1) and i == len(parts) - 1:  # [[name]]: one more of them
+                counts[key] = counts.get(key, -1) + 1
+            if key in counts:
+                done.append(str(counts[key]))
+        path = ".".join(done)
+    return path
+
+
+def long_number(text: str, source: str, toml: bool = False) -> PaybackError:
+    """The line for a file (TOML, YAML or JSON ``text``) whose reader refused a whole number
+    of over :data:`MAX_DIGITS` digits: its line, its key where one comes before it (in
+    ``toml``, with the table it lies in), its length, and what a number may be. Without
+    such a number in ``text``, a line that says the file holds a number too long to read.
+
+    >>> print(long_number("[traffic]\\nrequests_per_month = " + "9" * 5000, "b.toml", toml=True))
+    b.toml line 2: traffic.requests_per_month = a 5,000-digit number: must be under about 1.8e308, the largest number payback computes with
     >>> print(long_number('{"completed": -' + "1_0" * 2500 + "}", "r.json"))
     r.json line 1: completed = a 5,000-digit negative number: must be over about -1.8e308, the lowest number payback computes with
     """
@@ -372,7 +398,8 @@ def long_number(text: str, source: str) -> PaybackError:
     before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
     key = _KEY_BEFORE.search(before)
     digits = sum(c.isdigit() for c in found.group())
-    said = f"{key.group(1)} = " if key else ""
+    table = _table_before(text, found.start()) if toml and key else ""
+    said = f"{table + '.' if table else ''}{key.group(1)} = " if key else ""
     below = found.group().startswith("-")
     what, rule = ("negative number", BELOW_FLOAT) if below else ("number", BEYOND_FLOAT)
     return PaybackError(f"{source} line {line}: {said}a {digits:,}-digit {what}: {rule}")

@@ -218,6 +218,6 @@ def test_a_number_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> N
     )
     assert_user_error(code, out, err)
     assert err.strip() == (
-        f"error: --calibration {cal} line 6: replica_requests_per_s = a 4,400-digit number: "
+        f"error: --calibration {cal} line 6: serving.replica_requests_per_s = a 4,400-digit number: "
         "must be under about 1.8e308, the largest number payback computes with"
     )

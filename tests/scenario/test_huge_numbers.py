@@ -162,7 +162,13 @@ def test_a_number_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> N
     new = "requests_per_month = " + "9" * 5000
     toml = _edited(tmp_path, "l.toml", QUARTER, r"^requests_per_month = 200000", new)
     assert _one_line("analyze", toml) == (
-        f"error: {toml} line 12: requests_per_month = a 5,000-digit number: {LONG}"
+        f"error: {toml} line 12: traffic.requests_per_month = a 5,000-digit number: {LONG}"
+    )
+    # the path as the schema's messages write it: the first alternative's owned table
+    new = "usd_per_server = " + "9" * 4301
+    owned = _edited(tmp_path, "o.toml", EXAMPLES / "owned-h100.toml", r"^usd_per_server = .*$", new)
+    assert _one_line("analyze", owned).endswith(
+        f"line 38: alternatives.0.owned.usd_per_server = a 4,301-digit number: {LONG}"
     )
     yaml = tmp_path / "l.yaml"
     yaml.write_text(

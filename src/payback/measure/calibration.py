@@ -400,7 +400,7 @@ def load_calibration_with_warnings(
             f"nor a benchmark result (JSON): {exc}"
         ) from None
     except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
-        raise long_number(text, str(p)) from None
+        raise long_number(text, str(p), toml=True) from None
     if "calibration" not in data:
         raise PaybackError(
             f"{p}: not a calibration file: it has no [calibration] table "

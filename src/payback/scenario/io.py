@@ -129,7 +129,7 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
             f"{MAX_NESTING} (a scenario nests about 5)"
         ) from None
     except ValueError:  # a whole number of over 4,300 digits, which Python reads no longer
-        raise long_number(text, source) from None
+        raise long_number(text, source, toml=fmt == "toml") from None
     if data is None or data == {}:  # one line, not one a missing section (YAML reads None)
         raise PaybackError(
             f"{source}: empty (no sections); a scenario has [scenario], [traffic], [baseline] "
