@@ -59,6 +59,38 @@ GPT_OSS = {  # openai/gpt-oss-20b
     "vocab_size": 201088,
     "quantization_config": {"quant_method": "mxfp4"},
 }
+GEMMA2 = {  # google/gemma-2-9b, as published: no tie_word_embeddings (Gemma2Config's true)
+    "architectures": ["Gemma2ForCausalLM"],
+    "attn_logit_softcapping": 50.0,
+    "final_logit_softcapping": 30.0,
+    "head_dim": 256,
+    "hidden_act": "gelu_pytorch_tanh",
+    "hidden_activation": "gelu_pytorch_tanh",
+    "hidden_size": 3584,
+    "intermediate_size": 14336,
+    "max_position_embeddings": 8192,
+    "model_type": "gemma2",
+    "num_attention_heads": 16,
+    "num_hidden_layers": 42,
+    "num_key_value_heads": 8,
+    "query_pre_attn_scalar": 256,
+    "sliding_window": 4096,
+    "vocab_size": 256000,
+}
+PHI2 = {  # microsoft/phi-2: a plain (not gated) MLP
+    "architectures": ["PhiForCausalLM"],
+    "hidden_act": "gelu_new",
+    "hidden_size": 2560,
+    "intermediate_size": 10240,
+    "max_position_embeddings": 2048,
+    "model_type": "phi",
+    "num_attention_heads": 32,
+    "num_hidden_layers": 32,
+    "num_key_value_heads": 32,
+    "partial_rotary_factor": 0.4,
+    "tie_word_embeddings": False,
+    "vocab_size": 51200,
+}
 GEMMA3 = {  # google/gemma-3-27b-it: the language model under text_config
     "architectures": ["Gemma3ForConditionalGeneration"],
     "model_type": "gemma3",
@@ -139,6 +171,7 @@ def _write(tmp_path: Path, config: Any, name: str = "config.json") -> Path:
         (QWEN3_MOE, "qwen3-30b-a3b"),
         (GPT_OSS, "gpt-oss-20b"),
         (GEMMA3, "gemma-3-27b"),
+        (GEMMA2, "gemma-2-9b"),
         (LLAMA4, "llama-4-scout"),
         (DEEPSEEK_V3, "deepseek-v3"),
     ],
@@ -247,6 +280,10 @@ BAD = {
         {**QWEN3_MOE, "shared_expert_intermediate_size": 1000},
         "shared_expert_intermediate_size = 1000 is not a multiple of the expert width 768",
     ),
+    "plain_mlp": (
+        PHI2,
+        "model_type = 'phi': a plain two-matrix MLP, not gated; payback models gated MLPs",
+    ),
     "fractional_rank": (
         {**DEEPSEEK_V3, "kv_lora_rank": 51.5},
         "kv_lora_rank = 51.5: must be a whole number ≥ 1",
@@ -275,3 +312,14 @@ def test_a_moe_config_json_is_estimated(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "1 × h100-sxm (mxfp4)" in out
+
+
+def test_a_family_that_ties_by_default_is_read_tied(tmp_path: Path) -> None:
+    """google/gemma-2-9b's config.json leaves tie_word_embeddings out (Gemma2Config's default,
+    true): read untied, the output projection was counted again, 256,000 × 3,584 =
+    0.917B more, 10.16B against the safetensors' 9.24B. Given, the file's value holds."""
+    read = model_from_hf_config(_write(tmp_path, GEMMA2))
+    assert read.tied_embeddings is True
+    assert read.params_b == pytest.approx(9.24, rel=0.01)
+    untied = model_from_hf_config(_write(tmp_path, {**GEMMA2, "tie_word_embeddings": False}))
+    assert untied.params_b - read.params_b == pytest.approx(256000 * 3584 / 1e9)

@@ -40,6 +40,26 @@ _UNMODELLED = {
 }
 """Fields of architectures whose layers payback does not model, and what they are."""
 
+_TIED_BY_DEFAULT = frozenset(
+    {
+        "gemma", "gemma2", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text", "gemma4",
+        "gemma4_text", "vaultgemma", "cohere", "cohere2", "cohere2_moe", "smollm3",
+        "minicpm3", "ernie4_5", "ernie4_5_moe", "jetmoe",
+    }
+)  # fmt: skip
+"""``model_type`` values whose transformers config class ties the output projection to the
+embeddings when ``tie_word_embeddings`` is left out (transformers 5.23; a config.json
+saved by transformers omits a value equal to its class's default, as google/gemma-2-9b's
+does); every other family's class unties them (Llama, Qwen, Mistral, DeepSeek, gpt-oss)."""
+
+_PLAIN_MLP = frozenset(
+    {
+        "phi", "starcoder2", "falcon", "gpt_neox", "gptj", "gpt2", "gpt_bigcode", "gpt_neo",
+        "opt", "persimmon", "bloom", "mpt", "codegen",
+    }
+)  # fmt: skip
+"""``model_type`` values whose MLP is two matrices (up, then down) rather than gated."""
+
 _LAYER_TYPES = {"full_attention": False, "sliding_attention": True, "chunked_attention": True}
 """``layer_types`` values payback models, and whether the layer holds a window."""
 
@@ -95,6 +115,13 @@ def _read_config(p: Path) -> dict[str, Any]:
     if missing:
         raise PaybackError(
             f"{p}: config.json lacks {', '.join(missing)}; is it a decoder-only LLM?"
+        )
+    family = str(cfg.get("model_type", ""))
+    if family in _PLAIN_MLP:
+        raise PaybackError(
+            f"{p}: model_type = '{family}': a plain two-matrix MLP, not gated; payback "
+            "models gated MLPs (three matrices a layer: Llama, Qwen, Mistral, Gemma) and "
+            "would count a third more MLP weights"
         )
     for key, what in _UNMODELLED.items():
         if cfg.get(key) is not None:
@@ -291,7 +318,7 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
     shape.update(_experts(cfg, layers, p))
     shape.update(_windows(cfg, layers, p))
     shape.update(_latent_attention(cfg, p))
-    tied = bool(cfg.get("tie_word_embeddings", False))
+    tied = bool(cfg.get("tie_word_embeddings", cfg.get("model_type") in _TIED_BY_DEFAULT))
     split = parameter_split(
         tied_embeddings=tied, **{k: v for k, v in shape.items() if k in SHAPE_FIELDS}
     )
