@@ -189,3 +189,31 @@ def test_a_self_hosted_baseline_names_its_own_causes(
     said, alt = _explain(tmp_path, text)
     assert alt["monthly_difference_moves_because"] == because
     assert f"The monthly difference then moves because {' and '.join(because)}." in said
+
+
+def test_an_owned_fleet_that_shrinks_inside_its_server_names_no_fleet_cause(
+    tmp_path: Path,
+) -> None:
+    """110M requests a month is 41.9 requests/s: 3 replicas of 20 on one GPU each, 2 from
+    month 2 (-5% a month), all on one 8-GPU server bought in cash, whose power and
+    colocation (10 kW × 730 h × $0.12 × 1.3 + $1,500 = $2,638.80) stay the same: fewer
+    GPUs cost nothing less, so only the traffic moves the difference (it had also said
+    "the fleet goes from 3 to 2 GPUs")."""
+    text = (
+        RESERVED.format(horizon=12)
+        .replace("requests_per_month = 15768000", "requests_per_month = 110000000")
+        .replace("growth_monthly = 0.0", "growth_monthly = -0.05")
+        .replace(
+            "usd_per_gpu_hour = 2.0\nreplica_requests_per_s = 1.0\ntarget_utilization = 1.0\n"
+            'commitment = "1y"\ngpu_price_change_annual = -0.2\n',
+            "replica_requests_per_s = 20.0\ntarget_utilization = 1.0\n"
+            "[alternatives.owned]\nusd_per_server = 100000\ngpus_per_server = 8\n"
+            "kw_per_server = 10.0\nusd_per_kwh = 0.12\npue = 1.3\n"
+            'colocation_usd_per_server_month = 1500.0\nfinancing = "cash"\n'
+            "depreciation_months = 36\n",
+        )
+    )
+    assert "owned" in text
+    said, alt = _explain(tmp_path, text)
+    assert alt["monthly_difference_moves_because"] == ["traffic changes -5% a month"]
+    assert "'reserved' costs $2,639 " in said

@@ -66,6 +66,11 @@ def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     return changes
 
 
+_FLEET = ("gpus", "hardware", "facility")
+"""The components a self-hosted fleet's size is paid through: rent, or owned servers and
+their power and colocation."""
+
+
 def _fleet_changes(
     option: object, paid: dict[str, list[float]], gpus: list[float] | None, who: str, whose: str
 ) -> list[str]:
@@ -76,7 +81,8 @@ def _fleet_changes(
     rent = float(getattr(option, "gpu_price_change_annual", 0.0) or 0.0)
     if rent and _moves(_per(paid.get("gpus"), gpus)):
         changes.append(f"{whose} GPU rent changes {rate_text(rent, signed=True)} a year")
-    if gpus is not None and _moves(gpus):
+    fleet = [sum(m) for m in zip(*(paid[k] for k in _FLEET if paid.get(k)), strict=True)]
+    if gpus is not None and _moves(gpus) and _moves(fleet):  # owned servers held cost alike
         if not getattr(option, "always_on", True):
             changes.append(f"the GPU-hours {who} runs follow the traffic")
         elif gpus[0] != gpus[-1]:
