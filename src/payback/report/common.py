@@ -291,8 +291,9 @@ def requests_text(value: float) -> str:
 
 def _pays_back(alt: AlternativeResult, horizon: int, rate: float) -> str:
     """One alternative's answer with every input central, as the verdict says it
-    (:func:`~payback.analysis.result.outcome_text`), request counts to three figures."""
-    return outcome_text(alt, horizon, rate, requests=requests_text, npv_decimals=0)
+    (:func:`~payback.analysis.result.outcome_text`, its money as analyze writes it: cents
+    under $1,000, so a loss of $0.40 is not "NPV $0"), request counts to three figures."""
+    return outcome_text(alt, horizon, rate, requests=requests_text)
 
 
 SAME_SAMPLES = "the scenario has no distributions, so every sample is the same"
