@@ -13,7 +13,7 @@ import numpy as np
 from payback.analysis.verdict import half_up
 from payback.figures import power_text
 from payback.report.common import metric
-from payback.report.places import tick_places
+from payback.report.places import money_places, tick_places
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -29,6 +29,7 @@ __all__ = [
     "money_axis",
     "money_axis_of",
     "money_format_stops",
+    "money_hover",
     "money_tick_labels",
     "money_ticks",
     "month_step",
@@ -251,11 +252,25 @@ def share_format_stops() -> list[dict[str, Any]]:
 
 def money_axis(chart: Chart) -> dict[str, Any]:
     """The money y axis plotly draws for ``chart`` (:func:`money_axis_of` its values and
-    $0, which each such chart shows, a stacked chart's parts added up a month)."""
+    $0, which each such chart shows, a stacked chart's parts added up a month), and the
+    places its hovers write the figures drawn with (:func:`money_hover`)."""
     values = [0.0, *(y for s in chart.series for y in s.y)]
+    hover = {"hoverformat": money_hover(values)}
     if chart.key.startswith("components"):  # stacked: the parts' sum a month
         values += [sum(ys) for ys in zip(*(s.y for s in chart.series[:-1]), strict=True)]
-    return money_axis_of(values, math.inf)  # up the side: each tick a line of its own
+    return money_axis_of(values, math.inf) | hover  # up the side: each tick a line of its own
+
+
+def money_hover(values: Sequence[float]) -> str:
+    """plotly's format for money figures in a chart's hovers, with the places
+    :func:`~payback.report.places.money_places` gives them: whole dollars from $1,000, as
+    the tables write such a column, or where they are exact, cents below (a month of $0.51
+    read "$1"), more under a cent.
+
+    >>> money_hover([0.0, 2_184.0, 584.05]), money_hover([1.5, 0.17]), money_hover([0.0051])
+    ('$,.0f', '$,.2f', '$,.4f')
+    """
+    return f"$,.{money_places(values)}f"
 
 
 def money_axis_of(values: Sequence[float], room_px: float = TICKS_PX) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from payback.report.common import (
     month_text,
     round_figures,
 )
-from payback.report.fleet import part_shares, prose_usd
+from payback.report.fleet import part_shares, small_usd
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
 from payback.report.windows import samples_behind_text
@@ -268,11 +268,12 @@ def _largest_items(analysis: Analysis) -> str:
         said = part_shares([v for _, v in paid])
         one_place = one_place or any(not s[0].isdigit() or "." in s for s in said)
         (key, value), whole = paid[0], sum(v for _, v in paid)
+        money = small_usd(value, whole)  # "$0.002 of $0.0035", not "$0.00 of $0.00"
         whose = f" of '{alt.name}'" if len(analysis.alternatives) > 1 else ""
         sentences.append(
             (
                 f"The largest item{whose} is {ONE_TIME_LABELS.get(key, key)}: "
-                f"{prose_usd(value)} of {prose_usd(whole)}",
+                f"{money(value)} of {money(whole)}",
                 value / whole,
             )
         )

@@ -15,6 +15,8 @@ from payback.analysis.verdict import requests_text
 from payback.figures import share_text as share_text
 from payback.figures import shares_alike
 from payback.report.common import in_month_text, metric, month_text, quarter_text
+from payback.report.per_1k import per_1k_usd
+from payback.report.places import cents_kept, tick_places
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution
@@ -33,6 +35,7 @@ __all__ = [
     "prose_usd",
     "quiet_line",
     "share_text",
+    "small_usd",
     "split_drivers",
     "usd_alike",
     "why_paragraphs",
@@ -60,6 +63,29 @@ def usd_alike(*values: float) -> Callable[[float], str]:
     """
     cents = any(0 < round(abs(v), 2) < 10 for v in values)
     return lambda value: usd(value, 2 if cents else 0)
+
+
+def small_usd(*values: float) -> Callable[[float], str]:
+    """Money for one sentence of prose whose figures are all under $10, written alike with
+    the places that write each within 1% and tell them apart (:func:`tick_places`, cents
+    at the least, zeros past them dropped): "$0.0016 of $0.0023", never "$0.00 of $0.00";
+    :func:`prose_usd` where any figure is $10 or more; under 10^-15, two figures each
+    (:func:`~payback.report.per_1k.per_1k_usd`).
+
+    >>> money = small_usd(0.0016, 0.0023); money(0.0016), money(0.0023), money(0.0)
+    ('$0.0016', '$0.0023', '$0')
+    >>> money = small_usd(0.002, 0.007); money(0.002), money(0.007)
+    ('$0.002', '$0.007')
+    >>> small_usd(7.254, 9.5)(9.5), small_usd(0.004, 1_500.0)(1_500.0), small_usd(3e-17)(3e-17)
+    ('$9.50', '$1,500', '$3×10⁻¹⁷')
+    """
+    sizes = [float(f"{abs(v):.12g}") for v in values if math.isfinite(v)]  # float noise off
+    if any(round(v, 2) >= 10 for v in sizes):
+        return prose_usd
+    places = tick_places(sizes, 2)
+    if places is None:
+        return lambda value: per_1k_usd(value) if value else "$0"
+    return lambda value: cents_kept(usd(value, places)) if value else "$0"
 
 
 def part_shares(parts: list[float], one_place: bool = False) -> list[str]:
@@ -161,9 +187,10 @@ def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
         used = f"of the {held:,.0f} GPUs the owned servers hold (replicas run on {running:,.0f}): {used}"
     fleet, idle = u.fleet_usd[0], u.idle_usd[0]
     idle_share = idle / fleet if fleet > 0 else 0.0
-    cost = f"{prose_usd(idle)} of {prose_usd(fleet)} in month 1 ({share_text(idle_share)})"
+    money = small_usd(idle, fleet, u.idle_total_usd)  # "$0.0007 of $0.0010", not "$0.00 of $0.00"
+    cost = f"{money(idle)} of {money(fleet)} in month 1 ({share_text(idle_share)})"
     if horizon > 1:
-        cost += f"; {prose_usd(u.idle_total_usd)} over {months_text(horizon)}"
+        cost += f"; {money(u.idle_total_usd)} over {months_text(horizon)}"
     return [("Fleet utilisation", used), ("Idle capacity cost", cost)]
 
 
@@ -191,16 +218,17 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
         return (
             f"Scaled to zero, it pays only for the GPU-hours it runs, planned at "
             f"{share_text(u.average[0])} busy, so {share_text(idle_share)} of its "
-            f"{prose_usd(fleet)} of GPU time in month 1 pays for idle capacity."
+            f"{small_usd(fleet)(fleet)} of GPU time in month 1 pays for idle capacity."
         )
     fleet_words = _fleet_words(analysis, index, u)
+    money = small_usd(fleet, u.idle_total_usd)
     single = fleet_words.startswith("one ")
     verb = "is" if single else "are"
     return (
         f"{fleet_words[0].upper()}{fleet_words[1:]} {verb} {share_text(u.average[0])} busy on "
         f"average and {share_text(u.peak[0])} in the busiest hour of month 1, so "
         f"{share_text(idle_share)} of {'its' if single else 'their'} "
-        f"{prose_usd(fleet)}/month pays for idle time ({prose_usd(u.idle_total_usd)} over "
+        f"{money(fleet)}/month pays for idle time ({money(u.idle_total_usd)} over "
         f"{months_text(horizon)})."
     )
 

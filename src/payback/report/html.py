@@ -28,6 +28,7 @@ from payback.report.common import (
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain, heading
 from payback.report.palette import TODAY_COLOUR, rgba, text_colour
+from payback.report.per_1k import per_1k_hover
 from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css, stacked_table
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 s,
                 line_shape="hv",
                 line={"color": s.color},
-                hovertemplate="%{x:,.0f} requests/month: $%{y:.3f} per 1k",
+                **per_1k_hover(s.x, s.y),  # as the tables write them: $0.0035, not "$0.004"
             )
         )
     crossings = [m for m in chart.markers if not ch.is_today(m)]
@@ -229,9 +230,7 @@ def _per_1k_axes(fig: go.Figure, chart: ch.Chart) -> None:
 
 def _cumulative(fig: go.Figure, chart: ch.Chart) -> None:
     for s in chart.series:
-        fig.add_trace(
-            _line(s, hovertemplate="month %{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>")
-        )
+        fig.add_trace(_line(s, hovertemplate="month %{x}: %{y}<extra>%{fullData.name}</extra>"))
     _break_even_labels(fig, chart)
     fig.update_layout(
         _layout(chart, xaxis={"title": {"text": "month"}, "dtick": ch.month_step(chart)})
@@ -249,14 +248,14 @@ def _components(fig: go.Figure, chart: ch.Chart) -> None:
                 y=s.y,
                 name=s.name,
                 marker_color=s.color,
-                hovertemplate="%{y:$,.0f}",
+                hovertemplate="%{y}",
             )
         )
     fig.add_trace(
         _line(
             baseline,
             line={"color": baseline.color or "#111", "width": 2, "dash": "dot"},
-            hovertemplate="%{y:$,.0f}",
+            hovertemplate="%{y}",
         )
     )
     # a bar a month, past ten years, is a hairline with a gap beside it: the bars touch
@@ -284,7 +283,7 @@ def _one_time(fig: go.Figure, chart: ch.Chart) -> None:
                 y=s.y,
                 name=s.name,
                 marker_color=s.color,
-                hovertemplate="%{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(_layout(chart, barmode="group", hovermode="closest"))
@@ -305,7 +304,7 @@ def _fan(fig: go.Figure, chart: ch.Chart) -> None:
             mode="lines",
             line={"width": 0, "color": colour},
             showlegend=False,
-            hovertemplate="p90 %{y:$,.0f}",
+            hovertemplate="p90 %{y}",
         )
     )
     fig.add_trace(
@@ -317,7 +316,7 @@ def _fan(fig: go.Figure, chart: ch.Chart) -> None:
             line={"width": 0, "color": colour},
             fill="tonexty",
             fillcolor=rgba(colour, 0.22),
-            hovertemplate="p10 %{y:$,.0f}",
+            hovertemplate="p10 %{y}",
         )
     )
     fig.add_trace(
@@ -325,7 +324,7 @@ def _fan(fig: go.Figure, chart: ch.Chart) -> None:
             p50,
             name="median (p50)",
             line={"color": colour, "width": 2},
-            hovertemplate="p50 %{y:$,.0f}",
+            hovertemplate="p50 %{y}",
         )
     )
     # the zero line in the legend, not a label on the chart that the median would cross

@@ -4,13 +4,22 @@ under a cent from $0, an alternative's beside the baseline's."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from payback.analysis.verdict import half_up, has_cost_per_1k, per_1k_text, usd, usd_per_1k
+from payback.analysis.verdict import (
+    half_up,
+    has_cost_per_1k,
+    per_1k_text,
+    requests_text,
+    usd,
+    usd_per_1k,
+)
 from payback.figures import far_text
 
-__all__ = ["per_1k_pair", "per_1k_usd"]
+__all__ = ["per_1k_hover", "per_1k_pair", "per_1k_usd"]
 
 
 def per_1k_usd(value: float) -> str:
@@ -50,3 +59,19 @@ def per_1k_pair(alternative_usd: float, baseline_usd: float, requests: float) ->
     # divided as the results divide it (usd_per_1k): the same figure
     alt, base = usd_per_1k(np.array([alternative_usd, baseline_usd]), requests)
     return f"{per_1k_usd(float(alt))} vs {per_1k_usd(float(base))}"
+
+
+def per_1k_hover(volumes: Sequence[float], prices: Sequence[float]) -> dict[str, Any]:
+    """A per-1k line's hover, each point's count and price written as the tables write
+    them (:func:`~payback.analysis.verdict.requests_text`, :func:`per_1k_usd`): "$0.0035
+    per 1k", where plotly's ``.3f`` read "$0.004", and "0.5 requests/month", not "0".
+
+    >>> per_1k_hover([0.5, 2e5], [0.0035, 10.92])["customdata"]
+    [['0.5', '$0.0035'], ['200,000', '$10.92']]
+    """
+    texts = [
+        [requests_text(x), per_1k_usd(y) if math.isfinite(y) else "n/a"]
+        for x, y in zip(volumes, prices, strict=True)
+    ]
+    template = "%{customdata[0]} requests/month: %{customdata[1]} per 1k"
+    return {"customdata": texts, "hovertemplate": template}

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 
 from payback.analysis.verdict import half_up
 
-__all__ = ["CROSSING_FIGURES", "cents_kept", "crossing_places", "same_places", "tick_places"]
+__all__ = [
+    "CROSSING_FIGURES",
+    "cents_kept",
+    "crossing_places",
+    "money_places",
+    "same_places",
+    "tick_places",
+]
 
 _PLAIN = re.compile(r"-?[\d,]+(?:\.(\d+))?")
 
@@ -68,6 +75,25 @@ def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int 
         if near and len({(t, v < 0) for t, v in texts}) == len(finite):
             return places
     return None
+
+
+def money_places(values: Sequence[float]) -> int:
+    """The decimal places money figures read side by side take (a chart's hover, as a
+    table's column of them): whole dollars where any is $1,000 or more or whole dollars
+    write each to the cent ($300 and $40 a month), cents below, and where the largest is
+    under a cent as many places as write it within 1% (:func:`tick_places`: a month of
+    $0.0051 read "$0.01", one of $0.51 "$1"); cents where even 15 places do not.
+
+    >>> money_places([0.0, 2_184.0, 0.51]), money_places([0.0, 0.51, 884.05])
+    (0, 2)
+    >>> money_places([0.0, 0.0051, -0.0017]), money_places([300.0, 40.0]), money_places([0.0])
+    (4, 0, 0)
+    """
+    sizes = [half_up(abs(v)) for v in values if math.isfinite(v)]
+    top = max(sizes, default=0.0)
+    if round(top, 2) >= 1000 or all(round(v, 2) == round(v) for v in sizes):
+        return 0
+    return tick_places([top], 2) or 2
 
 
 CROSSING_FIGURES = 6

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import usd
 from payback.report import charts as ch
-from payback.report.axes import TICK_CHAR_PX, money_axis_of
+from payback.report.axes import TICK_CHAR_PX, money_axis_of, money_hover
 from payback.report.axes import money_ticks as money_ticks
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
     labels = _labels(marker)
     # as every money axis of the report: from a million, $4.0B as the narrow drawing has it
     values = [*(y for s in chart.series for y in s.y), center]
+    money = money_hover(values)  # the places the NPVs need: $2.38, not "$2"
     for s in chart.series:
         fig.add_trace(
             go.Bar(
@@ -59,7 +60,7 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
                 name=s.name,
                 marker_color=s.color,
                 customdata=s.y,
-                hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
+                hovertemplate=f"NPV %{{customdata:{money}}}<extra>%{{fullData.name}}</extra>",
             )
         )
     fig.add_vline(x=center, line={"color": "#111"})
