@@ -20,6 +20,7 @@ import pytest
 
 import payback
 from payback.analysis.portfolio import evaluate_portfolio, prepare
+from payback.analysis.portfolio_baseline import baseline_fleet_facts
 
 TEXT = """\
 [scenario]
@@ -141,3 +142,53 @@ def test_each_sample_chooses_as_analyze_of_its_value(tmp_path: Path) -> None:
         evaluate_portfolio(_prepared(tmp_path, n)).alternatives[0] for n in (1_000_000, 2_000_000)
     ]
     assert np.asarray(outcome.npv_usd) == pytest.approx([float(o.npv_usd) for o in each], abs=0.005)
+
+
+TODAY = """\
+[scenario]
+name = "two tasks on a 70B today"
+horizon_months = 12
+discount_rate_annual = 0.10
+start_date = 2026-12-01
+
+[baseline]
+name = "Llama 3.1 70B today"
+kind = "self_hosted"
+model = "llama-3.1-70b"
+gpu = "h100-sxm"
+precision = "fp8"
+tpot_ms = 14
+ttft_ms = 300
+min_replicas = 1
+usd_per_gpu_hour = 3.0
+
+[[alternatives]]
+name = "gpt-4o-mini"
+kind = "hosted_api"
+model = "openai:gpt-4o-mini"
+
+[[workloads]]
+name = "support"
+traffic = { requests_per_month = 1000000, input_tokens = 1200, output_tokens = 250, \
+peak_to_average = 3.0 }
+
+[[workloads]]
+name = "summaries"
+traffic = { requests_per_month = 150000, input_tokens = 3000, output_tokens = 300, \
+peak_to_average = 2.5 }
+"""
+
+
+def test_the_baseline_fleet_today_meets_every_workloads_ttft_ms(tmp_path: Path) -> None:
+    """The fleet the two share today, ttft_ms = 300: one 4-GPU replica holds their load
+    but summaries' first token there is 433.7 ms, so one 8-GPU replica, 8 × $3.00 × 730 =
+    $17,520 a month (it ran 4 GPUs, $8,760, missing summaries' target)."""
+    path = tmp_path / "today.toml"
+    path.write_text(TODAY.replace("\\\n", ""), encoding="utf-8")
+    p = prepare(payback.load_scenario(path))
+    assert [part.scenario.baseline.gpus_per_replica for part in p.parts] == [4, 8]
+    facts = baseline_fleet_facts(evaluate_portfolio(p), 0)
+    assert facts is not None
+    assert facts.gpus_per_replica == 8.0
+    assert list(facts.gpus) == [8.0] * 12
+    assert facts.usd_per_month == pytest.approx([8 * 3.0 * 730] * 12, abs=0.005)
