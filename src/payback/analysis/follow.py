@@ -53,6 +53,7 @@ __all__ = [
     "estimate_inputs",
     "followers",
     "following",
+    "replica_serving",
     "replica_sizes",
 ]
 
@@ -521,3 +522,22 @@ def lookups_on_day(resolved: Resolved, scenario: Any) -> Any:
     from payback.catalog import analysis_day
 
     return Lookups(scenario, resolved.catalog, resolved.today or analysis_day())
+
+
+def replica_serving(
+    resolved: Resolved, overrides: Mapping[str, Any], path: str
+) -> dict[float, tuple[FloatArray, FloatArray, FloatArray]] | None:
+    """:func:`replica_sizes` with each size's mean first token and time per output token
+    where the fleet runs [ms] beside its capacity, at each sample (:data:`Sizes`' columns,
+    each of the samples' shape): what a fleet several workloads share chooses its size by,
+    as analyze chooses one workload's
+    (:func:`~payback.analysis.portfolio_fleet.at_cheapest_size`). None where the capacity
+    is not estimated, or the caller sizes the replica."""
+    reads = _sized_by_analyze(resolved, overrides)
+    if path not in reads:
+        return None
+    sizes, shape = _sizes_at(resolved, overrides, {path: reads[path]})
+    return {
+        g: (each[:, 0].reshape(shape), each[:, 1].reshape(shape), each[:, 2].reshape(shape))
+        for g, each in sizes[path].items()
+    }

@@ -16,6 +16,7 @@ import numpy as np
 from payback import finance as model
 from payback.analysis.adapters import _whole, place_adapters
 from payback.analysis.resolve import Resolved
+from payback.analysis.resolve_fleet import fleet_rank, spare_capacity
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray, as_float, per_sample
 from payback.finance.traffic import SECONDS_PER_MONTH
@@ -24,6 +25,7 @@ from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption, value_at
 __all__ = [
     "FleetCosts",
     "Reader",
+    "ReplicaSize",
     "SharedFleet",
     "at_cheapest_size",
     "fleet_params",
@@ -49,6 +51,21 @@ def stack(arrays: Sequence[FloatArray]) -> FloatArray:
     return np.stack(np.broadcast_arrays(*arrays))
 
 
+@dataclass(frozen=True)
+class ReplicaSize:
+    """One workload on a replica of one size, at each sample (``nan`` where the size does
+    not serve the sample's lengths)."""
+
+    rps: FloatArray
+    """Its requests/s a replica."""
+    ttft: FloatArray
+    """Its mean first token where the fleet runs [ms] (∞ unbounded, ``nan`` unread)."""
+    tpot: FloatArray
+    """Its time per output token where the fleet runs [ms]."""
+    meets: Any
+    """Whether the first token meets the workload's own ``ttft_ms`` (bools)."""
+
+
 class Reader:
     """Numbers of one workload's scenario, by its own paths, with overrides first."""
 
@@ -64,12 +81,23 @@ class Reader:
         self.given = overrides if given is None else given
         """The overrides as the study gave them, before capacities followed them."""
 
-    def sizes(self, path: str) -> dict[float, FloatArray] | None:
+    def sizes(self, path: str) -> dict[float, ReplicaSize] | None:
         """The replica sizes the option at ``path`` was chosen among, with this workload's
-        capacity on each at each sample (:func:`payback.analysis.follow.replica_sizes`)."""
-        from payback.analysis.follow import replica_sizes
+        capacity and latencies on each at each sample
+        (:func:`payback.analysis.follow.replica_serving`) and whether the first token
+        meets the option's own ``ttft_ms`` there, as analyze judges it
+        (:func:`~payback.analysis.resolve_self_hosted.first_token_meets`)."""
+        from payback.analysis.follow import replica_serving
+        from payback.analysis.resolve_self_hosted import first_token_meets
 
-        return replica_sizes(self.part, self.given, path)
+        serving = replica_serving(self.part, self.given, path)
+        if serving is None:
+            return None
+        target = value_at(self.scenario, f"{path}.ttft_ms")
+        return {
+            g: ReplicaSize(rps, ttft, tpot, first_token_meets(ttft, target))
+            for g, (rps, ttft, tpot) in serving.items()
+        }
 
     def __call__(self, path: str) -> FloatArray:
         if path in self.overrides:
@@ -126,42 +154,78 @@ def fleet_params(
 
 
 def at_cheapest_size(
-    sizes: Sequence[Mapping[float, FloatArray]],
+    sizes: Sequence[Mapping[float, ReplicaSize]],
     build: Callable[[list[FloatArray], FloatArray], SharedFleet],
     masks: FloatArray,
 ) -> SharedFleet | None:
-    """The shared fleet at the replica size (GPUs) that costs it least over the horizon at
-    each sample, the fewest GPUs on a tie (one workload's size meets ``ttft_ms`` first and
-    breaks a tie by spare capacity; a shared fleet does not yet): its GPUs (owned hardware and facility) each
-    month and the servers it buys at the start, the rule analyze sizes one workload's
-    replica by (:func:`~payback.analysis.resolve_fleet.fleet_cost`), applied to the fleet
-    the workloads share. The sizes compared are those every workload's capacity was
-    estimated at (``sizes``: each workload's requests/s a replica of each size, at each
-    sample; nan where the size does not serve it); a workload alone may have chosen
-    another, but one fleet runs one size, so each workload's load is counted in replicas
-    of the fleet's. ``build`` makes the fleet from each workload's requests/s and a size;
+    """The shared fleet at the replica size (GPUs) analyze would choose for it at each
+    sample, by the rule it chooses one workload's by
+    (:func:`~payback.analysis.resolve_fleet.fleet_rank`), applied to the fleet the
+    workloads share: the sizes where every workload meets its own ``ttft_ms`` first, then
+    the one that costs least over the horizon (its GPUs, owned hardware and facility each
+    month and the servers it buys at the start:
+    :func:`~payback.analysis.resolve_fleet.fleet_cost`'s measure), then the more spare
+    capacity paid for in month 1 (:func:`~payback.analysis.resolve_fleet.spare_capacity`
+    of its replicas at the requests/s a replica of the workloads' mix: Σ r_w / Σ (r_w / c_w)
+    for r_w a workload's requests and c_w its capacity on the size; one workload's alone is
+    analyze's replicas × c), then the faster first token, then per output token (the
+    slowest workload's where the fleet runs), then the fewest GPUs. The sizes compared
+    are those every workload's capacity was estimated at (``sizes``: each workload's
+    capacity, latencies and whether it meets ``ttft_ms`` on each size, at each sample;
+    nan where the size does not serve it); a workload alone may have chosen another, but
+    one fleet runs one size, so each workload's load is counted in replicas of the
+    fleet's. ``build`` makes the fleet from each workload's requests/s and a size;
     ``masks`` (1, T): the tenants it is sized for. None when no size serves them all."""
+    from payback.analysis.follow import _before
+
     common = sorted(set.intersection(*(set(s) for s in sizes)))
     if not common:
         return None
 
-    def cost(g: float) -> tuple[FloatArray, list[FloatArray]]:
-        rps = [as_float(s[g]) for s in sizes]
-        costs = shared_fleet_costs(build(rps, as_float(g)), masks)
+    def rank(g: float) -> tuple[tuple[FloatArray, ...], list[FloatArray]]:
+        rps = [as_float(s[g].rps) for s in sizes]
+        fleet = build(rps, as_float(g))
+        costs = shared_fleet_costs(fleet, masks)
         monthly = sum_arrays(list(costs.components.values()))[0]
         total = np.sum(monthly, axis=-1) + costs.at_start[0]
         serves = reduce(np.logical_and, [np.isfinite(r) for r in rps])
-        return as_float(np.where(serves, total, np.inf)), rps
+        meets = reduce(np.logical_and, [s[g].meets for s in sizes])
+        first, per_token = (
+            reduce(np.fmax, [as_float(getattr(s[g], k)) for s in sizes]) for k in ("ttft", "tpot")
+        )
+        key = fleet_rank(
+            meets & serves,
+            np.where(serves, total, np.inf),
+            np.where(serves, _spare(fleet, costs, rps, g, masks), 0.0),
+            first,
+            per_token,
+        )
+        return tuple(np.broadcast_arrays(*(as_float(k) for k in key))), rps
 
-    best, capacity = cost(common[0])
-    size = as_float(np.full_like(best, common[0]))
+    best, capacity = rank(common[0])
+    size = as_float(np.full_like(best[0], common[0]))
     for g in common[1:]:
-        total, rps = cost(g)
-        cheaper = total < best  # the first of equal costs: the fewest GPUs
-        best = as_float(np.where(cheaper, total, best))
-        size = as_float(np.where(cheaper, g, size))
-        capacity = [as_float(np.where(cheaper, r, c)) for r, c in zip(rps, capacity, strict=True)]
+        key, rps = rank(g)
+        better = _before(key, best)  # strictly: of equal ranks, the fewest GPUs
+        best = tuple(as_float(np.where(better, k, b)) for k, b in zip(key, best, strict=True))
+        size = as_float(np.where(better, g, size))
+        capacity = [as_float(np.where(better, r, c)) for r, c in zip(rps, capacity, strict=True)]
     return build(capacity, size)
+
+
+def _spare(
+    fleet: SharedFleet, costs: FleetCosts, rps: list[FloatArray], g: float, masks: FloatArray
+) -> FloatArray:
+    """The capacity the fleet of replicas of ``g`` GPUs pays for in month 1
+    (:func:`~payback.analysis.resolve_fleet.spare_capacity`): its replicas × the requests/s
+    a replica of the mix of the tenants it is sized for (``masks`` (1, T)) serves."""
+    mean = fleet.mean[..., 0]  # (T, …): replicas busy in month 1's average hour
+    busy = [m * np.where(np.isfinite(r), r, 0.0) for m, r in zip(mean, rps, strict=True)]
+    served = weighted_sum(masks, stack(busy))  # requests/s
+    load = weighted_sum(masks, mean)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mix = np.where(load > 0.0, served / load, 0.0)[0]
+    return as_float(spare_capacity(fleet.always_on, costs.gpus[0, ..., 0] / g, mix))
 
 
 def one_size_fleet(
