@@ -98,9 +98,9 @@ def test_growth_month_13_by_hand() -> None:
     assert analysis.baseline.monthly_cost_usd[m - 1] == pytest.approx(baseline, rel=1e-12)
     rented, serverless, smaller = analysis.alternatives
     # rented: 0.92 of 2.52M requests over 730 h, × 3 at the peak = 2.64 requests/s
-    # against 11 · 0.7 = 7.7 a replica: one replica, but two at least
+    # against 10.7 · 0.7 = 7.49 a replica: one replica, but two at least
     served = requests * (1 - 0.08)
-    replicas = math.ceil(served / (HOURS * 3600) * 3.0 / (11.0 * 0.7))
+    replicas = math.ceil(served / (HOURS * 3600) * 3.0 / (10.7 * 0.7))
     gpus = max(2, replicas)
     assert (replicas, gpus) == (1, 2)
     escalation = 0.08 * requests * frontier
@@ -108,7 +108,7 @@ def test_growth_month_13_by_hand() -> None:
     cost = gpus * HOURS * 2.69 + escalation + 1500.0 + retraining
     assert rented.monthly_cost_usd[m - 1] == pytest.approx(cost, rel=1e-12)
     # serverless: the busy GPU-hours of the requests it serves, at half the capacity
-    busy_hours = served / (11.0 * 0.5 * 3600)
+    busy_hours = served / (10.7 * 0.5 * 3600)
     cost = busy_hours * 3.95 + escalation + 800.0 + retraining
     assert serverless.monthly_cost_usd[m - 1] == pytest.approx(cost, rel=1e-12)
     # the smaller hosted model: its own prices for 85%, the frontier's for 15%

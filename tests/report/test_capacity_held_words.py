@@ -87,14 +87,14 @@ def test_each_alternatives_section_names_its_own_capacity_only(tmp_path: Path) -
     growth = EXAMPLES / "growth.toml"
     warned = _warned(growth)
     both = (
-        "alternatives.0's capacity (replica_requests_per_s, 11 requests/s) and "
-        "alternatives.1's capacity (replica_requests_per_s, 11 requests/s) stay as they are"
+        "alternatives.0's capacity (replica_requests_per_s, 10.7 requests/s) and "
+        "alternatives.1's capacity (replica_requests_per_s, 10.7 requests/s) stay as they are"
     )
     assert both in warned
     own = [
         warned.replace(
             both,
-            f"alternatives.{i}'s capacity (replica_requests_per_s, 11 requests/s) stays as it is",
+            f"alternatives.{i}'s capacity (replica_requests_per_s, 10.7 requests/s) stays as it is",
         )
         .replace("measure them", "measure it")
         .replace("leave them out", "leave it out")

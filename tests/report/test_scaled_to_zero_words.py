@@ -38,7 +38,7 @@ def test_explain_says_it_pays_for_the_gpu_hours_it_runs() -> None:
     words = " ".join(out.split())
     assert (
         "Scaled to zero, it pays only for the GPU-hours it runs, planned at 50% busy, so 50% "
-        "of its $184 of GPU time in month 1 pays for idle capacity." in words
+        "of its $189 of GPU time in month 1 pays for idle capacity." in words
     )
     assert "pays only for busy GPU-hours" not in words
 

@@ -214,7 +214,7 @@ def test_a_portfolio_sampled_over_two_months_is_answered(tmp_path: Path) -> None
     examples = Path(__file__).parents[2] / "examples"
     text = (examples / "portfolio.toml").read_text(encoding="utf-8")
     text = text.replace("horizon_months = 24", "horizon_months = 2").replace(
-        "replica_requests_per_s = 13.8 ",
+        "replica_requests_per_s = 13.7 ",
         'replica_requests_per_s = { dist = "uniform", low = 12.0, high = 15.5 } ',
         1,
     )  # an uncertain input: without one, every sample is the same (said so, no shares)

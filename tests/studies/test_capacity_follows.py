@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, FROZEN_PORTFOLIO, run
 from payback.analysis.alone import alone
 from payback.analysis.cashflows import evaluate
 from payback.analysis.follow import EXACT_VALUES, following
@@ -220,9 +220,9 @@ def test_monte_carlo_past_the_context_exits_2_in_one_line(tmp_path: Path) -> Non
 
 
 def _estimated_portfolio(tmp_path: Path) -> Path:
-    """examples/portfolio.toml with both alternatives' capacity left to the estimate
-    (Llama 3.1 8B in FP8 on L40S), workload 1 at 40M requests a month."""
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    """The frozen copy of examples/portfolio.toml with both alternatives' capacity left to
+    the estimate (Llama 3.1 8B in FP8 on L40S), workload 1 at 40M requests a month."""
+    text = FROZEN_PORTFOLIO.read_text()
     lines = []
     for line in text.splitlines():
         if line.startswith("replica_requests_per_s = 13.8"):

@@ -127,8 +127,8 @@ def test_solve_says_the_capacity_it_holds() -> None:
 
 WORKLOAD_1 = (
     "workloads.1.traffic.output_tokens varies the per-token prices only: alternatives.0's "
-    "capacity on workloads.1 (replica_requests_per_s, 4 requests/s) and alternatives.1's "
-    "capacity on workloads.1 (replica_requests_per_s, 4 requests/s) stay as they are; "
+    "capacity on workloads.1 (replica_requests_per_s, 3.4 requests/s) and alternatives.1's "
+    "capacity on workloads.1 (replica_requests_per_s, 3.4 requests/s) stay as they are; "
     + TODO.format(it="them")
 )
 

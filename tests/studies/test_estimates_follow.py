@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, FROZEN_PORTFOLIO
 from payback.analysis.cashflows import evaluate, numeric_paths
 from payback.analysis.follow import following
 from payback.analysis.follow_training import following_training
@@ -242,7 +242,7 @@ def test_a_portfolios_latency_target_moves_every_workloads_capacity(tmp_path: Pa
     ``tpot_ms`` gives the portfolio analyze of the edited file gives."""
     from payback.analysis.portfolio import evaluate_portfolio, prepare
 
-    text = (EXAMPLES / "portfolio.toml").read_text()
+    text = FROZEN_PORTFOLIO.read_text()
     lines = []
     for line in text.splitlines():
         if line.startswith("replica_requests_per_s = 13.8"):
