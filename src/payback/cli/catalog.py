@@ -251,6 +251,7 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
                 {
                     **dataclasses.asdict(p),
                     "checked": p.checked.isoformat() if p.checked else None,
+                    "next_change": p.next_change.isoformat() if p.next_change else None,
                     "stale": p.checked is not None and is_stale(p.checked, _today()),
                 }
                 for p in prices
