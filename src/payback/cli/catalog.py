@@ -28,7 +28,8 @@ SearchOption = Annotated[
 
 
 def _today() -> dt.date:
-    """The day prices are judged stale on (a function, so tests can fix it): the analysis day every stale mark uses."""
+    """The day prices are judged stale on (a function, so tests can fix it): the
+    analysis day every stale mark uses."""
     from payback.catalog import analysis_day
 
     return analysis_day()

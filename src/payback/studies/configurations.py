@@ -288,8 +288,8 @@ def gather(
     """The row of every configuration that can run: each model × GPU × precision ×
     tensor-parallel degree, unless the model's context is shorter than the requests
     (``load``), a replica is larger than an owned server, the GPU has no rate at the
-    precision (:func:`_lacks`), or it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
-    tried on mixtures of experts only."""
+    precision (:func:`_lacks`), or it has no rent (``kind``: the commitment's price kind).
+    Expert-only formats (MXFP4) are tried on mixtures of experts only."""
     owned = option.owned
     engine = option_engine(option, engine)
     rows = Rows()
