@@ -52,7 +52,12 @@ def half_up(size: float) -> float:
     91.20499999999999) down: float noise is cleared at 14 significant digits, then the
     amount is nudged one float step up.
 
-    >>> f"{half_up(6.5):.0f}", f"{half_up(1.25):.1f}", f"{half_up(2.675):.2f}", f"{half_up(2.665):.2f}"
+    >>> (
+    ...     f"{half_up(6.5):.0f}",
+    ...     f"{half_up(1.25):.1f}",
+    ...     f"{half_up(2.675):.2f}",
+    ...     f"{half_up(2.665):.2f}",
+    ... )
     ('7', '1.3', '2.68', '2.67')
     >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
     ('91.21', '91.20', 1e+18)
@@ -146,7 +151,13 @@ def fixed_text(value: float, places: int = 2) -> str:
     """A signed figure to ``places`` decimals, as a table column shows it (a Sobol index,
     which noise makes a hair below zero), with no minus sign on what rounds to zero.
 
-    >>> fixed_text(-0.004), fixed_text(-0.0), fixed_text(-0.006), fixed_text(0.51), fixed_text(-1e-9, 0)
+    >>> (
+    ...     fixed_text(-0.004),
+    ...     fixed_text(-0.0),
+    ...     fixed_text(-0.006),
+    ...     fixed_text(0.51),
+    ...     fixed_text(-1e-9, 0),
+    ... )
     ('0.00', '0.00', '-0.01', '0.51', '0')
     """
     text = f"{value:.{places}f}"
@@ -230,7 +241,12 @@ def complement_text(share: float) -> str:
     the two add up to 100% as printed (0.565 is 57%, its rest 43%, where each rounded half
     up alone read 57% and 44%); past one place, ``share_text``'s own words.
 
-    >>> complement_text(0.565), complement_text(0.995), complement_text(0.9996), complement_text(0.0)
+    >>> (
+    ...     complement_text(0.565),
+    ...     complement_text(0.995),
+    ...     complement_text(0.9996),
+    ...     complement_text(0.0),
+    ... )
     ('43%', '0.5%', '<0.1%', '100%')
     """
     said = share_text(share)

@@ -82,6 +82,20 @@ def test_catalog_apis_says_the_snapshot_date_and_flags_it_stale(
         assert {(p["checked"], p["stale"]) for p in listed} == {("2026-11-10", flag)}
 
 
+def test_catalog_apis_json_gives_each_price_its_next_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The snapshot holds Gemini 3.6 Flash doubling on 2027-01-01: listed on 2026-12-31, its
+    ``next_change`` is that day (an ISO date, as ``checked``); gpt-4o's one price, none."""
+    import payback.catalog.apis
+
+    monkeypatch.setattr(payback.catalog.apis, "_today", lambda: dt.date(2026, 12, 31))
+    listed = json.loads(_catalog_apis(monkeypatch, LAST_FRESH, "--json"))
+    by_ref = {p["ref"]: p for p in listed}
+    assert by_ref["google:gemini-3.6-flash"]["next_change"] == "2027-01-01"
+    assert by_ref["openai:gpt-4o"]["next_change"] is None
+
+
 @pytest.mark.parametrize(("day", "stale"), [(LAST_FRESH, False), (FIRST_STALE, True)])
 def test_the_analysis_day_is_the_catalogs_day_when_none_is_given(
     monkeypatch: pytest.MonkeyPatch, day: dt.date, stale: bool

@@ -212,6 +212,22 @@ def test_dated_price_before_and_after_the_change() -> None:
     )
 
 
+def test_a_price_says_when_it_next_changes() -> None:
+    # o3: $10/$40 until its cut to $2/$8 on 2025-06-10; no change listed after that.
+    asked = api_price("openai:o3", at=dt.date(2025, 5, 20))
+    assert asked.next_change == dt.date(2025, 6, 10)
+    assert asked.note is not None
+    assert asked.note.startswith(
+        "dated prices: picked the one in effect on 2025-05-20 (before 2025-06-10)"
+    )
+    assert api_price("openai:o3", at=dt.date(2025, 6, 9)).next_change == dt.date(2025, 6, 10)
+    assert api_price("openai:o3", at=dt.date(2025, 6, 10)).next_change is None
+    scheduled = api_price("google:gemini-3.6-flash", at=dt.date(2026, 12, 31))
+    assert scheduled.next_change == dt.date(2027, 1, 1)
+    assert api_price("openai:gpt-4o", at=AFTER_BATCH).next_change is None  # undated
+    assert api_price("deepseek:deepseek-chat", at=AFTER_BATCH).next_change is None  # by hours
+
+
 def test_a_scheduled_price_change() -> None:
     # The snapshot already holds Gemini 3.6 Flash doubling on 2027-01-01.
     now = api_price("google:gemini-3.6-flash", at=dt.date(2026, 12, 31))

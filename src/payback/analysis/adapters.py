@@ -73,13 +73,12 @@ def place_adapters(
     throughput of merged weights; the parameters per sample).
 
     ``peak`` x_w is what workload w needs in its busiest hour, ``mean`` (at most the
-    peak) in its average hour. A replica that serves one workload's adapter alone runs it merged into the
-    weights and keeps its full throughput; a replica mixing n adapters keeps η(n)
-    (:func:`adapter_efficiency`). So the operator of a multi-adapter fleet pins a workload
-    that fills whole replicas to replicas of its own (an adapter-aware router sends an
-    adapter's requests to the replicas that hold it: LoRAX and vLLM's production stack
-    route by adapter) and mixes only the leftovers. The placements priced, the cheapest
-    kept (ties go to the first):
+    peak) in its average hour. A replica that serves one workload's adapter alone runs it merged
+    into the weights and keeps its full throughput; a replica mixing n adapters keeps η(n)
+    (:func:`adapter_efficiency`). So the operator of a multi-adapter fleet pins a workload that
+    fills whole replicas to replicas of its own (an adapter-aware router sends an adapter's requests
+    to the replicas that hold it: LoRAX and vLLM's production stack route by adapter) and mixes only
+    the leftovers. The placements priced, the cheapest kept (ties go to the first):
 
     1. every workload mixed on one pool: ⌈max(c · Σ x, max x, Σ mean) / η(n)⌉;
     2. for k = 0 … W: the k workloads with the smallest leftovers mixed, each after its

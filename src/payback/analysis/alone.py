@@ -35,7 +35,10 @@ def local_path(path: str, index: int) -> str | None:
     scenario's, traffic's and baseline's numbers, ``alternatives.0.…`` for the alternative's
     own, None for another alternative's (which cannot change this one's outcome).
 
-    >>> local_path("traffic.requests_per_month", 3), local_path("alternatives.3.ops_usd_per_month", 3)
+    >>> (
+    ...     local_path("traffic.requests_per_month", 3),
+    ...     local_path("alternatives.3.ops_usd_per_month", 3),
+    ... )
     ('traffic.requests_per_month', 'alternatives.0.ops_usd_per_month')
     >>> local_path("alternatives.1.ops_usd_per_month", 3) is None
     True

@@ -3,8 +3,9 @@
 A self-hosted option without ``replica_requests_per_s`` has its capacity (and, without
 ``gpus_per_replica``, its replica's GPUs: among the sizes the model splits over, those
 meeting ``ttft_ms`` first, then the cheapest fleet) estimated when the scenario is
-resolved, at the file's values (:mod:`payback.analysis.resolve_self_hosted`). :func:`following` adds to the engine's
-overrides the capacity and GPUs analyze of the file would give at each sample's values:
+resolved, at the file's values (:mod:`payback.analysis.resolve_self_hosted`).
+:func:`following` adds to the engine's overrides the capacity and GPUs analyze of the file
+would give at each sample's values:
 
 - a token length (:data:`~payback.scenario.followed.CAPACITY_READS`) estimates each size
   again at it;
@@ -21,8 +22,9 @@ many (Monte Carlo, Sobol) the scenario is resolved at the nodes of a lattice anc
 the file's values (a length in geometric steps of :data:`LOG_STEPS`, a share in steps of
 :data:`SHARE_STEPS`) and each sample reads between the nodes around it: the seconds a
 request takes on a replica of each size and its latencies where the fleet runs,
-multilinear in the lattice coordinates (logarithmic for a length). The lattice is the same whatever samples a chunk holds, so
-chunking changes no sample; nodes resolved once are kept (:data:`_KEPT` scenarios' worth).
+multilinear in the lattice coordinates (logarithmic for a length). The lattice is the same
+whatever samples a chunk holds, so chunking changes no sample; nodes resolved once are kept
+(:data:`_KEPT` scenarios' worth).
 
 A node the resolver refuses (a length past the model's context) is not read: samples next
 to it are resolved at their own values; a value the resolver refuses itself is refused

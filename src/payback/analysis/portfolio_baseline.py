@@ -252,16 +252,14 @@ def _fleet_usd_of(
 ) -> tuple[FloatArray, Any]:
     """:func:`_fleet_usd` of rows given by their features (``rows @`` :func:`tenant_features`,
     today's fleet first): the fleet is one model, so its cost follows from its summed loads
-    (:func:`~payback.analysis.portfolio_fleet.linear_fleet`)."""
+    (:func:`~payback.analysis.portfolio_fleet.linear_fleet`). It is always on
+    (:func:`baseline_share` builds it so: a baseline scaled to zero is not shared), so its
+    replicas follow the summed peak loads."""
     peak, _ = spread_loads(share.fleet)
     x = int(np.prod(peak.shape[1:]))
     rows = len(features)
     peak_sum = features[:, :x].reshape((rows, *peak.shape[1:]))
-    mean_sum = features[:, x : 2 * x].reshape((rows, *peak.shape[1:]))
-    if share.fleet.always_on:  # always: the baseline fleet shared is an always-on one
-        costs = price_fleet(share.fleet, whole_replicas(peak_sum, share.fleet), None)
-    else:
-        costs = price_fleet(share.fleet, mean_sum, None)
+    costs = price_fleet(share.fleet, whole_replicas(peak_sum, share.fleet), None)
     parts = dict(costs.components)
     if share.usd_per_server is not None and costs.servers is not None:
         # cash: today's month-1 servers are owned; only servers beyond them are bought

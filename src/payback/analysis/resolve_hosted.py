@@ -99,31 +99,21 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
     return option.model_copy(update=update)
 
 
-NEXT_CHANGE = re.compile(r"dated prices: .*?(?:next change|before) (\d{4}-\d{2}-\d{2})")
-"""The note :func:`~payback.catalog.apis.api_price` gives where the snapshot lists a
-price change after the date asked about."""
-
-
 def _changes_inside(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPrice) -> None:
     """Warn where genai-prices lists a change of the price the file leaves to it inside the
-    horizon: every month is priced as on the start date (openai:o3 at $10/$40 per Mtok for
-    a scenario starting 2025-05-20, though it is $2/$8 from 2025-06-10, a month-1 change).
-
-    >>> NEXT_CHANGE.search("dated prices: picked the one in effect on 2025-05-20 "
-    ...                    "(from 2025-04-16; next change 2025-06-10)").group(1)
-    '2025-06-10'
-    """
+    horizon (``price.next_change``): every month is priced as on the start date (openai:o3
+    at $10/$40 per Mtok for a scenario starting 2025-05-20, though it is $2/$8 from
+    2025-06-10, a month-1 change)."""
     from payback.catalog.apis import api_price
 
-    found = NEXT_CHANGE.search(price.note or "")
+    change = price.next_change
     left = [
         name
         for name in ("input_usd_per_mtok", "output_usd_per_mtok")
         if getattr(option, name) is None
     ]
-    if found is None or not left or option.model is None or option.price_change_annual:
+    if change is None or not left or option.model is None or option.price_change_annual:
         return  # no change listed, the prices given, or a trend the file gives itself
-    change = dt.date.fromisoformat(found.group(1))
     start, horizon = ctx.start, ctx.scenario.scenario.horizon_months
     elapsed = (change.year - start.year) * 12 + change.month - start.month
     month = elapsed - (change.day < start.day) + 1  # the month the change falls in

@@ -372,7 +372,7 @@ class Analysis(
 def _pays_back_within(
     month: float | None, horizon: int, cumulative: list[float]
 ) -> dict[str, bool | None]:
-    """Broken even by each window's month and not behind again there (:func:`share_paid_back_within`)."""
+    """By each window's month: broken even, not behind again (:func:`share_paid_back_within`)."""
     at = np.asarray(cumulative)[window_months(horizon)]
     shares = share_paid_back_within(math.nan if month is None else month, horizon, at)
     return {k: None if v is None else v == 1.0 for k, v in shares.items()}

@@ -133,9 +133,9 @@ class Catalog:
             ) from None
 
     def model(self, model_id: str, base: Path | None = None) -> OpenModel:
-        """The open model with this id or Hugging Face repository (``meta-llama/Llama-3.1-8B-Instruct``),
-        or read from a local ``config.json`` path, or a model's folder that holds one
-        (relative paths from ``base``)."""
+        """The open model with this id or Hugging Face repository
+        (``meta-llama/Llama-3.1-8B-Instruct``), or read from a local ``config.json`` path, or a
+        model's folder that holds one (relative paths from ``base``)."""
         if model_id in self.models:
             return self.models[model_id]
         if not model_id.strip():  # "" is the working folder as a path: said as empty

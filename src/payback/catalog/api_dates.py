@@ -19,19 +19,24 @@ from genai_prices.types import (
 _Price = Decimal | TieredPrices
 
 
-def _standard_prices(model: ModelInfo, day: dt.date) -> tuple[ModelPrice, dt.datetime, list[str]]:
-    """The standard prices in effect on ``day``, a moment they apply at, and notes.
+def _standard_prices(
+    model: ModelInfo, day: dt.date
+) -> tuple[ModelPrice, dt.datetime, list[str], dt.date | None]:
+    """The standard prices in effect on ``day``, a moment they apply at, notes, and the
+    start date of the next dated price after ``day`` (none where no change is listed
+    after it, or the prices go by time of day).
 
     Selection among dated prices is genai-prices' own (``ModelInfo.get_prices``); this
     only chooses the moment of the day to ask it about.
     """
     noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     if isinstance(model.prices, ModelPrice):
-        return model.prices, noon, []
+        return model.prices, noon, [], None
     entries = model.prices
     if not any(isinstance(c.constraint, TimeOfDateConstraint) for c in entries):
         chosen = model.get_prices(noon)
-        return chosen, noon, [_dated_note(model, day, chosen)]
+        later = _next_change(model, day)
+        return chosen, noon, [_dated_note(model, day, chosen, later)], later
     # Time-of-day prices: weigh each price by the minutes of the day (UTC) it applies.
     bounds = {0.0, 1440.0}
     for entry in entries:
@@ -60,7 +65,7 @@ def _standard_prices(model: ModelInfo, day: dt.date) -> tuple[ModelPrice, dt.dat
         f"time-of-day prices: picked the one for {minutes[best] / 60:g} of 24 h (UTC) on {day}"
         + (f"; other hours: {others} per Mtok" if others else "")
     )
-    return chosen, moments[best], [note]
+    return chosen, moments[best], [note], None
 
 
 def _entry_index(model: ModelInfo, chosen: ModelPrice) -> int:
@@ -68,23 +73,27 @@ def _entry_index(model: ModelInfo, chosen: ModelPrice) -> int:
     return next(i for i, entry in enumerate(model.prices) if entry.prices is chosen)
 
 
-def _dated_note(model: ModelInfo, day: dt.date, chosen: ModelPrice) -> str:
+def _next_change(model: ModelInfo, day: dt.date) -> dt.date | None:
+    """The first start date of a dated price after ``day``; none where none is listed."""
+    assert not isinstance(model.prices, ModelPrice)
+    starts = [
+        c.constraint.start_date
+        for c in model.prices
+        if isinstance(c.constraint, StartDateConstraint)
+    ]
+    return min((start for start in starts if start > day), default=None)
+
+
+def _dated_note(model: ModelInfo, day: dt.date, chosen: ModelPrice, later: dt.date | None) -> str:
+    """Which dated price was picked for ``day``, and ``later``, the next change after it."""
     assert not isinstance(model.prices, ModelPrice)
     constraint = model.prices[_entry_index(model, chosen)].constraint
-    starts = sorted(
-        {
-            c.constraint.start_date
-            for c in model.prices
-            if isinstance(c.constraint, StartDateConstraint)
-        }
-    )
-    later = [start for start in starts if start > day]
     if isinstance(constraint, StartDateConstraint):
         which = f"from {constraint.start_date}"
-        if later:
-            which += f"; next change {later[0]}"
-    elif later:
-        which = f"before {later[0]}"
+        if later is not None:
+            which += f"; next change {later}"
+    elif later is not None:
+        which = f"before {later}"
     else:
         which = "undated"
     return f"dated prices: picked the one in effect on {day} ({which})"

@@ -128,6 +128,10 @@ class ApiPrice:
     is the price as listed when ``checked``, not known to hold on an earlier day (openai:
     gpt-4o's one price, for a scenario starting in 2020). False where a dated price, the
     one from its start date or the one before the first change, covers ``at``."""
+    next_change: dt.date | None = None
+    """The start date of the snapshot's next dated price after ``at`` (openai:o3 asked about
+    2025-05-20: 2025-06-10, its cut from $10/$40 to $2/$8 per Mtok); none where it lists no
+    change after ``at``, or the prices go by time of day."""
 
 
 def api_price(
@@ -368,7 +372,7 @@ def _ref_of(found: _Resolved) -> str:
 
 def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPrice:
     ref = _ref_of(found)
-    standard, moment, notes = _standard_prices(found.model, day)
+    standard, moment, notes, next_change = _standard_prices(found.model, day)
     input_price, output_price = standard.input_mtok, standard.output_mtok
     if input_price is None or output_price is None:
         listed = str(standard) or "no prices at all"
@@ -417,6 +421,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         cached_input_batch_discount=cached_batch,
         tier_starts=starts,
         undated=_undated(found.model),
+        next_change=next_change,
     )
 
 

@@ -273,7 +273,8 @@ class HostedFineTune(Record):
     """A provider's fine-tuning service: training price and the tuned model's inference price."""
 
     id: Id
-    """``provider.base-model-or-band``, e.g. ``openai.gpt-4o-mini`` or ``together.lora-up-to-16b``."""
+    """``provider.base-model-or-band``, e.g. ``openai.gpt-4o-mini`` or
+    ``together.lora-up-to-16b``."""
     provider: str
     base_model: str | None = None
     """The model tuned, for providers that price per model."""

@@ -28,7 +28,9 @@ it (a command to run), so that the library names no command or flag."""
 def in_command_words(line: str) -> str:
     """``line`` with the library's advice told as the command line's.
 
-    >>> in_command_words("unknown API model 'x'; no close match (search_api_models(text) lists them)")
+    >>> in_command_words(
+    ...     "unknown API model 'x'; no close match (search_api_models(text) lists them)"
+    ... )
     "unknown API model 'x'; no close match (payback catalog apis --search TEXT lists them)"
     """
     for library, command in LIBRARY_ADVICE.items():

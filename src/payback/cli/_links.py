@@ -24,9 +24,9 @@ def link_target(path: Path) -> Path:
 def check_link(path: Path, force: bool) -> None:
     """Refuse, without ``force``, to write at a symbolic link ``path``, saying where it
     points and that ``--force`` writes that file through it (:func:`link_target`); a report
-    payback wrote and nobody changed (:func:`~payback.cli._files.owned`) is replaced through it as without one.
-    A link to nothing is refused too: its name is there (``init`` made the file it named,
-    without ``--force``), as a shell's ``set -o noclobber`` refuses it."""
+    payback wrote and nobody changed (:func:`~payback.cli._files.owned`) is replaced through it as
+    without one. A link to nothing is refused too: its name is there (``init`` made the file it
+    named, without ``--force``), as a shell's ``set -o noclobber`` refuses it."""
     from payback.cli._files import owned  # the outputs: it imports this module
 
     if force or not path.is_symlink() or owned(path):

@@ -478,15 +478,16 @@ def explain(
     `monthly_difference_moves_because`, `crossing` (the months either side of zero),
     `after_a_quarter` (recovered after 3 `months`, or the horizon's fewer),
     `traffic_for_a_quarter` (at least or at most); `fleet` (utilisation, idle cost),
-    `levers` (scaled to zero; the GPU rent for a quarter: `value` to the cent, `at_most`, `today`, `today_meets_it` where today's rent already meets it and `value` is null, `nearest` where no rent does), `drivers` (each `parameter` with
-    `npv_low_usd`, `npv_high_usd`, `break_even_month_low`, `break_even_month_high`,
-    `npv_swing_usd`, `narrowed` (an assumed end analyze refuses, taken back to the file's
-    value: its `end`, the value `refused`, the `reason`, the range's `label`), `low_past_cap`
-    and `high_past_cap` (the `gpus` and `month` of an end whose fleet passes the GPU cap),
-    `changes_the_answer`), `measure_first`,
-    `capacity_held` (the caution where a driver varies a token length while a capacity the
-    file gives stays as it is; `null` where none does), `infrastructure_only` (with
-    priced quality or latency) and, with **--samples**, `uncertainty`.
+    `levers` (scaled to zero; the GPU rent for a quarter: `value` to the cent, `at_most`,
+    `today`, `today_meets_it` where today's rent already meets it and `value` is null, `nearest`
+    where no rent does), `drivers` (each `parameter` with `npv_low_usd`, `npv_high_usd`,
+    `break_even_month_low`, `break_even_month_high`, `npv_swing_usd`, `narrowed` (an assumed end
+    analyze refuses, taken back to the file's value: its `end`, the value `refused`, the
+    `reason`, the range's `label`), `low_past_cap` and `high_past_cap` (the `gpus` and `month`
+    of an end whose fleet passes the GPU cap), `changes_the_answer`), `measure_first`,
+    `capacity_held` (the caution where a driver varies a token length while a capacity the file
+    gives stays as it is; `null` where none does), `infrastructure_only` (with priced quality or
+    latency) and, with **--samples**, `uncertainty`.
 
     For a scenario with workloads (a portfolio), the same questions for the workloads moved
     together: `scenario`, `horizon_months`, `discount_rate_annual`, `workloads`, `verdict`

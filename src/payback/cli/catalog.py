@@ -28,7 +28,8 @@ SearchOption = Annotated[
 
 
 def _today() -> dt.date:
-    """The day prices are judged stale on (a function, so tests can fix it): the analysis day every stale mark uses."""
+    """The day prices are judged stale on (a function, so tests can fix it): the
+    analysis day every stale mark uses."""
     from payback.catalog import analysis_day
 
     return analysis_day()
@@ -251,6 +252,7 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
                 {
                     **dataclasses.asdict(p),
                     "checked": p.checked.isoformat() if p.checked else None,
+                    "next_change": p.next_change.isoformat() if p.next_change else None,
                     "stale": p.checked is not None and is_stale(p.checked, _today()),
                 }
                 for p in prices

@@ -454,27 +454,26 @@ def usage(  # long: most of it is its options and their help text
     start (a gap that long comes 0.7 % of the time; a late start missed costs about 5
     requests), likewise at its end; the month before's requests cover its start only where
     the gap across the boundary is no longer than that or than the longest gap inside either
-    month (a night, a weekend). A much longer gap inside a month is warned of. The months are the logs', --model or not: a complete
-    month without a request of the model is a zero for it (no growth fitted across it).
-    **input_tokens** / **output_tokens**: means per request (p50/p90/p99
-    shown); **cached_input_share**: cached / input tokens (not measured where some files
-    give no cached count; with --model, a file naming no model is not the model's zeros); **peak_to_average**: the busiest
-    clock hour of that same last complete month over its mean hour (not measured from daily
-    buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines line over 16
-    MiB is one); a row whose request id came before (the same request logged twice) is dropped
-    and counted: the file listed first keeps it, in one file the earlier time (an OTel
-    span by its trace and span ids; a database table's ids are not matched: counted as
-    given, duplicates null, noted). With **-o**, an existing scenario gets its `[traffic]` numbers replaced (layout
-    and comments kept; a comment after a number it changes is marked with the number it was
-    written about, `# was 0.08: +8% a month`, and a range the file gave stays in a comment after
-    the measured number, `# was {dist = ...}`; a file that is not a scenario is refused), and
-    the words an earlier -o
-    wrote there (title, header, capacity comment) made true of the new traffic; its other lines
-    that state other traffic (200k requests/month, 2,000/400 tokens, 20% cached, or a count in
-    the comment of requests_per_month or growth_monthly, 1M now) are named, left as written.
-    A new path gets the starter scenario with this traffic, titled by it, its capacity estimated
-    at the measured token lengths. A growth fitted from under 6 complete months is not written
-    (warned of, with the traffic it would compound to, where the scenario keeps another
+    month (a night, a weekend). A much longer gap inside a month is warned of. The months are the
+    logs', --model or not: a complete month without a request of the model is a zero for it (no
+    growth fitted across it). **input_tokens** / **output_tokens**: means per request (p50/p90/p99
+    shown); **cached_input_share**: cached / input tokens (not measured where some files give no
+    cached count; with --model, a file naming no model is not the model's zeros);
+    **peak_to_average**: the busiest clock hour of that same last complete month over its mean hour
+    (not measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or
+    JSON-lines line over 16 MiB is one); a row whose request id came before (the same request logged
+    twice) is dropped and counted: the file listed first keeps it, in one file the earlier time (an
+    OTel span by its trace and span ids; a database table's ids are not matched: counted as given,
+    duplicates null, noted). With **-o**, an existing scenario gets its `[traffic]` numbers replaced
+    (layout and comments kept; a comment after a number it changes is marked with the number it was
+    written about, `# was 0.08: +8% a month`, and a range the file gave stays in a comment after the
+    measured number, `# was {dist = ...}`; a file that is not a scenario is refused), and the words
+    an earlier -o wrote there (title, header, capacity comment) made true of the new traffic; its
+    other lines that state other traffic (200k requests/month, 2,000/400 tokens, 20% cached, or a
+    count in the comment of requests_per_month or growth_monthly, 1M now) are named, left as
+    written. A new path gets the starter scenario with this traffic, titled by it, its capacity
+    estimated at the measured token lengths. A growth fitted from under 6 complete months is not
+    written (warned of, with the traffic it would compound to, where the scenario keeps another
     growth). DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,

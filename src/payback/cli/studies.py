@@ -290,27 +290,25 @@ def recommend(  # long: most of it is its options and their help text
 
     Searches every catalog GPU (with `[owned]` servers, only the `gpu` they hold: the
     output's notes say so) × precision (bf16, fp8, int8, int4; mxfp4 experts on a
-    mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
-    traffic at its busiest hour (peak_to_average, growth over the horizon; with
-    `[[workloads]]`, the fleet of the workloads it serves, as analyze sizes it), and ranks
-    them by average monthly cost: rent at the alternative's `commitment` and
-    `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
-    `tpot_ms` (time per output token) or `ttft_ms` (mean time to the first token) come
-    after those that meet them; both are checked where the fleet runs, at the
-    alternative's `target_utilization` of a replica's capacity (queueing included), not
-    on an idle replica. Shows the top **--top** and the cost-vs-latency Pareto
-    front, and says why the others were left out. A cost at a catalog rent checked over
-    180 days ago is marked `*`, its provider, date and page said below the tables as
-    **catalog gpus** and **estimate** say them (**--json**: each configuration's
-    `rent_source`, `rent_checked` and `rent_stale`). The serving engine is the
-    alternative's `engine` (vllm by default), named in the first line (**--json**:
-    `engine`, and `engine_measured`, the factors its calibration measured).
+    mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes
+    each for the scenario's traffic at its busiest hour (peak_to_average, growth over the horizon;
+    with `[[workloads]]`, the fleet of the workloads it serves, as analyze sizes it), and ranks them
+    by average monthly cost: rent at the alternative's `commitment` and `gpu_price_change_annual`,
+    or its `[owned]` servers. Configurations that miss `tpot_ms` (time per output token) or
+    `ttft_ms` (mean time to the first token) come after those that meet them; both are checked where
+    the fleet runs, at the alternative's `target_utilization` of a replica's capacity (queueing
+    included), not on an idle replica. Shows the top **--top** and the cost-vs-latency Pareto front,
+    and says why the others were left out. A cost at a catalog rent checked over 180 days ago is
+    marked `*`, its provider, date and page said below the tables as **catalog gpus** and
+    **estimate** say them (**--json**: each configuration's `rent_source`, `rent_checked` and
+    `rent_stale`). The serving engine is the alternative's `engine` (vllm by default), named in the
+    first line (**--json**: `engine`, and `engine_measured`, the factors its calibration measured).
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
-    (a `model` beside them is compared too) or **--model** (only those). **--apply -o new.toml** writes the scenario with the winner in it;
-    `payback analyze new.toml` then shows the same monthly GPU cost, unless a
-    `usd_per_gpu_hour` the file gave without a `gpu` is kept (a note says so, and that
-    deleting it pays the catalog's rent).
+    (a `model` beside them is compared too) or **--model** (only those). **--apply -o new.toml**
+    writes the scenario with the winner in it; `payback analyze new.toml` then shows the same
+    monthly GPU cost, unless a `usd_per_gpu_hour` the file gave without a `gpu` is kept (a note says
+    so, and that deleting it pays the catalog's rent).
 
     Example, best llama-3.1-8b int4 on 1 × l4, 2 replicas, $1,175/month:
 

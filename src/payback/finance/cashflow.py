@@ -45,7 +45,9 @@ def cumulative_savings(
 
     >>> cumulative_savings([300.0, 300.0, 300.0], [40.0, 40.0, 40.0], 400.0)
     array([-400., -140.,  120.,  380.])
-    >>> cumulative_savings([300.0, 300.0], [40.0, 40.0], [400.0, 100.0])  # samples of the one-time cost
+    >>> cumulative_savings(
+    ...     [300.0, 300.0], [40.0, 40.0], [400.0, 100.0]
+    ... )  # samples of the one-time cost
     array([[-400., -140.,  120.],
            [-100.,  160.,  420.]])
     """
@@ -74,7 +76,9 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     nan
     >>> break_even_month([[-400.0, -140.0, 120.0], [0.0, 1.0, 2.0], [0.0, -1.0, -2.0]]).round(4)
     array([1.5385, 0.    ,    nan])
-    >>> float(break_even_month(cumulative_savings([0.6] * 4, [0.4] * 4, 0.6)))  # not 3.0000000000000004
+    >>> float(
+    ...     break_even_month(cumulative_savings([0.6] * 4, [0.4] * 4, 0.6))
+    ... )  # not 3.0000000000000004
     3.0
     """
     s = as_float(cumulative_savings_usd)

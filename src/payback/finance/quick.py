@@ -339,7 +339,13 @@ def requests_text(value: float, log10: float | None = None) -> str:
     0.01, in powers of ten past what is written out, and from ``log10`` where ``value`` is
     past a float's range (inf, or under :data:`_TINIEST`).
 
-    >>> requests_text(2_244_548_293.4), requests_text(0.0238), requests_text(1.8e-8), requests_text(1.56e-22), requests_text(2.56e27)
+    >>> (
+    ...     requests_text(2_244_548_293.4),
+    ...     requests_text(0.0238),
+    ...     requests_text(1.8e-8),
+    ...     requests_text(1.56e-22),
+    ...     requests_text(2.56e27),
+    ... )
     ('2,244,548,293', '0.024', 'under 0.01', '1.56×10⁻²²', '2.56×10²⁷')
     >>> requests_text(99.7), requests_text(math.inf, 361.2), requests_text(0.0, -594.7)
     ('100', '1.58×10³⁶¹', '2×10⁻⁵⁹⁵')

@@ -3,10 +3,10 @@ gets optimistically wrong, said in one line naming the mechanism and the measure
 
 The regimes are mechanism conditions on the estimate's own state (its engine, precision,
 GPU family, what bounds its step, its batch, its planned utilisation, a training run's
-time a token), never a lookup of a model: :data:`REGIMES` holds every threshold and every figure cited, each sourced to the
-rows of docs/accuracy.md that measured it, and ``tests/hardware/test_cautions.py`` checks
-the cited ratios against what ``benchmarks/accuracy.py`` computes for those rows, so they
-cannot go stale. A caution changes no estimate.
+time a token), never a lookup of a model: :data:`REGIMES` holds every threshold and every figure
+cited, each sourced to the rows of docs/accuracy.md that measured it, and
+``tests/hardware/test_cautions.py`` checks the cited ratios against what ``benchmarks/accuracy.py``
+computes for those rows, so they cannot go stale. A caution changes no estimate.
 """
 
 from __future__ import annotations
@@ -246,17 +246,16 @@ REGIMES: dict[str, Regime] = {
   cache) is KV-bound at 1.07x, outside.
 - ``first-token-under-load`` (serving on vLLM on an Ada GPU, the first token
   shown): the planned utilisation at least ``threshold``, or the first token estimated
-  under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
-  an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the first token
-  1.21-2.88x the estimate, a gap that grows with the load and no modelled mechanism
-  explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
-  within the 15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in
-  process, AccelMark) the first tokens of L14-L16 and Q1-Q7 are within the goal at 3-57%
-  of capacity (0.88-1.19x a row, about 5% and 8% on average) since a request's time
-  outside the engine's steps is counted (``ServingEngine.request_overhead_s``), so Ampere
-  is not in the regime. Said where the first token is read: ``estimate
-  serving`` (at ``--utilization`` where given), and ``analyze`` and ``recommend`` (its
-  winner) against a ``ttft_ms`` target.
+  under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops
+  L10-L13 (Mistral-7B on an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the
+  first token 1.21-2.88x the estimate, a gap that grows with the load and no modelled mechanism
+  explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x, within the
+  15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in process, AccelMark) the first
+  tokens of L14-L16 and Q1-Q7 are within the goal at 3-57% of capacity (0.88-1.19x a row, about 5%
+  and 8% on average) since a request's time outside the engine's steps is counted
+  (``ServingEngine.request_overhead_s``), so Ampere is not in the regime. Said where the first token
+  is read: ``estimate serving`` (at ``--utilization`` where given), and ``analyze`` and
+  ``recommend`` (its winner) against a ``ttft_ms`` target.
 - ``ampere-prefill-heavy`` (serving on an Ampere GPU, prompts chunked into decode
   steps): the mean step is compute-bound, its decode matrix multiplications (the prompt
   chunks' apart) at least ``threshold`` × its memory reads. H2 (vLLM, Llama-3.1-8B on an

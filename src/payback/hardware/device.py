@@ -267,27 +267,25 @@ def device_scales(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> tuple[f
 
 DEQUANT_GEMM_SECONDS = 9.0e-6
 """Time one int4 (W4A16) matrix multiply takes beyond streaming its weights at
-:data:`~payback.hardware.serving.DEQUANT_BANDWIDTH`, on the HBM GPUs of the Ampere and Hopper families (A100, H100,
-H200: :func:`dequant_gemm_seconds`, by the record's ``memory`` and ``architecture``) [s]. Marlin, the kernel vLLM
-runs AWQ and RTN int4 weights with on every NVIDIA GPU from Ampere on, reaches its near-ideal
-share only where a GPU's memory is slow: its own benchmark of the linear layers of Llama
-7B-65B at batch 16 (IST-DASLab/marlin README.md, commit 2f6d7c1, "performance on layer
-shapes of popular models", bench.py) gives 3.4-3.9× FP16's speed on an A10, RTX 3090 and
-RTX A6000 (GDDR6, 0.6-0.9 TB/s: 0.88-1.0 of the ideal 3.87×) but 2.2× at Llama-7B
-shapes, 2.8× at 13B, 3.0× at 33B and 3.2× at 65B on an A100. Those A100 figures are one
-constant beside the stream: with FP16 at 0.85 of the A100 80GB's 2.04 TB/s and int4 at
-0.95 of that, each of a block's four matrix multiplies takes 10.3, 7.8, 8.8 and 9.5 µs
-more than its weight read (10-13.5 µs on the 40GB card's 1.56 TB/s; Falcon-180B's two
-2.2B-parameter multiplies, 4 µs). The fixed part is what does not shrink with the
-weights: the pipeline's first loads and the striped partition's global reduction, which
-the SMs of a slice take in turn. On an A10 the same figure leaves no such time, so the
-GDDR GPUs keep the stream alone. Held against vLLM's RTN int4 on Marlin on one H100
-(docs/accuracy.md S68-S70, which imply 8-12 µs; no factor was set from them). vLLM sends
-GPTQ and compressed-tensors W4A16 checkpoints through ``choose_mp_linear_kernel``, which
-tries Machete (CUTLASS, TMA and wgmma, compute capability 9.0 only) before Marlin on a
-Hopper GPU, but FBGEMM's benchmark of the two found Marlin ahead up to batch 32
-(pytorch/FBGEMM pull request #3259), so int4 on Hopper takes Marlin's constant whichever
-checkpoint format it is."""
+:data:`~payback.hardware.serving.DEQUANT_BANDWIDTH`, on the HBM GPUs of the Ampere and Hopper
+families (A100, H100, H200: :func:`dequant_gemm_seconds`, by the record's ``memory`` and
+``architecture``) [s]. Marlin, the kernel vLLM runs AWQ and RTN int4 weights with on every NVIDIA
+GPU from Ampere on, reaches its near-ideal share only where a GPU's memory is slow: its own
+benchmark of the linear layers of Llama 7B-65B at batch 16 (IST-DASLab/marlin README.md, commit
+2f6d7c1, "performance on layer shapes of popular models", bench.py) gives 3.4-3.9× FP16's speed on
+an A10, RTX 3090 and RTX A6000 (GDDR6, 0.6-0.9 TB/s: 0.88-1.0 of the ideal 3.87×) but 2.2× at
+Llama-7B shapes, 2.8× at 13B, 3.0× at 33B and 3.2× at 65B on an A100. Those A100 figures are one
+constant beside the stream: with FP16 at 0.85 of the A100 80GB's 2.04 TB/s and int4 at 0.95 of that,
+each of a block's four matrix multiplies takes 10.3, 7.8, 8.8 and 9.5 µs more than its weight read
+(10-13.5 µs on the 40GB card's 1.56 TB/s; Falcon-180B's two 2.2B-parameter multiplies, 4 µs). The
+fixed part is what does not shrink with the weights: the pipeline's first loads and the striped
+partition's global reduction, which the SMs of a slice take in turn. On an A10 the same figure
+leaves no such time, so the GDDR GPUs keep the stream alone. Held against vLLM's RTN int4 on Marlin
+on one H100 (docs/accuracy.md S68-S70, which imply 8-12 µs; no factor was set from them). vLLM sends
+GPTQ and compressed-tensors W4A16 checkpoints through ``choose_mp_linear_kernel``, which tries
+Machete (CUTLASS, TMA and wgmma, compute capability 9.0 only) before Marlin on a Hopper GPU, but
+FBGEMM's benchmark of the two found Marlin ahead up to batch 32 (pytorch/FBGEMM pull request #3259),
+so int4 on Hopper takes Marlin's constant whichever checkpoint format it is."""
 
 DEQUANT_GEMMS_PER_LAYER = 4
 """The int4 matrix multiplies of a layer a decode step runs: the fused query-key-value
@@ -501,7 +499,8 @@ def reported_kinds(props: Any) -> tuple[str | None, str | None]:
     ``torch.cuda.get_device_properties`` object describes (its ``name``, ``major`` and
     ``minor``, and ``gcnArchName`` under ROCm, ``gfx942``): by the compute capability
     (:data:`CAPABILITY_KINDS`, the later HBM on a chip's larger parts) or the ROCm
-    architecture, the memory by a kind the name gives where it gives one; none for what neither says (a Volta or CDNA 2 part).
+    architecture, the memory by a kind the name gives where it gives one; none for what neither
+    says (a Volta or CDNA 2 part).
 
     >>> from types import SimpleNamespace as P
     >>> reported_kinds(P(name="NVIDIA A800 80GB PCIe", major=8, minor=0, total_memory=85e9))

@@ -45,7 +45,8 @@ FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
 """The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
 RTX 4090. The Ampere rows (vLLM 0.20.1 in process on an A100 80GB, AccelMark: L14-L16,
 Q1-Q7) are within the goal on average (0.88-1.19x a row) since a request's time outside
-the engine's steps is counted (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
+the engine's steps is counted
+(:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
 FIRST_TOKEN_FIXED_MS = 20.0
 """The first-token caution's second threshold [ms], on an Ada GPU: under it an HTTP
 server's time a request is a large share of the first token at any load. A prompt served
@@ -105,7 +106,8 @@ def long_prompt_regime(
     """The ada-long-prompt regime: on an Ada GPU other than a GeForce card (the RTX 4090 ran
     the same prompt faster than estimated, docs/accuracy.md S62), a prompt whose attention
     arithmetic is at least its threshold x its matrix multiplications' (the prompt's
-    arithmetic with and without its attention, :func:`~payback.hardware.serving.prefill_seconds`)."""
+    arithmetic with and without its attention,
+    :func:`~payback.hardware.serving.prefill_seconds`)."""
     if gpu_family(gpu) != "ada" or "GeForce" in gpu.name:
         return {}
     args = serving_shape(model, gpu, estimate.precision, estimate.gpus_per_replica, engine)

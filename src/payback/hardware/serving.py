@@ -44,8 +44,8 @@ weight-only: the kernels dequantize them to 16 bits (:data:`DEQUANT`)."""
 FP8_COMPUTE = 0.75
 """Share of the 8-bit tensor peak (FP8, or INT8 for W8A8) an 8-bit matrix multiply
 reaches relative to a BF16 one of the BF16 peak: attention stays in 16 bits and 8-bit
-GEMMs need scaling and conversions, so prefill in 8 bits is well under twice BF16's. TensorRT-LLM's first-token
-latencies of Llama-2-7B and 70B on H100 in FP8 (36 and 109 ms at 2,048 tokens,
+GEMMs need scaling and conversions, so prefill in 8 bits is well under twice BF16's. TensorRT-LLM's
+first-token latencies of Llama-2-7B and 70B on H100 in FP8 (36 and 109 ms at 2,048 tokens,
 NVIDIA/TensorRT-LLM docs/source/performance.md) are 0.75× what twice the BF16 rate gives
 (docs/accuracy.md marks them as the rows this factor was set from)."""
 

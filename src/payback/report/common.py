@@ -205,7 +205,8 @@ def input_value(path: str, value: float) -> str:
 
 
 def range_text(path: str, dist: dict[str, object]) -> str:
-    """A distribution as a reader reads it: ``triangular: low 150,000, mode 200,000, high 320,000``."""
+    """A distribution as a reader reads it:
+    ``triangular: low 150,000, mode 200,000, high 320,000``."""
     kind = dist.get("dist", "")
     parts = [
         f"{k} {input_value(path, float(v))}"
@@ -363,9 +364,15 @@ def unit_value(path: str, value: float) -> str:
     """An input's value in a few characters with its unit: ``$0.80/GPU-hour``,
     ``150k requests/month``, ``2.0% a month``.
 
-    >>> unit_value("alternatives.0.usd_per_gpu_hour", 0.8), unit_value("traffic.requests_per_month", 15e4)
+    >>> (
+    ...     unit_value("alternatives.0.usd_per_gpu_hour", 0.8),
+    ...     unit_value("traffic.requests_per_month", 15e4),
+    ... )
     ('$0.80/GPU-hour', '150k requests/month')
-    >>> unit_value("alternatives.0.one_time.data_usd", 9000.0), unit_value("traffic.growth_monthly", 0.02)
+    >>> (
+    ...     unit_value("alternatives.0.one_time.data_usd", 9000.0),
+    ...     unit_value("traffic.growth_monthly", 0.02),
+    ... )
     ('$9.0k', '2.0% a month')
     """
     return _short(path, value)[0] + unit_suffix(path)
@@ -464,7 +471,8 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
     util = float(config["target_utilization"])  # type: ignore[arg-type]
     text = f"{what} per replica, {rps:,.2f} requests/s each (planned at {rate_text(util)})"
     if config["always_on"]:
-        first, most = float(config["replicas_month_1"]), float(config["replicas_max"])  # type: ignore[arg-type]
+        first = float(config["replicas_month_1"])  # type: ignore[arg-type]
+        most = float(config["replicas_max"])  # type: ignore[arg-type]
         text += f"; {first:,.0f} replica{'s' if first != 1 else ''} in month 1"
         if most != first:
             text += f", {most:,.0f} at the most"
@@ -472,11 +480,13 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
         text += "; scaled to zero, only the GPU-hours it runs paid"
     pricing = str(config["pricing"])
     if config.get("servers_max") is not None:
-        first, most = float(config["servers_month_1"]), float(config["servers_max"])  # type: ignore[arg-type]
+        first = float(config["servers_month_1"])  # type: ignore[arg-type]
+        most = float(config["servers_max"])  # type: ignore[arg-type]
         servers = f"{first:,.0f}" + (f" to {most:,.0f}" if most != first else "")
         return f"{text}; {servers} {pricing} server{'s' if most != 1 else ''}"
     price = config["usd_per_gpu_hour"]
-    rent = f" at {rent_text(float(price))}/GPU-h" if price is not None else ""  # type: ignore[arg-type]
+    hourly = None if price is None else float(price)  # type: ignore[arg-type]
+    rent = "" if hourly is None else f" at {rent_text(hourly)}/GPU-h"
     text += f"; {pricing}{rent}"
     trend = float(config.get("gpu_price_change_annual") or 0.0)  # type: ignore[arg-type]
     if trend:

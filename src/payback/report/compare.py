@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -139,9 +139,9 @@ def _comparison(title: str, rows: list[tuple[RenderableType, list[str]]]) -> Fit
     )
     table.add_column("alternative")
     for header in TERMINAL_HEADER:
-        justify = "left" if "quarter" in header else "right"
+        justify: JustifyMethod = "left" if "quarter" in header else "right"
         # the figures on one line each: only a break-even in words wraps
-        table.add_column(header, justify=justify, no_wrap=header != "break-even")  # type: ignore[arg-type]
+        table.add_column(header, justify=justify, no_wrap=header != "break-even")
     for cell, cells in rows:
         table.add_row(cell, *cells)
     return fit(table, label_width=NAME_WIDTH)

@@ -390,10 +390,10 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
 def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
     """The monthly traffic from which alternative ``index`` pays back within a quarter
     (:meth:`~payback.analysis.result.Analysis.quarter_threshold`), as the verdict says it:
-    ``requests_per_month`` (whole, rounded to the side that meets it; ``None`` when no traffic does, or every one does:
-    ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing`` (false: it
-    crosses again), ``holds_past`` (every traffic tried past it meets it: it crosses again
-    only on the other side; false with ``single_crossing`` false: it holds just beside that
+    ``requests_per_month`` (whole, rounded to the side that meets it; ``None`` when no traffic does,
+    or every one does: ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing``
+    (false: it crosses again), ``holds_past`` (every traffic tried past it meets it: it crosses
+    again only on the other side; false with ``single_crossing`` false: it holds just beside that
     traffic only) and ``today``'s; ``None`` for a horizon shorter than a quarter."""
     solution = analysis.quarter_threshold(index)
     if solution is None:

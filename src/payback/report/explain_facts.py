@@ -28,10 +28,10 @@ __all__ = ["explain_facts"]
 
 
 def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
-    """What :func:`~payback.report.explain.explain` says of each alternative, as numbers (``explain --json``'s
-    ``alternatives``): the verdict, the costs, the break-even worked out, the traffic that
-    pays back within a quarter, the fleet and the levers, and every driver with its range
-    and its effect on the NPV and the break-even. Money in USD, months from the start."""
+    """What :func:`~payback.report.explain.explain` says of each alternative, as numbers
+    (``explain --json``'s ``alternatives``): the verdict, the costs, the break-even worked out, the
+    traffic that pays back within a quarter, the fleet and the levers, and every driver with its
+    range and its effect on the NPV and the break-even. Money in USD, months from the start."""
     counts = _gpu_counts(analysis)
     return [
         _facts(analysis, alt, i) | ({} if alt.utilisation is None else {"fleet": counts[i]})
@@ -144,10 +144,10 @@ def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
     one; ``None`` for other alternatives (it names no lever).
 
     The rent is a lever as the text names it: ``value`` the bound, to the cent on the side
-    that meets it (``at_most``: a rent at most it), or ``null`` where no rent pays back within a quarter (``nearest``: the rent
-    that comes closest), or where today's rent already meets the bound
-    (``today_meets_it``: broken even by month 3 at today's rent and behind again there, so
-    no lower rent changes the answer; the text names no rent either)."""
+    that meets it (``at_most``: a rent at most it), or ``null`` where no rent pays back within a
+    quarter (``nearest``: the rent that comes closest), or where today's rent already meets the
+    bound (``today_meets_it``: broken even by month 3 at today's rent and behind again there, so no
+    lower rent changes the answer; the text names no rent either)."""
     alt = analysis.alternatives[index]
     if alt.utilisation is None or quarter_text(alt.pays_back_within) == "yes":
         return None

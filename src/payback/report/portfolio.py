@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -66,16 +66,17 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("workload", "left"),
         ("requests\na month", "right"),  # on two lines: at 80 columns "requests/mo…"
         ("growth", "right"),
         ("tokens\nin / out", "right"),
         ("peak/avg", "right"),
         ("baseline", "left"),
-    ):
+    )
+    for name, justify in columns:
         # a figure whole: at 80 columns '4,000,000,0…' hid its end; the names wrap instead
-        table.add_column(name, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, no_wrap=justify == "right")
     for row in workload_rows(analysis):
         table.add_row(*row)
     return table

@@ -136,7 +136,9 @@ def pricing_text(result: Recommendation) -> str:
     'on-demand rent (the median of marketplace offers)'
     >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="serverless"))
     'serverless rent for every hour of the month (always_on = true keeps the fleet running; false pays only busy GPU-seconds)'
-    >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="serverless", always_on=False))
+    >>> pricing_text(
+    ...     Recommendation(0, "x", [], [], [], {}, gpu_price="serverless", always_on=False)
+    ... )
     'serverless rent (busy GPU-seconds)'
     >>> pricing_text(Recommendation(0, "x", [], [], [], {}, always_on=False))
     "on-demand rent (the median of GPU clouds' offers, else of hyperscalers') for the GPU-hours the fleet runs (always_on = false)"

@@ -38,7 +38,11 @@ def metric_text(metric: str, value: float | None, decimals: int | None = None) -
     """A solve metric's value in words: ``month 3.00``, ``$1,200``, ``1,000,000 requests``
     (``decimals`` more where two values must read apart).
 
-    >>> metric_text("break_even_month", 2.5), metric_text("npv_usd", -1234.6), metric_text("break_even_month", None)
+    >>> (
+    ...     metric_text("break_even_month", 2.5),
+    ...     metric_text("npv_usd", -1234.6),
+    ...     metric_text("break_even_month", None),
+    ... )
     ('month 2.50', '-$1,235', 'never (within the horizon)')
     >>> metric_text("npv_usd", -1e-9), metric_text("break_even_month", 3.0001, 4)
     ('$0', 'month 3.0001')
@@ -325,7 +329,10 @@ def bound_value(path: str, value: float, at_least: bool) -> float:
     1565103
     >>> bound_value("traffic.requests_per_month", 10.4, False), bound_value("x.usd", 1.5, True)
     (10, 1.5)
-    >>> bound_value("x.engineer_hours", 9.99996, False), bound_value("x.engineer_hours", 9.99996, True)
+    >>> (
+    ...     bound_value("x.engineer_hours", 9.99996, False),
+    ...     bound_value("x.engineer_hours", 9.99996, True),
+    ... )
     (9.999, 9.99996)
     """
     if path.endswith(COUNTS):

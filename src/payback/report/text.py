@@ -449,8 +449,9 @@ def tornado_table(
 ) -> RenderableType:
     """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing;
     ``top`` K lists the top K, each in full; without it the inputs ranked below the last
-    that changes the answer are said in one line (:func:`split_drivers`); ``horizon`` words a break-even past it (``not within 12 months``, not ``never``);
-    ``replaced``: --swing moved the inputs in place of the scenario's distributions."""
+    that changes the answer are said in one line (:func:`split_drivers`); ``horizon`` words a
+    break-even past it (``not within 12 months``, not ``never``); ``replaced``: --swing moved the
+    inputs in place of the scenario's distributions."""
     shown = drivers[:top] if top else drivers
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim")

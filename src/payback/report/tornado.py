@@ -110,7 +110,9 @@ def narrow_below(chart: ch.Chart) -> int:
     leave the plot under :data:`PLOT_PX` (their longest line, the margins, the page's
     padding).
 
-    >>> narrow_below(ch.Chart("tornado-0", "", "", "", [], [{"labels": ["x" * 41], "ranges": ["y"]}]))
+    >>> narrow_below(
+    ...     ch.Chart("tornado-0", "", "", "", [], [{"labels": ["x" * 41], "ranges": ["y"]}])
+    ... )
     719
     """
     marker = chart.markers[0]

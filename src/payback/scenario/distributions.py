@@ -8,19 +8,18 @@ A triangular's or a uniform's ``low`` and ``high`` are numbers the scenario stat
 must be one the field accepts (:func:`stated_end_problem`), as the number itself would be
 (a price's ``low = -1`` is refused), so neither ever reaches past its field. A normal's
 or a lognormal's tails are implied, and the rule for them (:func:`range_problem`): what a
-distribution puts outside its field's range is **truncated**, not clipped (the distribution is conditioned on the range:
-the share outside is spread over the range in proportion to the density, no sample piles
-up on a bound), as long as that keeps what the scenario states. A distribution is refused
-when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
-the field refuses), or when cutting its tails off moves its median by more than
-:data:`MAX_SHIFT` (5% of its p10-p90 spread; of the median itself for a lognormal). A
-normal of mean 200,000 and sd 100,000 for a count puts 2.3% below 0 and moves its median
-by 1.1% of its spread: accepted, drawn truncated; a lognormal whose p90 is 10¹² under a
-limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100): refused.
-A stated end is checked against the field's own bounds, strict ones too: an escalation
-share (``≥ 0`` and ``< 1``) refuses ``high = 1`` as it refuses ``escalation_share = 1``.
-A field's excluded bound (``> 0``) is never sampled: the range ends on the nearest number
-inside it (:func:`sampled_range`).
+distribution puts outside its field's range is **truncated**, not clipped (the distribution is
+conditioned on the range: the share outside is spread over the range in proportion to the density,
+no sample piles up on a bound), as long as that keeps what the scenario states. A distribution is
+refused when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
+the field refuses), or when cutting its tails off moves its median by more than :data:`MAX_SHIFT`
+(5% of its p10-p90 spread; of the median itself for a lognormal). A normal of mean 200,000 and sd
+100,000 for a count puts 2.3% below 0 and moves its median by 1.1% of its spread: accepted, drawn
+truncated; a lognormal whose p90 is 10¹² under a limit of 10¹³ puts 7% above it and loses 65% of its
+median (200,000 to 69,100): refused. A stated end is checked against the field's own bounds, strict
+ones too: an escalation share (``≥ 0`` and ``< 1``) refuses ``high = 1`` as it refuses
+``escalation_share = 1``. A field's excluded bound (``> 0``) is never sampled: the range ends on the
+nearest number inside it (:func:`sampled_range`).
 """
 
 from __future__ import annotations
@@ -160,7 +159,8 @@ class Triangular(_Dist):
         )
 
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
-        """F⁻¹(u) = low + √(u·w·(mode−low)) below c = (mode−low)/w, else high − √((1−u)·w·(high−mode)).
+        """F⁻¹(u) = low + √(u·w·(mode−low)) below c = (mode−low)/w,
+        else high − √((1−u)·w·(high−mode)).
 
         >>> Triangular(dist="triangular", low=0.0, mode=0.0, high=1.0).ppf([0.0, 0.75, 1.0])
         array([0. , 0.5, 1. ])
@@ -394,10 +394,16 @@ def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> st
 
     >>> from payback.scenario.paths import FieldRange
     >>> price = Triangular(dist="triangular", low=-1.0, mode=3.0, high=4.0)
-    >>> print(stated_end_problem("baseline.input_usd_per_mtok", price, FieldRange(0.0, 1e4, True, True, True)))
+    >>> print(
+    ...     stated_end_problem(
+    ...         "baseline.input_usd_per_mtok", price, FieldRange(0.0, 1e4, True, True, True)
+    ...     )
+    ... )
     baseline.input_usd_per_mtok = { dist = "triangular", low = -1, mode = 3, high = 4 }: low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10,000
     >>> share = Uniform(dist="uniform", low=0.5, high=1.0)
-    >>> print(stated_end_problem("escalation_share", share, FieldRange(0.0, 1.0, True, False, True)))
+    >>> print(
+    ...     stated_end_problem("escalation_share", share, FieldRange(0.0, 1.0, True, False, True))
+    ... )
     escalation_share = { dist = "uniform", low = 0.5, high = 1 }: high = 1 is outside the field's range; each end must be ≥ 0 and < 1
     """
     if not isinstance(dist, Triangular | Uniform):
@@ -442,7 +448,11 @@ def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | N
 
     >>> from payback.scenario.paths import FieldRange
     >>> wide = LogNormal(dist="lognormal", median=200_000.0, p90=1e12)
-    >>> print(range_problem("traffic.requests_per_month", wide, FieldRange(0.0, 1e13, False, True, True)))
+    >>> print(
+    ...     range_problem(
+    ...         "traffic.requests_per_month", wide, FieldRange(0.0, 1e13, False, True, True)
+    ...     )
+    ... )
     traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000, and cutting that off moves its median from 200,000 to 69,100 (-65%); the field must be > 0 and ≤ 10,000,000,000,000, and cutting a tail off may move the median by at most 5% of it: narrow it
     """
     below, above = dist.below(allowed.lowest), dist.above(allowed.highest)

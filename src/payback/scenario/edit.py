@@ -118,8 +118,9 @@ def _set(table: Any, key: str, value: Any, fmt: Format, mark: bool = False) -> N
     """``table[key] = value``; in TOML, a comment after the old value stays in its column
     (tomlkit keeps the spaces before it, so a shorter value pulled it left and a longer one
     pushed it right), at least one space after the new value. With ``mark``, a comment
-    after a value that changed says what the value was (:func:`~payback.scenario.comments.was_comment`): its words
-    were written about the old value and may no longer be true."""
+    after a value that changed says what the value was
+    (:func:`~payback.scenario.comments.was_comment`): its words were written about the old
+    value and may no longer be true."""
     if fmt == "yaml":
         yaml_set(table, key, value, mark)
         return

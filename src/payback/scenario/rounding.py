@@ -4,8 +4,9 @@ file agrees with what ``usage --json`` measured to 0.1%.
 
 Each field keeps its decimals (:data:`TRAFFIC_DIGITS`: whole requests, token means to a
 tenth), and more where a small value would move by more than :data:`MOVED` (0.05%, half the
-0.1% the contract allows) rounded to them; a share or a rate under 0.001 keeps its own. One request a day, 30.4375 a month, had been
-written 30 (1.4% low), and a growth of +3.13407% a month 0.0313 (0.13% low in the rate).
+0.1% the contract allows) rounded to them; a share or a rate under 0.001 keeps its own. One
+request a day, 30.4375 a month, had been written 30 (1.4% low), and a growth of +3.13407% a month
+0.0313 (0.13% low in the rate).
 """
 
 from __future__ import annotations

@@ -155,7 +155,10 @@ def overflowed(kind: str, value: Any, shown: str) -> bool:
     largest float (``1e400``, ``1.9e308``, ``shown`` as written), which a reader reads as
     infinity; not for infinity written so (``inf``, YAML's ``.inf``).
 
-    >>> overflowed("finite_number", math.inf, "1e400"), overflowed("finite_number", math.inf, ".inf")
+    >>> (
+    ...     overflowed("finite_number", math.inf, "1e400"),
+    ...     overflowed("finite_number", math.inf, ".inf"),
+    ... )
     (True, False)
     """
     number = kind == "finite_number" or kind.startswith("int_")

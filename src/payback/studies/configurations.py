@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from payback.analysis.resolve_fleet import fleet_rank, fleet_sizes, spare_capacity
+from payback.analysis.resolve_self_hosted import first_token_meets
 from payback.catalog import (
     Gpu,
     GpuPrice,
@@ -287,8 +288,8 @@ def gather(
     """The row of every configuration that can run: each model × GPU × precision ×
     tensor-parallel degree, unless the model's context is shorter than the requests
     (``load``), a replica is larger than an owned server, the GPU has no rate at the
-    precision (:func:`_lacks`), or it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
-    tried on mixtures of experts only."""
+    precision (:func:`_lacks`), or it has no rent (``kind``: the commitment's price kind).
+    Expert-only formats (MXFP4) are tried on mixtures of experts only."""
     owned = option.owned
     engine = option_engine(option, engine)
     rows = Rows()
@@ -420,7 +421,7 @@ def evaluate_rows(
     served = _serving(option, a, load, option_engine(option, engine))
     tpot_ms, ttft_ms = served.tpot_ms, served.ttft_ms
     tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
-    ttft_ok = np.ones_like(served.fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
+    ttft_ok = first_token_meets(ttft_ms, option.ttft_ms)  # the rule analyze judges by
     # the fleet each month, and its cost, for every configuration at once
     cost, replicas, paid, at_start = fleet_sizes(
         scenario, option, served.requests_per_s, a["tensor_parallel"], a["price"]

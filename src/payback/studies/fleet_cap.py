@@ -104,7 +104,9 @@ class FleetsPastCap:
     month, and the most GPUs a sample needs, with its month.
 
     >>> past = FleetsPastCap(["alternatives.0 ('fleet')"])
-    >>> past.count([[np.array([[9e6, 1.2e7], [1e6, 2e6]]), np.array([[1.1e7, 1.0], [1.0, 1.0]])]], 2)
+    >>> past.count(
+    ...     [[np.array([[9e6, 1.2e7], [1e6, 2e6]]), np.array([[1.1e7, 1.0], [1.0, 1.0]])]], 2
+    ... )
     >>> past.past, past.most
     ([1], [(12000000.0, 2)])
     """
@@ -297,7 +299,9 @@ def within_cap(
 
     >>> from payback.scenario import FieldRange
     >>> gpus = lambda xs: xs * 1e3  # past the cap of 10,000,000 above 10,000
-    >>> edge = within_cap(gpus, np.linspace(0.0, 1e5, 11), 2.0, FieldRange(0, 1e5, True, True, True))
+    >>> edge = within_cap(
+    ...     gpus, np.linspace(0.0, 1e5, 11), 2.0, FieldRange(0, 1e5, True, True, True)
+    ... )
     >>> edge.lowest, edge.highest, edge.highest_included
     (0, 10000.0, True)
     """

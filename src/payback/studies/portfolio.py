@@ -110,8 +110,9 @@ def _subset_break_even(
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
     """Positions (into ``pieces.served``) in the greedy order, and each one's marginal NPV
     given those before it; ties go to the workload listed first. A step prices its
-    candidates by sums kept as the workloads move (:class:`~payback.analysis.portfolio_steps.Steps`),
-    each candidate's NPV the one :func:`subset_npv` gives its mask."""
+    candidates by sums kept as the workloads move
+    (:class:`~payback.analysis.portfolio_steps.Steps`), each candidate's NPV the one
+    :func:`subset_npv` gives its mask."""
     from payback.analysis.portfolio_steps import Steps
 
     n = len(pieces.served)
@@ -255,9 +256,10 @@ class PortfolioAlternative:
     """GPUs of the shared fleet each month."""
     pinned_gpus: list[float] | None
     """Of those, the GPUs pinned to one workload's adapter each month (merged weights, no
-    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`),
-    are kept by ``min_replicas`` beyond the traffic's need (:attr:`spare_gpus`) or, under a
-    1y/3y commitment, are reserved but idle (:attr:`idle_gpus`)."""
+    multi-adapter penalty); the rest mix adapters
+    (:func:`~payback.analysis.portfolio.place_adapters`), are kept by ``min_replicas``
+    beyond the traffic's need (:attr:`spare_gpus`) or, under a 1y/3y commitment, are
+    reserved but idle (:attr:`idle_gpus`)."""
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time

@@ -479,7 +479,8 @@ def _check_engine_runs(engine: sv.ServingEngine, gpus: list[Gpu], fields: dict[s
 
 
 def _today() -> dt.date:
-    """The day rents are judged stale on (a function, so tests can fix it): the analysis day every stale mark uses."""
+    """The day rents are judged stale on (a function, so tests can fix it): the
+    analysis day every stale mark uses."""
     from payback.catalog import analysis_day
 
     return analysis_day()

@@ -26,7 +26,8 @@ __all__ = [
 
 def matches(benchmark: dict[str, Any], candidate: Candidate) -> bool:
     """Same model, GPU, precision and GPUs per replica (the count the benchmark recorded,
-    else the one ``analyze`` assumes for it: :func:`payback.measure.apply.benchmark_gpus_per_replica`)."""
+    else the one ``analyze`` assumes for it:
+    :func:`payback.measure.apply.benchmark_gpus_per_replica`)."""
     return (
         benchmark["model"] == candidate.model
         and benchmark["gpu"] == candidate.gpu

@@ -170,7 +170,8 @@ def apply_title(
             f"scenario.name = {title!r} is now {change.title!r}: it named what the winner "
             f"replaces ({', '.join(change.replaced)})"
         )
-        return with_values(text, fmt, {"scenario.name": change.title}), [note]  # type: ignore[arg-type]
+        renamed = with_values(text, fmt, {"scenario.name": change.title})  # type: ignore[arg-type]
+        return renamed, [note]
     if not change.stale:
         return text, []
     words = ", ".join(repr(w) for w in dict.fromkeys(change.stale))

@@ -55,12 +55,13 @@ def apply_winner(
 ) -> list[str]:
     """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
     document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
-    (``replica_requests_per_s``), a rent given for another GPU (:func:`rent_kept`) and, with ``drop_calibration``, the
-    calibration are removed so that ``analyze`` estimates and looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
-    is how the scenario named the winning model (a config.json path), if not by its id. A
-    training job (``one_time.training``) on the model served before follows the new one, so
-    the fine-tune is priced for the model it serves (unless ``follow_training`` is false:
-    a YAML file's edit does it apart, to keep the line it replaces).
+    (``replica_requests_per_s``), a rent given for another GPU (:func:`rent_kept`) and, with
+    ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and looks them
+    up again; ``models`` stays (``analyze`` does not read it). ``model_ref`` is how the scenario
+    named the winning model (a config.json path), if not by its id. A training job
+    (``one_time.training``) on the model served before follows the new one, so the fine-tune is
+    priced for the model it serves (unless ``follow_training`` is false: a YAML file's edit does it
+    apart, to keep the line it replaces).
 
     In a tomlkit document each line replaced or removed stays as a comment
     (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that

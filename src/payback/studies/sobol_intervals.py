@@ -2,15 +2,15 @@
 
 SciPy's ``sobol_indices`` estimates first- and total-order indices with the estimators of
 "Variance based sensitivity analysis of model output" (2010; :func:`saltelli`) and gives
-no interval short of a BCa bootstrap whose jackknife costs n² evaluations. :func:`with_intervals` resamples the n base rows (the A, B and AB
-values of one row go together) :data:`RESAMPLES` times, as SALib's ``S1_conf``/``ST_conf``
-do, and gives each index's half-width at :data:`CONFIDENCE`: z · the bootstrap standard
-deviation. The resampling treats the rows as independent draws; SciPy draws them from a
-scrambled Sobol' sequence, which errs less, so the half-widths are an upper bound: on
-examples/quarter-uncertain.toml the spread over 30 seeds was 0.3-0.8 of the bootstrap's
-at 128 base samples and 0.2-0.5 at 1,024 (a linear model's, far less). Both estimators are noisy on their own: for an input that acts alone the two
-indices are equal, yet the estimates may put the first order above the total; the
-half-width of their difference says whether that is more than noise.
+no interval short of a BCa bootstrap whose jackknife costs n² evaluations. :func:`with_intervals`
+resamples the n base rows (the A, B and AB values of one row go together) :data:`RESAMPLES` times,
+as SALib's ``S1_conf``/``ST_conf`` do, and gives each index's half-width at :data:`CONFIDENCE`: z ·
+the bootstrap standard deviation. The resampling treats the rows as independent draws; SciPy draws
+them from a scrambled Sobol' sequence, which errs less, so the half-widths are an upper bound: on
+examples/quarter-uncertain.toml the spread over 30 seeds was 0.3-0.8 of the bootstrap's at 128 base
+samples and 0.2-0.5 at 1,024 (a linear model's, far less). Both estimators are noisy on their own:
+for an input that acts alone the two indices are equal, yet the estimates may put the first order
+above the total; the half-width of their difference says whether that is more than noise.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Uncertainty: Monte Carlo, one-at-a-time swings (tornado) and Sobol indices.
 
 All three push arrays of samples through the one vectorized engine
-(:func:`payback.analysis.cashflows.evaluate` with overrides by dotted path): no per-sample Python loop.
-The uncertain inputs are the scenario's distributions. A scenario without any still
-gets a sensitivity answer: every real-valued engine input moves ±25%, and rates that are
-zero in the file move over a stated range (see :data:`ZERO_RANGES`).
+(:func:`payback.analysis.cashflows.evaluate` with overrides by dotted path): no per-sample Python
+loop. The uncertain inputs are the scenario's distributions. A scenario without any still gets a
+sensitivity answer: every real-valued engine input moves ±25%, and rates that are zero in the file
+move over a stated range (see :data:`ZERO_RANGES`).
 """
 
 from __future__ import annotations

@@ -102,7 +102,10 @@ def _luminance(rgb: tuple[float, ...]) -> float:
 def contrast(one: tuple[float, ...], two: tuple[float, ...]) -> float:
     """WCAG's contrast ratio of two opaque colours (red, green, blue; 0-255), 1 to 21.
 
-    >>> round(contrast((0, 0, 0), (255, 255, 255)), 2), round(contrast((119, 119, 119), (255, 255, 255)), 2)
+    >>> (
+    ...     round(contrast((0, 0, 0), (255, 255, 255)), 2),
+    ...     round(contrast((119, 119, 119), (255, 255, 255)), 2),
+    ... )
     (21.0, 4.48)
     """
     a, b = sorted((_luminance(one[:3]), _luminance(two[:3])), reverse=True)

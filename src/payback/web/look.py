@@ -271,8 +271,9 @@ def upload_watch() -> str:
     uploader's value and runs nothing, so the page went on saying why that earlier file was
     refused, on every run, and nothing of the file just dropped. The script removes the
     files before the last one (before a refused one, the uploader's value becomes none:
-    what the page said of them goes; before one sent, a refused one kept in view), then, once the page has run, clicks the hidden button :data:`REFUSED_KEY`
-    once for that file: the answer says it was not opened.
+    what the page said of them goes; before one sent, a refused one kept in view), then, once
+    the page has run, clicks the hidden button :data:`REFUSED_KEY` once for that file: the
+    answer says it was not opened.
 
     >>> "st-key-upload-refused" in upload_watch()
     True

@@ -52,7 +52,11 @@ def pricing_kind(price: str | None, commitment: str | None) -> str:
     """The catalog's price kind a rent is looked up at: serverless for ``gpu_price =
     "serverless"``, else the commitment's (on demand, reserved for 1 or 3 years).
 
-    >>> pricing_kind(None, None), pricing_kind("hyperscaler", "1y"), pricing_kind("serverless", "none")
+    >>> (
+    ...     pricing_kind(None, None),
+    ...     pricing_kind("hyperscaler", "1y"),
+    ...     pricing_kind("serverless", "none"),
+    ... )
     ('on_demand', 'reserved_1y', 'serverless')
     """
     if price == "serverless":
@@ -117,7 +121,10 @@ def rent_label(gpu: Gpu, choice: str, commitment: str | None) -> str:
     >>> l40s, a10g = default_catalog().gpus["l40s"], default_catalog().gpus["a10g"]
     >>> rent_label(l40s, "", "none"), rent_label(a10g, "", "none")
     ("Default: GPU clouds' median ($1.09 an hour)", "Default: hyperscalers' median ($1.006 an hour)")
-    >>> rent_label(l40s, "gpu_provider:nebius", "none"), rent_label(l40s, "gpu_price:serverless", "none")
+    >>> (
+    ...     rent_label(l40s, "gpu_provider:nebius", "none"),
+    ...     rent_label(l40s, "gpu_price:serverless", "none"),
+    ... )
     ('nebius ($1.55 an hour)', "Serverless platforms' median ($1.95 an hour)")
     """
     field, _, value = choice.partition(":")
@@ -150,9 +157,21 @@ def rent_used(details: dict[str, Any] | None) -> str | None:
     """The rent the answer used, as ``payback analyze`` lists its source (whose offer, and
     what it is among the GPU's offers), or None where it used none from the catalog.
 
-    >>> rent_used({"usd_per_gpu_hour": 1.09, "provider": "runpod", "description": "lower middle of 2 offers"})
+    >>> rent_used(
+    ...     {
+    ...         "usd_per_gpu_hour": 1.09,
+    ...         "provider": "runpod",
+    ...         "description": "lower middle of 2 offers",
+    ...     }
+    ... )
     'GPU rent in the answer: $1.09 per GPU-hour (runpod: the lower middle of 2 offers).'
-    >>> rent_used({"usd_per_gpu_hour": 1.55, "provider": "nebius", "description": "nebius's on-demand price"})
+    >>> rent_used(
+    ...     {
+    ...         "usd_per_gpu_hour": 1.55,
+    ...         "provider": "nebius",
+    ...         "description": "nebius's on-demand price",
+    ...     }
+    ... )
     "GPU rent in the answer: $1.55 per GPU-hour (nebius's on-demand price)."
     >>> rent_used({"usd_per_gpu_hour": 1.95, "provider": "modal", "description": "the only offer"})
     'GPU rent in the answer: $1.95 per GPU-hour (modal: the only offer).'

@@ -272,7 +272,9 @@ def traffic_routes(data: Any) -> dict[str, str]:
     """Where the traffic boxes write in a file with workloads: each ``traffic.F`` the file's
     own ``[traffic]`` leaves out is the first workload's ``workloads.0.traffic.F``.
 
-    >>> traffic_routes({"workloads": [{"name": "a", "traffic": {"requests_per_month": 1}}]})["traffic.requests_per_month"]
+    >>> traffic_routes({"workloads": [{"name": "a", "traffic": {"requests_per_month": 1}}]})[
+    ...     "traffic.requests_per_month"
+    ... ]
     'workloads.0.traffic.requests_per_month'
     >>> traffic_routes({"traffic": {"requests_per_month": 1}})
     {}

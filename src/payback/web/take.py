@@ -48,11 +48,20 @@ def amount(path: str, value: float) -> str:
 
     >>> amount("traffic.requests_per_month", 585538), amount("alternatives.0.usd_per_gpu_hour", 0.8)
     ('585,538 requests a month', '$0.80 per GPU-hour')
-    >>> amount("traffic.growth_monthly", 0.200605), amount("alternatives.0.one_time.engineer_hours", 41.97)
+    >>> (
+    ...     amount("traffic.growth_monthly", 0.200605),
+    ...     amount("alternatives.0.one_time.engineer_hours", 41.97),
+    ... )
     ('20.0605% a month', '41.97 hours')
-    >>> amount("alternatives.0.one_time.data_usd", 4000), amount("alternatives.0.escalation_share", 0.1)
+    >>> (
+    ...     amount("alternatives.0.one_time.data_usd", 4000),
+    ...     amount("alternatives.0.escalation_share", 0.1),
+    ... )
     ('$4,000', '10%')
-    >>> amount("alternatives.0.recurring.retrain_every_months", 6), amount("alternatives.0.min_replicas", 1)
+    >>> (
+    ...     amount("alternatives.0.recurring.retrain_every_months", 6),
+    ...     amount("alternatives.0.min_replicas", 1),
+    ... )
     ('6 months', '1 replica')
     """
     return _with_unit(path, input_value(path, value))

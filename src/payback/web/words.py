@@ -55,7 +55,9 @@ choice on the page). Log profiling is not on the page: its advice names the comm
 def in_page_words(line: str) -> str:
     """``line`` with the library's advice told as the page's.
 
-    >>> in_page_words("alternatives.0: gpu is required to price and size it; recommend() chooses one")
+    >>> in_page_words(
+    ...     "alternatives.0: gpu is required to price and size it; recommend() chooses one"
+    ... )
     'alternatives.0: gpu is required to price and size it; choose Serving: “GPU and model from the catalog” under the alternative to pick one'
     """
     for library, page in PAGE_ADVICE.items():
@@ -194,7 +196,9 @@ def names_as_written(text: str, names: Iterable[str]) -> str:
     ``$`` that could close ``$math$`` (:func:`page_markdown`). The longest name first,
     each place once, so a name inside another is not escaped twice.
 
-    >>> names_as_written("'**x**_today' pays back in month 1.5 (after ~30,769 requests)", ["**x**_today"])
+    >>> names_as_written(
+    ...     "'**x**_today' pays back in month 1.5 (after ~30,769 requests)", ["**x**_today"]
+    ... )
     "'\\\\*\\\\*x\\\\*\\\\*\\\\_today' pays back in month 1.5 (after ~30,769 requests)"
     """
     found = sorted({n for n in names if n}, key=len, reverse=True)

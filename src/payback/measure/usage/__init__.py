@@ -24,9 +24,9 @@ start (whichever is longest) and the data reaching as near its end, where a neig
 month with requests covers the edge they share when the gap across it is no longer than
 that or than the longest gap inside either month (:mod:`~payback.measure.usage.coverage`:
 why 5). The months are the logs', before ``--model``: a model's requests are counted in them,
-a complete month without one a zero for it. Months without any request inside the span (a stray timestamp, a gap) are left
-out and named in a warning. Rows that cannot be read are counted and shown, never dropped
-silently.
+a complete month without one a zero for it. Months without any request inside the span (a stray
+timestamp, a gap) are left out and named in a warning. Rows that cannot be read are counted and
+shown, never dropped silently.
 """
 
 from __future__ import annotations

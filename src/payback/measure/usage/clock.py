@@ -86,10 +86,10 @@ def clock(
 ) -> Clock:
     """The row's time (:class:`Clock`); microseconds from numbers and text, and on every
     engine but PostgreSQL, whose own conversion is cheap. ``used``: the status of the rows
-    used, each status a whole number from 0 to it, and ``others`` above it (under 16). ``date``: the time is a PostgreSQL
-    ``date``, read as a time without a zone (midnight, UTC): ``date_bin`` has no form for a
-    date and would take it to a time with a zone in the session's zone (the printed query,
-    run in a session not in UTC, put a day's requests in the hours of another)."""
+    used, each status a whole number from 0 to it, and ``others`` above it (under 16). ``date``: the
+    time is a PostgreSQL ``date``, read as a time without a zone (midnight, UTC): ``date_bin`` has
+    no form for a date and would take it to a time with a zone in the session's zone (the printed
+    query, run in a session not in UTC, put a day's requests in the hours of another)."""
     if kind != "timestamp" or dialect != "postgres":
         key = "coalesce(t // 3600000000 * 3600000000, 16) + status"
         return Clock(_us(sql, kind), key, time=False)

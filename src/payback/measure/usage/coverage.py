@@ -13,19 +13,18 @@ or where the month before holds requests and the gap across the boundary (from w
 month before's data end to this month's first request) is no longer than the longer
 month's allowance below or the longest gap between requests inside either month (a night
 or a weekend over the boundary, as the logs have inside their months, covers it; ten days
-missing from June's start, in logs that run every few minutes, do not). How soon is its own traffic's: at the
-month's rate, its requests over the time it covers (from its first request, or its start
-where a neighbour covers it, to where its data end, or its end where a neighbour covers
-it), the mean gap between requests is ``g``; the start counts as covered when the first
-request comes within ``max(slack, K_GAPS · g)`` of it, ``slack`` an hour or the longest
-bucket. Requests that come at random (Poisson) leave a gap of ``K_GAPS`` mean gaps or more
-with probability ``e^-K_GAPS``: with ``K_GAPS`` = 5, 0.67 %, so a month whose logs did begin
-at its start is called partial about once in 150 tries, and logs that began late by less
-than ``K_GAPS · g`` miss about ``K_GAPS`` requests at most, 5 of the month's ``n`` (under
-1 % of a month of 600). The end is read the same way (the gap from where the data end to
-the month's end). A month of one request, or of requests all in one instant, has no gap to
-measure: only the slack holds there. A month of empty buckets only (zero requests) has no
-rate: only the slack holds there too.
+missing from June's start, in logs that run every few minutes, do not). How soon is its own
+traffic's: at the month's rate, its requests over the time it covers (from its first request, or its
+start where a neighbour covers it, to where its data end, or its end where a neighbour covers it),
+the mean gap between requests is ``g``; the start counts as covered when the first request comes
+within ``max(slack, K_GAPS · g)`` of it, ``slack`` an hour or the longest bucket. Requests that come
+at random (Poisson) leave a gap of ``K_GAPS`` mean gaps or more with probability ``e^-K_GAPS``: with
+``K_GAPS`` = 5, 0.67 %, so a month whose logs did begin at its start is called partial about once in
+150 tries, and logs that began late by less than ``K_GAPS · g`` miss about ``K_GAPS`` requests at
+most, 5 of the month's ``n`` (under 1 % of a month of 600). The end is read the same way (the gap
+from where the data end to the month's end). A month of one request, or of requests all in one
+instant, has no gap to measure: only the slack holds there. A month of empty buckets only (zero
+requests) has no rate: only the slack holds there too.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ STATEMENT_TIMEOUT_S = 1800
 CONNECT_TIMEOUT_S = 10
 
 MAX_TIMEOUT_S = 2_147_483
-"""The longest statement timeout PostgreSQL takes (its ``statement_timeout``: milliseconds, 32 bits)."""
+"""The longest statement timeout PostgreSQL takes (its ``statement_timeout``: milliseconds,
+32 bits)."""
 
 
 def _timeout() -> int:

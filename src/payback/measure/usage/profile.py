@@ -59,7 +59,8 @@ class UsageProfile:
     """The :data:`MODELS_SHOWN` models with the most requests (``models`` says how many)."""
     rows: dict[str, Any]
     """``read``, ``used``, ``unreadable`` (with ``examples``), ``not_llm_calls_or_failed``
-    (other kinds of rows, failed requests) and ``filtered_out`` (by the dates or the model asked)."""
+    (other kinds of rows, failed requests) and ``filtered_out`` (by the dates or the model
+    asked)."""
     span: dict[str, Any]
     """First and last timestamp of the logs (UTC; every model inside the dates), the end of
     the data covered, the hours of the complete months (else the covered hours), the

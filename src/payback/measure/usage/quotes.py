@@ -219,7 +219,9 @@ def _like_rows(spanned: Sequence[str], field: int, delim: str) -> bool:
 
     >>> _like_rows(['2026-01-05T10:00:00Z,gpt-4o,120,30,"Sum:', "name,city,age,team,role"], 4, ",")
     False
-    >>> _like_rows(['2026-01-05T10:00:00Z,gpt-4o,"bob,30,x', "2026-01-05T11:00:00Z,m,1,2,y"], 2, ",")
+    >>> _like_rows(
+    ...     ['2026-01-05T10:00:00Z,gpt-4o,"bob,30,x', "2026-01-05T11:00:00Z,m,1,2,y"], 2, ","
+    ... )
     True
     """
     kinds = [_kind(value) for value in _split(spanned[0], delim)[:field]]

@@ -11,10 +11,10 @@ measurement, and the lines whose words may no longer describe it, named.
   the capacity's (``capacity estimated at the measured 1,747/275 tokens``);
 - every other line that states requests a month (``200k requests/month``, a starter's
   title and header; on the line of ``requests_per_month`` or ``growth_monthly``, a count
-  in its comment, ``1M now``, as the traffic's own) or token lengths (``at 2,000/400 tokens``, a capacity estimated for
-  other prompts) more than 10 % away from the measured ones, or a cached share (``20%
-  cached``) more than 10 points away (:func:`stale_lines`): left as written, named by its
-  line number, with the lengths and the share it states together.
+  in its comment, ``1M now``, as the traffic's own) or token lengths (``at 2,000/400 tokens``, a
+  capacity estimated for other prompts) more than 10 % away from the measured ones, or a cached
+  share (``20% cached``) more than 10 points away (:func:`stale_lines`): left as written, named by
+  its line number, with the lengths and the share it states together.
 
 Nothing here reads or writes a file.
 """

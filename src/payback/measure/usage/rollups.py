@@ -12,8 +12,8 @@ organization): one row per day (``date``, ``YYYY-MM-DD``: text in older versions
 The engine sums them by day and model (a few rows a day come back), and they are read as
 daily buckets of the successful requests: requests per month, growth, mean tokens, cached
 share and the models are measured; token percentiles and the busiest hour are not in them
-(``peak_to_average`` is not measured, so a scenario updated from the profile keeps its own). Rows of MCP tool
-calls and of endpoints that are not text generation (embeddings, images, audio,
+(``peak_to_average`` is not measured, so a scenario updated from the profile keeps its own). Rows of
+MCP tool calls and of endpoints that are not text generation (embeddings, images, audio,
 moderations, rerank, ...) are left out.
 """
 

@@ -203,9 +203,10 @@ GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dated_in, d
 """The one pass over the logs: rows grouped by source, file and clock hour (``hour``: hours
 since 1970, UTC; part 3; ``ids``: whether every row carries a request id; ``over_lines``:
 whether a CSV value runs over lines, :mod:`~payback.measure.usage.quotes`; ``inside``: within
-the filters, ``dated_in``: within the date filters, any model) and the counts of each input (part 2) and output (part 1) token value of single
-requests, for exact percentiles. Times are split with integer arithmetic on microseconds
-(date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
+the filters, ``dated_in``: within the date filters, any model) and the counts of each input
+(part 2) and output (part 1) token value of single requests, for exact percentiles. Times are
+split with integer arithmetic on microseconds (date_trunc on a TIMESTAMPTZ goes through ICU's
+calendar and is several times slower)."""
 
 COUNTS = """SELECT coalesce(sum(n), 0) AS rows_read,
        coalesce(sum(n) FILTER (WHERE NOT keep AND NOT dup), 0) AS not_llm_calls_or_failed,

@@ -23,13 +23,13 @@ number):
 - the count of the rows used in each bucket of input and of output tokens: each value
   below 1,000, then the first three digits (1,000-1,009, ..., 10,000-10,099, ...), so the
   percentiles are exact below 1,000 and within 0.5 % above, and the buckets that come back
-  stay a few thousand however many distinct counts the logs hold (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`).
-  The scan counts each distinct token count (a key a row, no arithmetic); only those few
-  groups are put in buckets (the ``bucketed`` subquery). A bucket computed on every row
-  cost ClickHouse a fifth of the query (0.67 s of CPU against 0.56 s for 10 million rows,
-  the same 985 rows back) and PostgreSQL 3 % (4.94 s against 4.78 s, the same 3,400 rows);
-  the engine's hash table holds a key per distinct count instead of per bucket, bounded by
-  the context lengths (10^5-10^6 distinct counts, a few MB).
+  stay a few thousand however many distinct counts the logs hold
+  (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`). The scan counts each distinct token count
+  (a key a row, no arithmetic); only those few groups are put in buckets (the ``bucketed``
+  subquery). A bucket computed on every row cost ClickHouse a fifth of the query (0.67 s of CPU
+  against 0.56 s for 10 million rows, the same 985 rows back) and PostgreSQL 3 % (4.94 s against
+  4.78 s, the same 3,400 rows); the engine's hash table holds a key per distinct count instead of
+  per bucket, bounded by the context lengths (10^5-10^6 distinct counts, a few MB).
 
 The scan groups in three sets, not four: the hour, the status and the model are one key
 (``hs``: the hour's start plus the status in microseconds, with the model; see
@@ -53,18 +53,18 @@ in parts instead, side by side on connections of their own
 on 10 million rows: the grouped scan 2.5 s, the checks with the hourly set alone 3.8 s, each
 further set about 1.3 s more (7.5 s in all, with four sets), of which the time in
 microseconds since 1970 was 0.8 s (``date_part`` parses its unit name every row: PostgreSQL
-now keeps a time column in its type until after grouping, :class:`payback.measure.usage.clock.Clock`, and the whole
-table on one core takes 4.7-4.8 s of CPU against 5.6-5.8 s, the same 3,400 rows back).
-ClickHouse spreads the query over its cores itself. By CPU on 10 million rows (chdb, two
-cores): the grouped scan 0.14-0.15 s, the profile's query 0.56 s (3.8 times). Written by
-hand in ClickHouse's own types (no casts, integer hours, ``multiIf``), the checks with the
-hourly set alone cost 0.17 s (1.13 times the scan), the model set adds 0.09 s (a
-``LowCardinality`` string key), each token set 0.04-0.08 s, and the four as grouping sets
-cost 0.42 s (2.8 times: every set computes every aggregate). So no query of these four
-groupings comes near 1.5 times one grouped scan there. Tried and saved nothing measurable:
-four sets instead of three (6 %, within the noise of a loaded machine), a first branch for a
-usable row in the status, keys that are never NULL, a branch-free bucket formula, reading
-the model column without a cast; four scans joined by ``UNION ALL`` cost more (0.64 s).
+now keeps a time column in its type until after grouping,
+:class:`payback.measure.usage.clock.Clock`, and the whole table on one core takes 4.7-4.8 s of CPU
+against 5.6-5.8 s, the same 3,400 rows back). ClickHouse spreads the query over its cores itself. By
+CPU on 10 million rows (chdb, two cores): the grouped scan 0.14-0.15 s, the profile's query 0.56 s
+(3.8 times). Written by hand in ClickHouse's own types (no casts, integer hours, ``multiIf``), the
+checks with the hourly set alone cost 0.17 s (1.13 times the scan), the model set adds 0.09 s (a
+``LowCardinality`` string key), each token set 0.04-0.08 s, and the four as grouping sets cost
+0.42 s (2.8 times: every set computes every aggregate). So no query of these four groupings comes
+near 1.5 times one grouped scan there. Tried and saved nothing measurable: four sets instead of
+three (6 %, within the noise of a loaded machine), a first branch for a usable row in the status,
+keys that are never NULL, a branch-free bucket formula, reading the model column without a cast;
+four scans joined by ``UNION ALL`` cost more (0.64 s).
 
 Those rows are the ``hourly`` table of :mod:`payback.measure.usage.sql`, so the months, the
 growth, the peak and the percentiles come from the same code as for files. Rows are requests
