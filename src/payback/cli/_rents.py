@@ -26,29 +26,9 @@ def no_rent_text(gpu: Gpu, flag: str | None = None, today: dt.date | None = None
     >>> print(no_rent_text(gpus["rtx-6000-ada"], today=today))
     none by default: the catalog has a serverless platform's offer, runpod $1.908 (gpu_price = "serverless" in a scenario pays it)
     """
-    from payback.catalog import analysis_day, gpu_offers, is_stale, rent_text
+    from payback.catalog.other_offers import other_offers
 
-    found = []
-    for kind, price, words in (
-        ("on_demand", "marketplace", "a marketplace's on-demand"),
-        ("serverless", None, "a serverless platform's"),
-    ):
-        offers = gpu_offers(gpu, kind, price)
-        if offers:
-            rates = ", ".join(f"{o.provider} {rent_text(o.usd_per_gpu_hour)}" for o in offers)
-            plural = "offer" if len(offers) == 1 else "offers"
-            notes = [
-                (f"{o.provider} " if len(offers) > 1 else "")
-                + f"checked {o.checked}: stale, {((today or analysis_day()) - o.checked).days} "
-                "days ago"
-                for o in offers
-                if is_stale(o.checked, today)
-            ]
-            notes.append(
-                f'gpu_price = "{price or kind}" in a scenario pays '
-                + ("it" if len(offers) == 1 else "their median")
-            )
-            found.append(f"{words} {plural}, {rates} ({'; '.join(notes)})")
+    found = other_offers(gpu, today, 'gpu_price = "{price}" in a scenario pays {it}')
     give = f"; give {flag}" if flag else ""
     if not found:
         return f"not in the catalog{give}"
