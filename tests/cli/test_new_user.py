@@ -60,7 +60,8 @@ def test_a_trillion_requests_a_month_reads_without_exponents(tmp_path: Path) -> 
         ),
         (
             ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l4", "--precision", "fp4"),
-            "error: --precision fp4: unknown; allowed: bf16, fp8, int8, int4, mxfp4",
+            "error: --precision fp4: unknown; did you mean mxfp4? allowed: bf16, fp8, int8, int4, "
+            "mxfp4",
         ),
         (
             ("estimate", "training", "--model", "llama-3.1-8b", "--gpu", "l4", "--tokens", "1e6",
