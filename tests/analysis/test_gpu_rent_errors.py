@@ -69,3 +69,41 @@ def test_a_training_job_on_a_marketplace_only_gpu_names_its_own_gpu_field() -> N
     data["alternatives"][0]["one_time"]["training"]["gpu_price"] = "marketplace"
     paid = resolve(build(data), today=TODAY)
     assert paid.sources["alternatives.0.one_time.training.usd_per_gpu_hour"].value == 0.69
+
+
+def test_a_gpu_with_no_on_demand_rent_names_the_offers_the_catalog_has() -> None:
+    """rtx-6000-ada has no on-demand offer but a serverless platform's (runpod $1.908):
+    the refusal said only "give usd_per_gpu_hour", as estimate training names it and
+    gpu_price = "serverless"; the way out it names works, at that price."""
+    data = self_hosted_on("rtx-6000-ada")
+    assert error_of(data) == (
+        "alternatives.0.gpu = 'rtx-6000-ada': the catalog has no on-demand price for "
+        "rtx-6000-ada; it has a serverless platform's offer, runpod $1.908 (set gpu_price = "
+        '"serverless" to pay it); give usd_per_gpu_hour'
+    )
+    data["alternatives"][0]["gpu_price"] = "serverless"
+    paid = resolve(build(data), today=TODAY)
+    assert paid.sources["alternatives.0.usd_per_gpu_hour"].value == 1.908
+
+
+def test_a_training_job_names_a_stale_offer_stale() -> None:
+    """A job asking a serverless rent of a GPU with only a marketplace's on-demand offer
+    (runpod's rtx-5090 $0.69, checked 2026-03-10: 266 days before 2026-12-01) is told of
+    that offer, marked stale."""
+    data = fleet_dict()
+    data["alternatives"][0]["one_time"] = {
+        "training": {
+            "model": "llama-3.1-8b",
+            "gpu": "rtx-5090",
+            "gpu_price": "serverless",
+            "examples": 10_000,
+            "tokens_per_example": 500,
+        }
+    }
+    assert (TODAY - dt.date(2026, 3, 10)).days == 266
+    assert error_of(data) == (
+        "alternatives.0.one_time.training.gpu = 'rtx-5090': the catalog has no serverless "
+        "price for rtx-5090; it has a marketplace's on-demand offer, runpod $0.69 (checked "
+        '2026-03-10: stale, 266 days ago; set gpu_price = "marketplace" to pay it); give '
+        "usd_per_gpu_hour"
+    )

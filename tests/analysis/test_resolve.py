@@ -224,7 +224,11 @@ def test_batch_share_without_a_known_discount_asks_for_one() -> None:
             "alternatives.0.gpu: unknown GPU 'h100'; did you mean h100-sxm",
         ),
         ("alternatives.0.model", "llama-8b", "alternatives.0.model: unknown model 'llama-8b'"),
-        ("alternatives.0.precision", "fp4", 'alternatives.0.precision = "fp4"'),
+        (
+            "alternatives.0.precision",
+            "fp4",
+            "alternatives.0.precision = 'fp4': did you mean 'mxfp4'",
+        ),
     ],
 )
 def test_unknown_ids_name_the_field(path: str, value: str, message: str) -> None:

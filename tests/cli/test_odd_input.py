@@ -142,7 +142,9 @@ def test_a_choice_in_no_case_lists_the_words_allowed() -> None:
     line = one_error(
         *run("estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4", "--precision", "BF17")
     )
-    assert line == "error: --precision BF17: unknown; allowed: bf16, fp8, int8, int4, mxfp4"
+    assert line == (
+        "error: --precision BF17: unknown; did you mean bf16? allowed: bf16, fp8, int8, int4, mxfp4"
+    )
 
 
 def test_the_command_lines_choices_are_the_librarys() -> None:

@@ -98,7 +98,8 @@ def test_what_to_give_after_a_semicolon_is_lower_case(tmp_path: Path) -> None:
     assert code == 2
     assert err.strip() == (
         f"error: {path}: alternatives.0.gpu = 'rtx-6000-ada': the catalog has no "
-        "on-demand price for rtx-6000-ada; give usd_per_gpu_hour"
+        "on-demand price for rtx-6000-ada; it has a serverless platform's offer, runpod "
+        '$1.908 (set gpu_price = "serverless" to pay it); give usd_per_gpu_hour'
     )
 
 

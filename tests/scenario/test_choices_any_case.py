@@ -49,5 +49,5 @@ def test_a_word_in_no_case_lists_the_words_allowed(tmp_path: Path) -> None:
     with pytest.raises(PaybackError) as err:
         load_scenario(path)
     (line,) = err.value.messages
-    assert 'alternatives.0.precision = "FP9"' in line
+    assert "alternatives.0.precision = 'FP9': did you mean 'fp8'?" in line
     assert "'bf16', 'fp8', 'int8', 'int4' or 'mxfp4'" in line

@@ -323,8 +323,8 @@ def test_dates_get_a_format_hint() -> None:
 def test_choices_list_what_is_allowed() -> None:
     text = message(edited(fleet_dict(), "alternatives.0.precision", "fp4"))
     assert (
-        text
-        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8', 'int4' or 'mxfp4'"
+        text == "s.toml: alternatives.0.precision = 'fp4': did you mean 'mxfp4'? allowed: 'bf16', "
+        "'fp8', 'int8', 'int4' or 'mxfp4'"
     )
 
 

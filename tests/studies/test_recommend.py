@@ -364,7 +364,7 @@ def test_recommend_text_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         (
             {"model": "qwen2.5-7b", "commitment": "5y"},
             [],
-            "alternatives.0.commitment = \"5y\": allowed: 'none', '1y' or '3y'",
+            "alternatives.0.commitment = '5y': did you mean '1y'? allowed: 'none', '1y' or '3y'",
         ),
         ({"model": "qwen2.5-7b", "gpu": "h1OO"}, [], "unknown GPU 'h1OO'"),
     ],

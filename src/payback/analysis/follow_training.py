@@ -128,7 +128,7 @@ def _resolved_at(
     one-time costs resolved again); a refusal raised, naming the values."""
     from payback.analysis.follow import lookups_on_day, reason_of, refused_there
     from payback.analysis.resolve_training import resolve_one_time
-    from payback.scenario import value_at
+    from payback.scenario import SelfHostedOption, value_at
     from payback.scenario.paths import with_value
 
     kept = _kept.of(resolved)
@@ -138,8 +138,10 @@ def _resolved_at(
         for path, value in zip(columns, row, strict=True):
             scenario = with_value(scenario, path, value)
         ctx = lookups_on_day(resolved, scenario)
+        option = value_at(scenario, where.removesuffix(".one_time"))
+        served = option.model if isinstance(option, SelfHostedOption) else None
         try:
-            one_time = resolve_one_time(ctx, where, value_at(scenario, where))
+            one_time = resolve_one_time(ctx, where, value_at(scenario, where), served)
         except PaybackError as exc:
             values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(columns, row, strict=True))
             follows = f"{where}.training_usd is estimated again at"

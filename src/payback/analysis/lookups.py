@@ -231,7 +231,8 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
 
     def _no_default_rent(self, path: str, gpu: Gpu, kind: str) -> str:
         """Why ``gpu`` (at ``{path}.gpu``, the field the user wrote) has no default rent of
-        ``kind``, the GPUs near its id that have one, and what else to write."""
+        ``kind``, the GPUs near its id that have one, the offers the catalog has and the
+        ``gpu_price`` that pays them, and what else to write."""
         from payback.catalog import gpu_rent, marketplace_only, near_ids
 
         rented = [g.id for g in self.catalog.gpus.values() if gpu_rent(g, kind) is not None]
@@ -248,6 +249,10 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
             )
         why = f"the catalog has no {what} price for {gpu.id}"
+        from payback.catalog.other_offers import other_offers
+
+        if others := other_offers(gpu, self.today, 'set gpu_price = "{price}" to pay {it}'):
+            why += f"; it has {' and '.join(others)}"
         return f"{path}.gpu = {gpu.id!r}: {why}; {mean}give usd_per_gpu_hour"
 
     def calibration(self, path: str, file: str) -> Calibration:

@@ -55,9 +55,9 @@ def _run(ctx: Lookups) -> Resolved:
         by_kind = _BY_KIND.get(type(option))
         if by_kind is not None:
             option = by_kind(ctx, path, option)
-        options[path] = option.model_copy(
-            update={"one_time": resolve_one_time(ctx, f"{path}.one_time", option.one_time)}
-        )
+        served = option.model if isinstance(option, SelfHostedOption) else None
+        one_time = resolve_one_time(ctx, f"{path}.one_time", option.one_time, served)
+        options[path] = option.model_copy(update={"one_time": one_time})
         retraining = retraining_past_horizon(
             path, option.recurring, scenario.scenario.horizon_months
         )

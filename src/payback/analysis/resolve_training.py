@@ -35,8 +35,14 @@ def retraining_past_horizon(path: str, recurring: Recurring, horizon: int) -> st
     )
 
 
-def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:
-    """``one_time`` with ``training_usd`` filled in (0 without a training job)."""
+def resolve_one_time(
+    ctx: Lookups, path: str, one_time: OneTime, served: str | None = None
+) -> OneTime:
+    """``one_time`` with ``training_usd`` filled in (0 without a training job).
+
+    ``served`` is the open model the option at ``path`` (``<option>.one_time``) serves, a
+    self-hosted option's ``model``: the model a hosted job without ``training.model``
+    trains, whose size a size-banded offer is checked against."""
     job = one_time.training
     if job is None:
         return (
@@ -59,22 +65,30 @@ def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:
         ctx.warnings.append(
             f"{path}.training.calibration is not used: a hosted job is priced per token"
         )
-    value = _hosted(ctx, path, job) if job.hosted is not None else _estimated(ctx, path, job)
+    value = (
+        _hosted(ctx, path, job, served) if job.hosted is not None else _estimated(ctx, path, job)
+    )
     return one_time.model_copy(update={"training_usd": value})
 
 
-def _hosted(ctx: Lookups, path: str, job: TrainingJob) -> float:
-    """A hosted fine-tuning job: its tokens at the offer's price, at least its minimum."""
+def _hosted(ctx: Lookups, path: str, job: TrainingJob, served: str | None) -> float:
+    """A hosted fine-tuning job: its tokens at the offer's price, at least its minimum; a
+    size-banded offer refused for a model outside its band (``training.model``, else the
+    option's own ``served`` model)."""
     assert job.hosted is not None
     offer = ctx.lookup(f"{path}.training.hosted", ctx.catalog.finetune, job.hosted)
-    if job.model is not None and (offer.min_params_b is not None or offer.max_params_b is not None):
-        model = ctx.lookup(
-            f"{path}.training.model", ctx.catalog.model, job.model, ctx.scenario.base_dir
-        )
+    banded = offer.min_params_b is not None or offer.max_params_b is not None
+    trained, where = job.model, f"{path}.training.model"
+    if trained is None:
+        trained, where = served, f"{path.removesuffix('.one_time')}.model"
+    if trained is not None and banded:
+        model = ctx.lookup(where, ctx.catalog.model, trained, ctx.scenario.base_dir)
         low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
         if not low <= model.params_b <= high:
+            whose = "" if job.model is not None else f" ({where}, the model trained)"
             raise PaybackError(
-                f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
+                f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; "
+                f"{model.id}{whose} has {model.params_b:g}B"
             )
     from payback.hardware.fine_tuning import too_many_tokens
 

@@ -386,8 +386,12 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
         words = _words(param)
-        if words:  # a choice: the words allowed (in any case)
-            return f"{_param_name(param)}{shown}: unknown; allowed: {', '.join(words)}"
+        if words:  # a choice: the words allowed (in any case), the nearest as a GPU id's
+            from payback.catalog import near_ids
+
+            nearest = near_ids(str(value), words, n=1) if value is not None else []
+            mean = f"did you mean {nearest[0]}? " if nearest else ""
+            return f"{_param_name(param)}{shown}: unknown; {mean}allowed: {', '.join(words)}"
         from payback.figures import typed_number  # pure; loaded only on a parse error
 
         number = typed_number(value) if isinstance(value, str) else None  # 10M, 5%, $15

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.catalog import HBM_KINDS, Gpu
+from payback.catalog import HBM_KINDS, Gpu, near_ids
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
@@ -83,7 +83,10 @@ def engine_named(name: str) -> sv.ServingEngine:
     """The engine called ``name``; one line naming the allowed ones otherwise."""
     engine = sv.ENGINES.get(name)
     if engine is None:
-        raise PaybackError.bad("engine", name, f"unknown; allowed: {', '.join(sv.ENGINE_NAMES)}")
+        near = near_ids(name, sv.ENGINE_NAMES, n=1)
+        mean = f"did you mean {near[0]}? " if near else ""
+        allowed = f"unknown; {mean}allowed: {', '.join(sv.ENGINE_NAMES)}"
+        raise PaybackError.bad("engine", name, allowed)
     return engine
 
 

@@ -161,6 +161,23 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     return f"did you mean {near!r}? " if near else ""
 
 
+def _literal_line(path: str, value: Any, shown: str, expected: str) -> str:
+    """A value not among a field's few names (``expected``: pydantic's "'vllm', 'sglang',
+    'trtllm' or 'lean'"), quoted as they are, with the nearest name, found as a GPU id's
+    is (:func:`~payback.catalog.near_ids`).
+
+    >>> _literal_line("alternatives.0.engine", "vlm", '"vlm"', "'vllm', 'sglang' or 'lean'")
+    "alternatives.0.engine = 'vlm': did you mean 'vllm'? allowed: 'vllm', 'sglang' or 'lean'"
+    """
+    from payback.catalog import near_ids
+
+    if not isinstance(value, str) or len(value) > 60:
+        return f"{path} = {shown}: allowed: {expected}"
+    near = near_ids(value, re.findall(r"'([^']*)'", expected), n=1)
+    mean = f"did you mean {near[0]!r}? " if near else ""
+    return f"{path} = {value!r}: {mean}allowed: {expected}"
+
+
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     """Every pydantic model an annotation holds (each kind of an option union)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -320,7 +337,7 @@ def _explain_one(
         words = beyond_float_words(_model_at(raw_loc) if raw_loc else None, field, value)
         lines.append(f"{path} = {shown}: {words}{hint}")
     elif kind == "literal_error":
-        lines.append(f"{path} = {shown}: allowed: {ctx.get('expected', '')}")
+        lines.append(_literal_line(path, value, shown, str(ctx.get("expected", ""))))
     elif kind == "too_short" and field == "alternatives":
         entry = "entry (a line starting with '- ')" if fmt == "yaml" else "[[alternatives]] entry"
         lines.append(f"{path}: needs at least one {entry}")

@@ -117,8 +117,8 @@ class TrainingJob(_Model):
     (``model`` + ``gpu``) or as a hosted fine-tuning job (``hosted``)."""
 
     model: str | None = None
-    """Open model id from the catalog (or a config.json path); needed with ``gpu`` and for
-    size-banded hosted offers."""
+    """Open model id from the catalog (or a config.json path); needed with ``gpu``. A
+    size-banded hosted offer is checked against it, else a self-hosted option's ``model``."""
     gpu: str | None = None
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
     gpu_provider: str | None = None
