@@ -56,7 +56,6 @@ __all__ = [
     "followers",
     "following",
     "replica_serving",
-    "replica_sizes",
 ]
 
 _TRAFFIC = frozenset(TRAFFIC_READS)
@@ -156,22 +155,6 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
         if f"{p}.gpus_per_replica" not in overrides:
             out[f"{p}.gpus_per_replica"] = gpus[p].reshape(shape)
     return out
-
-
-def replica_sizes(
-    resolved: Resolved, overrides: Mapping[str, Any], path: str
-) -> dict[float, FloatArray] | None:
-    """The replica sizes (GPUs) the option at ``path`` is chosen among, each with its
-    capacity at each sample of ``overrides`` (their broadcast shape; ``nan`` where the size
-    does not serve the sample's lengths): what :func:`following` chooses one of by the
-    option's own fleet, for a fleet several workloads share to choose by its own cost
-    (:func:`~payback.analysis.portfolio_fleet.at_cheapest_size`). None where the capacity
-    is not estimated, or the caller sizes the replica."""
-    reads = _sized_by_analyze(resolved, overrides)
-    if path not in reads:
-        return None
-    sizes, shape = _sizes_at(resolved, overrides, {path: reads[path]})
-    return {g: each[:, 0].reshape(shape) for g, each in sizes[path].items()}
 
 
 def _sized_by_analyze(
@@ -529,10 +512,11 @@ def lookups_on_day(resolved: Resolved, scenario: Any) -> Any:
 def replica_serving(
     resolved: Resolved, overrides: Mapping[str, Any], path: str
 ) -> dict[float, tuple[FloatArray, FloatArray, FloatArray]] | None:
-    """:func:`replica_sizes` with each size's mean first token and time per output token
-    where the fleet runs [ms] beside its capacity, at each sample (:data:`Sizes`' columns,
-    each of the samples' shape): what a fleet several workloads share chooses its size by,
-    as analyze chooses one workload's
+    """The replica sizes (GPUs) the option at ``path`` is chosen among, each with its
+    capacity, mean first token and time per output token where the fleet runs [ms] at each
+    sample of ``overrides`` (:data:`Sizes`' columns, each of the samples' broadcast shape;
+    ``nan`` where the size does not serve the sample's lengths): what a fleet several
+    workloads share chooses its size by, as analyze chooses one workload's
     (:func:`~payback.analysis.portfolio_fleet.at_cheapest_size`). None where the capacity
     is not estimated, or the caller sizes the replica."""
     reads = _sized_by_analyze(resolved, overrides)
