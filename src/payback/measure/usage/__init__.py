@@ -48,7 +48,7 @@ from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.otel import check_otel_spans
 from payback.measure.usage.overlap import overlap_warning, overlaps
-from payback.measure.usage.partial import nameless_files, table_checked, uncached
+from payback.measure.usage.partial import counted_by, nameless_files, table_checked, uncached
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -115,6 +115,7 @@ def profile_usage(
             filters=said_filters(model, since, until),
             model=model,
         )
+        profile = counted_by(con, profile, sources, explicit)  # after the rows are counted
         found = finds_cached(con, sources, explicit)  # in every file, some or none
         return restore(cached_measured(uncached(con, profile, found, files), found))
 

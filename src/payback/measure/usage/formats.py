@@ -92,7 +92,7 @@ GENERIC: dict[str, list[str]] = {
         "usage.cache_read_input_tokens",
     ],
     "model": ["model", "model_name", "request_model", "response_model"],
-    "requests": ["requests", "num_requests", "num_model_requests", "request_count", "count"],
+    "requests": ["requests", "num_requests", "num_model_requests", "request_count"],
     "id": ["request_id", "requestId", "id", "call_id"],
 }
 """Common spellings of each field (case-insensitive; dots walk into nested JSON)."""
