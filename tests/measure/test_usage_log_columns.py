@@ -77,3 +77,41 @@ def test_a_column_named_for_request_counts_is_named(tmp_path: Path) -> None:
     profile = profile_usage([logs], columns="requests=count")
     assert profile.by_month[0]["requests"] == 3
     assert any(f"{logs}: column 'count' read as request counts" in n for n in profile.notes)
+
+
+GENERIC_ROWS = "".join(f"r{h},2026-03-05T{h:02d}:00:00Z,1000,200,100,x\n" for h in (1, 7, 13, 19))
+
+
+def test_a_generic_log_with_a_marker_column_reads_as_generic(tmp_path: Path) -> None:
+    """``spend`` (LiteLLM's marker) or ``traceId`` (Langfuse's) next to the generic
+    layout's own columns: the log read as generic, 4 requests, 10% cached (it was read as
+    LiteLLM or Langfuse and refused: no time / input-token / output-token column)."""
+    for marker, fmt in (("spend", "litellm"), ("traceId", "langfuse")):
+        logs = tmp_path / f"{marker}.csv"
+        logs.write_text(
+            f"request_id,timestamp,input_tokens,output_tokens,cached_tokens,{marker}\n"
+            + GENERIC_ROWS
+        )
+        for columns in (None, "ts=timestamp,input=input_tokens,output=output_tokens"):
+            profile = profile_usage([logs], columns=columns)
+            assert profile.format == "generic", (marker, fmt)
+            assert profile.by_month[0]["requests"] == 4
+            assert profile.traffic["cached_input_share"] == 0.1
+        code, out, err = run("usage", logs)
+        assert code == 0, err
+        assert out.startswith("Traffic from 1 file, generic format")
+
+
+def test_a_marker_still_picks_its_format_where_its_columns_are(tmp_path: Path) -> None:
+    """LiteLLM's own columns (``startTime``, ``prompt_tokens``, ``completion_tokens``) with
+    ``spend``: still LiteLLM, its failed calls left out (1 of 2)."""
+    logs = tmp_path / "spend_logs.csv"
+    logs.write_text(
+        "request_id,startTime,prompt_tokens,completion_tokens,spend,status\n"
+        "a,2026-03-05T10:00:00Z,1000,200,0.01,success\n"
+        "b,2026-03-05T11:00:00Z,3000,600,0.03,failure\n"
+    )
+    profile = profile_usage([logs])
+    assert profile.format == "litellm"
+    assert profile.rows["not_llm_calls_or_failed"] == 1
+    assert profile.traffic["input_tokens"] == 1000.0
