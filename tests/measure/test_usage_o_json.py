@@ -74,3 +74,27 @@ def test_json_without_o_has_no_written_traffic(tmp_path: Path) -> None:
     code, out, err = run("usage", growing_logs(tmp_path / "logs.csv", 3), "--json")
     assert code == 0, err
     assert "written_traffic" not in json.loads(out)
+
+
+def test_a_growth_comment_an_earlier_o_wrote_is_made_true(tmp_path: Path) -> None:
+    """Three months, then seven: the second -o writes the growth fitted over 7 months (10
+    to 22 a day: e^slope - 1 of the log-linear fit, 0.1388) and its comment is the
+    starter's again; it kept '# was 0.0: 3 months (2026-01 to 2026-03) grew +18.32%/month:
+    too few to extrapolate; set yours'."""
+    import math
+
+    target = tmp_path / "s.toml"
+    code, _, err = run("usage", growing_logs(tmp_path / "three.csv", 3), "-o", target)
+    assert code == 0, err
+    first = [line for line in target.read_text().splitlines() if line.startswith("growth_")]
+    assert first == [
+        "growth_monthly = 0.0              # 3 months (2026-01 to 2026-03) grew "
+        "+18.32%/month: too few to extrapolate; set yours"
+    ]
+    code, _, err = run("usage", growing_logs(tmp_path / "seven.csv", 7), "-o", target)
+    assert code == 0, err
+    logs = [math.log(10 + 2 * i) for i in range(7)]
+    slope = sum((i - 3) * (y - sum(logs) / 7) for i, y in enumerate(logs)) / 28
+    assert f"{math.exp(slope) - 1:.4f}" == "0.1388"
+    second = [line for line in target.read_text().splitlines() if line.startswith("growth_")]
+    assert second == ["growth_monthly = 0.1388           # compound; 0.05 = +5% a month"]
