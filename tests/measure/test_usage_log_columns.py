@@ -115,3 +115,28 @@ def test_a_marker_still_picks_its_format_where_its_columns_are(tmp_path: Path) -
     assert profile.format == "litellm"
     assert profile.rows["not_llm_calls_or_failed"] == 1
     assert profile.traffic["input_tokens"] == 1000.0
+
+
+def test_a_request_logged_twice_keeps_its_readable_copy_and_shows_the_other(
+    tmp_path: Path,
+) -> None:
+    """``a`` at 10:00 with -5 input tokens and at 11:00 with 100; ``c`` at 14:00 (100) and
+    09:00 (300): ``a``'s readable copy and ``c``'s earlier one are kept (4 used, 140 input
+    tokens a request: (100 + 100 + 300 + 60) / 4), ``c``'s later one a duplicate, and
+    ``a``'s unreadable copy counted and shown as unreadable (it was a duplicate, never
+    shown)."""
+    logs = tmp_path / "twice.csv"
+    logs.write_text(
+        "request_id,timestamp,input_tokens,output_tokens\n"
+        "a,2026-03-05T10:00:00Z,-5,20\n"
+        "a,2026-03-05T11:00:00Z,100,20\n"
+        "b,2026-03-05T12:00:00Z,100,20\n"
+        "c,2026-03-05T14:00:00Z,100,20\n"
+        "c,2026-03-05T09:00:00Z,300,20\n"
+        "d,2026-03-05T15:00:00Z,60,20\n"
+    )
+    rows = profile_usage([logs]).rows
+    assert (rows["read"], rows["used"], rows["unreadable"], rows["duplicates"]) == (6, 4, 1, 1)
+    assert rows["unreadable_why"] == {"negative token counts": 1}
+    assert rows["examples"] == ["a,2026-03-05T10:00:00Z,-5,20"]
+    assert profile_usage([logs]).traffic["input_tokens"] == 140.0

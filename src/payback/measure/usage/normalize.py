@@ -487,11 +487,14 @@ def pipeline(
         # a request id seen before is the same request logged twice (overlapping exports):
         # every row after the first of an id is a duplicate, dropped and counted. The first
         # is a usable row's, of the file given first, then the earliest in it (by its time,
-        # then its values: the readers number no rows), so that two runs keep the same one
+        # then its values: the readers number no rows), so that two runs keep the same one.
+        # A copy that cannot be read is no duplicate but an unreadable row, counted and
+        # shown as one: a fault in the logs, whatever copy was kept
         files = list(dict.fromkeys(order or [f for s in sources for f in s.files]))
         listed = ", ".join(sql_str(f) for f in files)
         logs = (
-            "SELECT * EXCLUDE (rank), coalesce(rank > 1, FALSE) AS dup FROM (\n"
+            "SELECT * EXCLUDE (rank), coalesce(rank > 1 AND NOT (keep AND NOT good), FALSE) "
+            "AS dup FROM (\n"
             "SELECT *, CASE WHEN rid IS NOT NULL THEN row_number() OVER "
             f"(PARTITION BY rid ORDER BY keep DESC, good DESC, list_position([{listed}], file), "
             "file, ts, model, requests, input, output, cached, seconds) END AS rank FROM (\n"
