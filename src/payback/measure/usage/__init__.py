@@ -81,7 +81,7 @@ __all__ = [
 
 
 def profile_usage(
-    paths: Sequence[str | Path],
+    paths: Sequence[str | Path] | str | Path,
     fmt: str = "auto",
     *,
     model: str | None = None,
@@ -89,7 +89,8 @@ def profile_usage(
     until: dt.date | None = None,
     columns: str | None = None,
 ) -> UsageProfile:
-    """Read request logs and return the traffic profile (see the module docstring)."""
+    """Read request logs (``paths``: files and globs, or one) and return the traffic
+    profile (see the module docstring)."""
     check_options(fmt, since, until)
     explicit = parse_columns(columns)
     given, notes, warnings = expand(paths)

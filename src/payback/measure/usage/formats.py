@@ -368,6 +368,13 @@ def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> Non
     if fmt not in FORMATS:
         raise PaybackError.bad("format", repr(fmt), f"unknown; allowed: {', '.join(FORMATS)}")
     for name, day in (("since", since), ("until", until)):
+        if day is not None and not isinstance(day, dt.date):  # a string: one line, no TypeError
+            raise PaybackError.bad(
+                name,
+                repr(day),
+                f"a date (datetime.date, such as datetime.date(2026, 1, 1)), not "
+                f"{type(day).__name__}",
+            )
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise PaybackError.bad(
                 name,
