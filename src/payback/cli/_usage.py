@@ -88,8 +88,10 @@ _WROTE = {
 def _write_traffic(path: Path, profile: UsageProfile) -> tuple[str, list[str]]:
     """Put measured traffic into ``path`` (:func:`payback.measure.usage.written.
     scenario_with_traffic`: an existing scenario updated, or a new one), after telling its
-    warnings (a growth fitted from too few months is not written), then its notes. What
-    it wrote (a key of :data:`_WROTE`), and the profile's notes its lines said again."""
+    warnings (a growth fitted from too few months is not written), then its notes; the
+    numbers written and the warnings are recorded on ``profile`` (``written_traffic``, added
+    to ``warnings``: told already), so that ``--json`` gives them. What it wrote (a key of
+    :data:`_WROTE`), and the profile's notes its lines said again."""
     from payback.measure.usage.sql import zero_tokens
     from payback.measure.usage.written import scenario_with_traffic
 
@@ -100,5 +102,7 @@ def _write_traffic(path: Path, profile: UsageProfile) -> tuple[str, list[str]]:
     _warn(written.warnings)
     _write_new(path, written.text, force=path.exists(), flag="-o")
     _note(written.notes)
+    profile.written_traffic.update(written.traffic)
+    profile.warnings.extend(written.warnings)
     kind = "created" if written.created else "reworded" if written.reworded else "updated"
     return kind, written.said

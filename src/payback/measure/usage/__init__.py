@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,11 +45,12 @@ from payback.measure.usage.engines import is_database
 from payback.measure.usage.files import expand, find_sources, stem
 from payback.measure.usage.finding import case_twins
 from payback.measure.usage.formats import FORMATS, check_options, parse_columns, said_filters
+from payback.measure.usage.lineends import one_line_end
 from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.otel import check_otel_spans
 from payback.measure.usage.overlap import overlap_warning, overlaps
-from payback.measure.usage.partial import nameless_files, table_checked, uncached
+from payback.measure.usage.partial import counted_by, nameless_files, table_checked, uncached
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -62,6 +64,7 @@ from payback.measure.usage.profile import (
 )
 from payback.measure.usage.quotes import check_quotes
 from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
+from payback.measure.usage.rowcheck import check_rows, row_counts
 from payback.measure.usage.unixtime import check_span, future_warning
 
 __all__ = [
@@ -78,7 +81,7 @@ __all__ = [
 
 
 def profile_usage(
-    paths: Sequence[str | Path],
+    paths: Sequence[str | Path] | str | Path,
     fmt: str = "auto",
     *,
     model: str | None = None,
@@ -86,10 +89,33 @@ def profile_usage(
     until: dt.date | None = None,
     columns: str | None = None,
 ) -> UsageProfile:
-    """Read request logs and return the traffic profile (see the module docstring)."""
+    """Read request logs (``paths``: files and globs, or one) and return the traffic
+    profile (see the module docstring)."""
     check_options(fmt, since, until)
     explicit = parse_columns(columns)
     given, notes, warnings = expand(paths)
+    read = functools.partial(
+        _profile_files, fmt=fmt, explicit=explicit, model=model, since=since, until=until
+    )
+    try:
+        return read(given, notes, warnings)
+    except PaybackError as failure:  # a CSV's lines ending in both CRLF and LF: again, mended
+        with one_line_end(given, failure) as (files, restore, said):
+            return restore(read(files, said + notes, warnings))
+
+
+def _profile_files(
+    given: list[str],
+    notes: list[str],
+    warnings: list[str],
+    *,
+    fmt: str,
+    explicit: dict[str, str],
+    model: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> UsageProfile:
+    """:func:`profile_usage` of the files ``given`` (``notes`` and ``warnings`` on them)."""
     con = sql.connect()
     with clean_names(given) as (files, restore):  # (a name that is not UTF-8: a link)
         sources, skipped, repeated = find_sources(con, files, fmt)
@@ -115,6 +141,7 @@ def profile_usage(
             filters=said_filters(model, since, until),
             model=model,
         )
+        profile = counted_by(con, profile, sources, explicit)  # after the rows are counted
         found = finds_cached(con, sources, explicit)  # in every file, some or none
         return restore(cached_measured(uncached(con, profile, found, files), found))
 
@@ -145,7 +172,7 @@ def _summarize(
         totals = dataclasses.replace(totals, models=models_count)
     # whether any row names a model: asked only where no row is left to profile
     named = table is not None or bool(totals.rows) or bool(sql.one(con, sql.MODEL_NAMED)[0])
-    _check_rows(counts, totals, names, chosen, filters, named)
+    check_rows(counts, totals, names, chosen, filters, named)
     check_span(names, totals.first, totals.last)  # not day numbers read as seconds
     pairs = (
         overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
@@ -190,7 +217,7 @@ def _summarize(
         token_percentiles=percentiles,
         by_month=by_month(months.months),
         by_model=models,
-        rows=_rows(counts, totals),
+        rows=row_counts(counts, totals),
         span=span(first, last, months),
         format=chosen,
         files=files,
@@ -215,74 +242,6 @@ def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
         "peak_to_average": months.peak_to_average,
     }
     return {name: float(value) for name, value in traffic.items() if value is not None}
-
-
-def _check_rows(
-    counts: sql.RowCounts,
-    totals: sql.Totals,
-    names: str,
-    chosen: str,
-    filters: str = "",
-    named: bool = True,
-) -> None:
-    """One line when no request is left: no rows, none readable (and why), or none after
-    the filters (named, with how a model is matched)."""
-    if totals.rows and totals.requests:
-        return
-    if totals.rows:
-        raise PaybackError(
-            f"{names}: no requests; the {totals.rows:,} rows used are all empty buckets (zero "
-            "requests)" + (f" after filtering by {filters}" if filters else "")
-        )
-    if counts.read + counts.rejected == 0:
-        raise PaybackError(f"{names}: no rows; expected {chosen} request logs")
-    usable = _usable(counts)
-    if usable == 0:
-        why = counts.why()
-        skipped = counts.not_llm_calls_or_failed
-        if skipped:
-            why = "; ".join(filter(None, [why, f"{skipped:,} not LLM calls or failed"]))
-        raise PaybackError(
-            f"{names}: none of the {counts.read + counts.rejected:,} rows could be read as {chosen} logs"
-            + (f": {why}" if why else "")
-            # a table's unreadable rows come back counted, without examples
-            + (f" (first: {counts.examples[0]})" if counts.examples else "")
-        )
-    raise PaybackError(
-        f"no requests left after filtering by {filters or 'date and model'} ({usable:,} usable "
-        + ("row" if usable == 1 else "rows")
-        + " before filtering)"
-        + (
-            (
-                "; a model is matched exactly as logged (the models are listed under By model "
-                "without a model filter)"
-                if named
-                else "; the logs name no model (no readable row has one; name their model column "
-                "with columns model=COLUMN)"
-            )
-            if filters.startswith("model ")
-            else ""
-        )
-    )
-
-
-def _usable(counts: sql.RowCounts) -> int:
-    """Rows that are LLM calls which succeeded, can be read and are not duplicates."""
-    return int(counts.read - counts.not_llm_calls_or_failed - counts.unreadable - counts.duplicates)
-
-
-def _rows(counts: sql.RowCounts, totals: sql.Totals) -> dict[str, Any]:
-    """The rows read, used and left out, and why."""
-    return {
-        "read": int(counts.read + counts.rejected),
-        "used": int(totals.rows),
-        "unreadable": int(counts.unreadable + counts.rejected),
-        "examples": counts.examples[:5],
-        "not_llm_calls_or_failed": int(counts.not_llm_calls_or_failed),
-        "filtered_out": int(_usable(counts) - totals.rows),
-        "duplicates": int(counts.duplicates),
-        "unreadable_why": counts.reasons,
-    }
 
 
 def usage_sql(

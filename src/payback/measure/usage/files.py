@@ -49,8 +49,11 @@ bytes found"), and DuckDB decompresses gzip by the suffix ``.gz`` only (a ``.gzi
 as compressed bytes: "not UTF-8", "not valid JSON")."""
 
 
-def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]]:
-    """The files the paths and globs name, each once; plus notes and warnings about repeats."""
+def expand(paths: Sequence[str | Path] | str | Path) -> tuple[list[str], list[str], list[str]]:
+    """The files the paths and globs name, each once; plus notes and warnings about repeats.
+    One path (a string, not a list of them) is that path, not its characters."""
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
     files: list[str] = []
     seen: dict[str, str] = {}
     repeated: list[str] = []
@@ -367,6 +370,11 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
         head = _head(con, path, 3)
         if not head:
             return None
+        if _binary(head[0]):  # its "columns" would be a kilobyte of bytes
+            raise PaybackError(
+                f"{path}: binary data, not a CSV log (its first line is not text); expected "
+                f"{LOG_TYPES}"
+            )
         delim, header, skip = _layout(path, head)
         if len(header) > MAX_CSV_COLUMNS:  # DuckDB's time grows faster than the columns
             raise PaybackError(
@@ -397,6 +405,18 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
         # an empty file, as [] is
         return None
     return ((kind, array) if array else (kind,)), detect_record(record)
+
+
+def _binary(line: str) -> bool:
+    """Whether a log's first line (decoded, bytes that are not UTF-8 as U+FFFD) is binary
+    data: a NUL, or over a tenth of it control characters (a tab aside) or such bytes. A
+    header with a name in Latin-1 (``modèle``) is text.
+
+    >>> _binary("timestamp,mod\ufffdle,input_tokens"), _binary("\x02_\x1dM\ufffd\x7fK\ufffd")
+    (False, True)
+    """
+    odd = sum(1 for c in line if c == "\ufffd" or c == "\x7f" or (c < " " and c != "\t"))
+    return "\x00" in line or odd * 10 > len(line)
 
 
 def _bom_array(path: str) -> bool:

@@ -92,7 +92,7 @@ GENERIC: dict[str, list[str]] = {
         "usage.cache_read_input_tokens",
     ],
     "model": ["model", "model_name", "request_model", "response_model"],
-    "requests": ["requests", "num_requests", "num_model_requests", "request_count", "count"],
+    "requests": ["requests", "num_requests", "num_model_requests", "request_count"],
     "id": ["request_id", "requestId", "id", "call_id"],
 }
 """Common spellings of each field (case-insensitive; dots walk into nested JSON)."""
@@ -263,10 +263,33 @@ OTEL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 (``gen_ai.usage.prompt_tokens`` and ``completion_tokens`` are the older names)."""
 
 
+def _finds(fields: dict[str, list[str]], keys: set[str]) -> bool:
+    """Whether ``keys`` (lower case) hold a time, an input-token and an output-token column
+    among ``fields``' candidates (a dotted path by its first key; ``a+b`` by any term)."""
+
+    def present(candidate: str) -> bool:
+        terms = candidate.replace("-", "+").split("+")
+        return any(term.split(".")[0].lower() in keys for term in terms)
+
+    return all(any(present(c) for c in fields.get(n, [])) for n in ("ts", "input", "output"))
+
+
 def detect_keys(keys: set[str]) -> str:
-    """A format from a record's keys or a table's columns (lower case)."""
+    """A format from a record's keys or a table's columns (lower case): the first whose
+    marker is among them, unless the generic layout finds its time and token columns there
+    and that format does not (a generic log with one more column, ``spend`` or
+    ``traceId``, is still a generic log).
+
+    >>> detect_keys({"timestamp", "input_tokens", "output_tokens", "spend"})
+    'generic'
+    >>> detect_keys({"starttime", "prompt_tokens", "completion_tokens", "spend"})
+    'litellm'
+    """
+    generic = _finds(GENERIC, keys)
     for spec in SPECS.values():
         if spec.marker and keys & {k.lower() for k in spec.marker}:
+            if generic and not _finds(spec.fields, keys):
+                continue
             return spec.name
     return "generic"
 
@@ -345,6 +368,13 @@ def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> Non
     if fmt not in FORMATS:
         raise PaybackError.bad("format", repr(fmt), f"unknown; allowed: {', '.join(FORMATS)}")
     for name, day in (("since", since), ("until", until)):
+        if day is not None and not isinstance(day, dt.date):  # a string: one line, no TypeError
+            raise PaybackError.bad(
+                name,
+                repr(day),
+                f"a date (datetime.date, such as datetime.date(2026, 1, 1)), not "
+                f"{type(day).__name__}",
+            )
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise PaybackError.bad(
                 name,

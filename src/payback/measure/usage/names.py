@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from payback.errors import PaybackError
 
-__all__ = ["Restore", "clean_names", "is_utf8", "written_name"]
+__all__ = ["Restore", "clean_names", "is_utf8", "restored", "written_name"]
 
 T = TypeVar("T")
 GLOB = "*?["
@@ -125,8 +125,8 @@ def clean_names(
         def restore(value: T, /, *, sql: bool = False) -> T:
             if sql:  # o'k*.jsonl in a literal: 'o''k*.jsonl'
                 quoted = {a.replace("'", "''"): n.replace("'", "''") for a, n in back.items()}
-                return _restored(value, quoted)  # type: ignore[no-any-return]
-            return _restored(value, back)  # type: ignore[no-any-return]
+                return restored(value, quoted)  # type: ignore[no-any-return]
+            return restored(value, back)  # type: ignore[no-any-return]
 
         try:
             yield [aliases.get(f, f) for f in files], restore
@@ -145,7 +145,7 @@ def _same(value: T, /, *, sql: bool = False) -> T:
     return value
 
 
-def _restored(value: Any, back: dict[str, str]) -> Any:
+def restored(value: Any, back: dict[str, str]) -> Any:
     """``value`` with each link's name in it (a string, or one inside lists, tuples, dicts'
     keys and values, a dataclass's fields) replaced by the file's name as given."""
     if isinstance(value, str):
@@ -153,12 +153,12 @@ def _restored(value: Any, back: dict[str, str]) -> Any:
             value = value.replace(alias, name)
         return value
     if isinstance(value, list | tuple):
-        return type(value)(_restored(v, back) for v in value)
+        return type(value)(restored(v, back) for v in value)
     if isinstance(value, dict):
-        return {_restored(k, back): _restored(v, back) for k, v in value.items()}
+        return {restored(k, back): restored(v, back) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changed = {
-            f.name: _restored(getattr(value, f.name), back) for f in dataclasses.fields(value)
+            f.name: restored(getattr(value, f.name), back) for f in dataclasses.fields(value)
         }
         return dataclasses.replace(value, **changed)
     return value

@@ -31,6 +31,7 @@ from payback.measure.usage.unixtime import unix_sql
 
 __all__ = [
     "GOOD",
+    "accessor",
     "check_named_keys",
     "filters_sql",
     "finds_cached",
@@ -164,7 +165,7 @@ def _otel_spans(rows: str) -> str:
 # -- normalizing -----------------------------------------------------------------
 
 
-def _accessor(source: Source, path: str) -> str | None:
+def accessor(source: Source, path: str) -> str | None:
     """SQL text of a dotted field path in a source; None when a table has no such column.
 
     An object along the path may itself be JSON text (LiteLLM's ``metadata``)."""
@@ -195,19 +196,19 @@ def _accessor(source: Source, path: str) -> str | None:
 def _candidate(source: Source, candidate: str) -> str | None:
     """One candidate: a path, ``a+b+…`` (the sum of the terms present) or ``a-b``."""
     if "-" in candidate:
-        terms = [_accessor(source, p) for p in candidate.split("-")]
+        terms = [accessor(source, p) for p in candidate.split("-")]
         if any(t is None for t in terms):
             return None
         return "CAST((" + " - ".join(f"TRY_CAST({t} AS DOUBLE)" for t in terms) + ") AS VARCHAR)"
     if "+" in candidate:
-        present = [t for t in (_accessor(source, p) for p in candidate.split("+")) if t is not None]
+        present = [t for t in (accessor(source, p) for p in candidate.split("+")) if t is not None]
         if not present:
             return None
         values = [f"TRY_CAST({t} AS DOUBLE)" for t in present]
         total = " + ".join(f"coalesce({v}, 0)" for v in values)
         none = " AND ".join(f"{v} IS NULL" for v in values)
         return f"CASE WHEN {none} THEN NULL ELSE CAST(({total}) AS VARCHAR) END"
-    return _accessor(source, candidate)
+    return accessor(source, candidate)
 
 
 def _field(
@@ -217,7 +218,7 @@ def _field(
     candidates are compared as text). A column named in ``columns`` (for field ``name``)
     is taken as it is."""
     if explicit:
-        found = _accessor(source, explicit)
+        found = accessor(source, explicit)
         if found is None:
             shown = ", ".join(sorted(source.columns.values()))
             raise PaybackError.bad(
@@ -270,7 +271,7 @@ def _keep(source: Source, template: str | None) -> str:
     """The format's keep-condition with its ``{path}`` placeholders filled (absent: NULL)."""
     if not template:
         return "TRUE"
-    return re.sub(r"\{([^}]+)\}", lambda m: _accessor(source, m.group(1)) or "NULL", template)
+    return re.sub(r"\{([^}]+)\}", lambda m: accessor(source, m.group(1)) or "NULL", template)
 
 
 def _epoch(x: str) -> str:
@@ -338,7 +339,7 @@ def _exprs(source: Source, explicit: dict[str, str]) -> dict[str, str | None]:
     for name in BARE_NAMES:  # a CSV's columns are text: a column of text gives no number
         real = bare_column(name, source.columns, lambda c: _number_or_text(source.types.get(c)))
         if bare and exprs[name] is None and real is not None:
-            exprs[name] = _accessor(source, real)
+            exprs[name] = accessor(source, real)
     return exprs
 
 
@@ -486,11 +487,14 @@ def pipeline(
         # a request id seen before is the same request logged twice (overlapping exports):
         # every row after the first of an id is a duplicate, dropped and counted. The first
         # is a usable row's, of the file given first, then the earliest in it (by its time,
-        # then its values: the readers number no rows), so that two runs keep the same one
+        # then its values: the readers number no rows), so that two runs keep the same one.
+        # A copy that cannot be read is no duplicate but an unreadable row, counted and
+        # shown as one: a fault in the logs, whatever copy was kept
         files = list(dict.fromkeys(order or [f for s in sources for f in s.files]))
         listed = ", ".join(sql_str(f) for f in files)
         logs = (
-            "SELECT * EXCLUDE (rank), coalesce(rank > 1, FALSE) AS dup FROM (\n"
+            "SELECT * EXCLUDE (rank), coalesce(rank > 1 AND NOT (keep AND NOT good), FALSE) "
+            "AS dup FROM (\n"
             "SELECT *, CASE WHEN rid IS NOT NULL THEN row_number() OVER "
             f"(PARTITION BY rid ORDER BY keep DESC, good DESC, list_position([{listed}], file), "
             "file, ts, model, requests, input, output, cached, seconds) END AS rank FROM (\n"
@@ -552,7 +556,7 @@ def check_named_keys(con: Any, sources: Sequence[Source], explicit: dict[str, st
         probe = Source(records.sql, True, records.files, records.fmt)
         for name, path in explicit.items():
             present = (
-                f"SELECT 1 FROM {records.sql} WHERE {_accessor(probe, path)} IS NOT NULL LIMIT 1"
+                f"SELECT 1 FROM {records.sql} WHERE {accessor(probe, path)} IS NOT NULL LIMIT 1"
             )
             if con.execute(present).fetchone() is not None:
                 continue

@@ -8,7 +8,9 @@ model: ``--model`` leaves them out, and the months only that file covers are not
 model's zeros (:func:`nameless_files`): its rows are taken out of the logs' coverage.
 A database table's request ids are not matched (the engine's one grouped scan does not rank
 rows by id): the repeats are not counted, ``duplicates`` is None, and a note says so
-(:func:`unchecked_ids`).
+(:func:`unchecked_ids`). A generic log's column read as the requests each row stands for
+(a bucket's count) is named in a note (:func:`counted_by`): a per-request log's other count
+(of messages, say) read so would multiply its requests.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from typing import Any
 
 from payback.measure.usage import sql
 from payback.measure.usage.formats import GENERIC, SPECS
-from payback.measure.usage.normalize import NO_MODEL
+from payback.measure.usage.normalize import NO_MODEL, accessor, unwrap
 from payback.measure.usage.profile import KEPT, UsageProfile, cached_measured
 
 __all__ = [
     "UNCHECKED_IDS",
+    "counted_by",
     "nameless_files",
     "table_checked",
     "table_ids",
@@ -61,6 +64,41 @@ def nameless_files(con: Any, model: str) -> list[str]:
         f"{'it covers are' if one else 'they cover are'} not counted as {model}'s zeros; "
         "name the column that holds the model with columns model=COLUMN"
     ]
+
+
+def counted_by(
+    con: Any, profile: UsageProfile, sources: list[sql.Source], explicit: dict[str, str]
+) -> UsageProfile:
+    """``profile`` with a note first for each column (or JSON key) of generic logs read as
+    the requests each row stands for, naming it and its files: one named with ``columns
+    requests=...``, or one the generic layout knows (:data:`GENERIC`) that a table has or a
+    JSON record holds (one query a source, which stops at the first record with one; run
+    after the rows are counted, as it reads the files again)."""
+    found: dict[str, list[str]] = {}
+    for source in sources:
+        if source.fmt != "generic":
+            continue
+        names = [explicit["requests"]] if "requests" in explicit else GENERIC["requests"]
+        if not source.json:
+            lower = source.columns
+            column = next((lower[n.lower()] for n in names if n.lower() in lower), None)
+        else:
+            records = unwrap(source)
+            probe = sql.Source(records.sql, True, records.files, records.fmt)
+            paths = [accessor(probe, n) for n in names]
+            held = con.execute(
+                f"SELECT {', '.join(f'({p}) IS NOT NULL' for p in paths)} FROM {records.sql} "
+                f"WHERE coalesce({', '.join(str(p) for p in paths)}) IS NOT NULL LIMIT 1"
+            ).fetchone()
+            column = next((n for n, h in zip(names, held or (), strict=False) if h), None)
+        if column is not None:
+            found.setdefault(column, []).extend(source.files)
+    notes = [
+        f"{_named(files)}: column {column!r} read as request counts (each row stands for "
+        "that many requests, as a bucket does; a row without one is one request)"
+        for column, files in found.items()
+    ]
+    return dataclasses.replace(profile, notes=[*notes, *profile.notes])
 
 
 def uncached(con: Any, profile: UsageProfile, found: bool, files: list[str]) -> UsageProfile:

@@ -79,13 +79,21 @@ class UsageProfile:
     while their rows carry no request id to match (:func:`overlaps`): ``files``,
     ``format``, ``from`` and ``to`` (UTC) and ``hours``. Counted as given, named in a
     warning: two exports of one log count the overlap twice; two replicas' logs are right."""
+    written_traffic: dict[str, float] = field(default_factory=dict)
+    """The ``[traffic]`` numbers ``usage -o`` wrote into a scenario, as it wrote them (a
+    growth fitted from too few months is not written; ``traffic`` still gives it), filled
+    in by the command once it has written them, with its warnings added to ``warnings``;
+    empty (and left out of ``to_dict``) where nothing was written."""
 
     def to_dict(self) -> dict[str, Any]:
         """The profile as plain data (``--json``): every field of :data:`UNMEASURED` in
         ``traffic``, None where the logs do not measure it (a note says why), so that a
-        growth not measured never reads as a measured 0."""
+        growth not measured never reads as a measured 0; ``written_traffic`` only where
+        ``-o`` wrote."""
         data = asdict(self)
         data["traffic"] = {name: self.traffic.get(name) for name in TRAFFIC_ORDER}
+        if not self.written_traffic:
+            del data["written_traffic"]
         return data
 
 

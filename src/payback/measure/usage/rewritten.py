@@ -7,8 +7,10 @@ measurement, and the lines whose words may no longer describe it, named.
   in logs.csv`` and the logs' dates), its title (``12,501 requests/month from logs.csv:
   ...``, taken as payback's only where the header names the same logs; what follows the
   first ``: `` is the user's and stays), the growth's comment where a growth was not
-  written (``3 months (...) grew +2.00%/month: too few to extrapolate; set yours``) and
-  the capacity's (``capacity estimated at the measured 1,747/275 tokens``);
+  written (``3 months (...) grew +2.00%/month: too few to extrapolate; set yours``, also
+  after the mark a changed value puts before its comment, ``# was 0.0: 3 months ...``:
+  the words made true of the new value, the mark goes) and the capacity's (``capacity
+  estimated at the measured 1,747/275 tokens``);
 - every other line that states requests a month (``200k requests/month``, a starter's
   title and header; on the line of ``requests_per_month`` or ``growth_monthly``, a count
   in its comment, ``1M now``, as the traffic's own) or token lengths (``at 2,000/400 tokens``, a
@@ -52,7 +54,7 @@ NAME = re.compile(
     re.S,
 )
 GROWTH = re.compile(
-    r"^(?P<key>[ \t]*growth_monthly[ \t]*[=:][ \t]*\S+)(?P<pad>[ \t]*)# (?:\d+ months "
+    r"^(?P<key>[ \t]*growth_monthly[ \t]*[=:][ \t]*\S+)(?P<pad>[ \t]*)# (?:was [^:\n]*: )?(?:\d+ months "
     r"\(\d{4}-\d\d to \d{4}-\d\d\) grew [^\n]*: too few to extrapolate; set yours|not "
     r"measured \(under 2 complete months\); 0\.05 = \+5% a month)$",
     re.M,

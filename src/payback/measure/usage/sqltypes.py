@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["bare", "kind_of", "whole"]
+from payback.errors import PaybackError
+
+__all__ = ["bare", "check_counts", "kind_of", "whole"]
 
 _WHOLE = re.compile(r"u?(tiny|small|big|huge)?int(eger)?\d*|(small|big)?serial\d?")
 
@@ -37,3 +39,24 @@ def whole(sql_type: str) -> bool:
     """Whether the type holds whole numbers only (``integer``, ``int8``, ``UInt32``,
     ``hugeint``...): never NaN or an infinity."""
     return _WHOLE.fullmatch(bare(sql_type)) is not None
+
+
+def check_counts(
+    shown: str, columns: dict[str, str], fields: dict[str, list[list[tuple[str, list[str]]]]]
+) -> None:
+    """One line where a table's (``shown``; ``columns``: name → type) token column among
+    ``fields`` (each field's alternatives: columns and the keys read from them) is of a
+    type that holds no count, a boolean or a time: its every row was counted unreadable as
+    'token counts missing or not numbers', the column and its type unnamed."""
+    for name in ("input", "output", "cached"):
+        for column, keys in (t for terms in fields.get(name, []) for t in terms):
+            sql_type = columns[column]
+            if keys or not (
+                bare(sql_type) in ("boolean", "bool") or kind_of(sql_type) == "timestamp"
+            ):
+                continue
+            raise PaybackError(
+                f"{shown}: column {column!r} is {sql_type}, not a count of tokens (read as "
+                f"the {name} tokens); name the token columns with columns "
+                "input=...,output=...[,cached=...]"
+            )

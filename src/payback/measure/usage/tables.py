@@ -86,7 +86,7 @@ from payback.measure.usage.buckets import bucket_sql as _bucket
 from payback.measure.usage.clock import clock as clock_of
 from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import COMMA, FIELDS, GENERIC, NOT_FINITE
-from payback.measure.usage.sqltypes import kind_of, whole
+from payback.measure.usage.sqltypes import check_counts, kind_of, whole
 from payback.measure.usage.statuses import FILTERED, OTHER_MODEL, USED, WHY, _status
 
 __all__ = [
@@ -358,6 +358,7 @@ def resolve_fields(
             f"{table.shown}: {text}; name the columns with columns "
             "ts=...,input=...,output=...[,cached=...,model=...]"
         )
+    check_counts(table.shown, table.columns, fields)
     return {name: found for name, found in fields.items() if found}
 
 

@@ -166,6 +166,9 @@ class TrafficFile:
     said: list[str] = field(default_factory=list)
     """The profile's notes on figures not measured that :attr:`notes` or :attr:`warnings`
     say again with the value the file keeps: not to be told twice."""
+    traffic: dict[str, float] = field(default_factory=dict)
+    """The ``[traffic]`` numbers written (:func:`traffic_written`): the measured ones, as
+    the file writes them, less a growth not written."""
 
 
 def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFile:
@@ -212,6 +215,7 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         notes + kept,
         any(reworded),
         said,
+        traffic,
     )
 
 
