@@ -150,7 +150,7 @@ def _catalog_inputs(form: Form, a: str) -> None:
 
 
 def _typed_inputs(form: Form, a: str, estimated: bool) -> None:
-    """Typed rent, capacity and GPUs a replica. A file opened with a catalog model has its
+    """Typed rent (none for owned servers), capacity and GPUs a replica. A file opened with a catalog model has its
     catalog inputs left out (else its GPU would price a rent box left empty); a file typed
     keeps its own GPU (its catalog rent where no rent is typed), said under the boxes."""
     st = form.ui
@@ -159,11 +159,14 @@ def _typed_inputs(form: Form, a: str, estimated: bool) -> None:
         form.set(path, None if estimated or name == "model" else central(get_path(form.raw, path)))
     gpu = form.held.value(f"{a}.gpu")
     rent = "not set: the catalog's rent for the GPU" if gpu else None
-    form.number(
-        f"{a}.usd_per_gpu_hour",
-        default=answered_value(form, f"{a}.usd_per_gpu_hour", estimated),
-        placeholder=rent,
-    )
+    if form.value(f"{a}.owned") is not None:  # owned servers pay no rent: no box for it
+        form.set(f"{a}.usd_per_gpu_hour", None)
+    else:
+        form.number(
+            f"{a}.usd_per_gpu_hour",
+            default=answered_value(form, f"{a}.usd_per_gpu_hour", estimated),
+            placeholder=rent,
+        )
     form.number(
         f"{a}.replica_requests_per_s",
         default=answered_value(form, f"{a}.replica_requests_per_s", estimated),
