@@ -211,8 +211,6 @@ def self_hosted_inputs(form: Form, a: str) -> None:
                 form.set(path, None)
     else:
         _typed_inputs(form, a, estimated)
-    form.number(f"{a}.min_replicas")
-    form.number(f"{a}.target_utilization")
     always = get_path(form.raw, f"{a}.always_on")
     start(f"in:{a}.always_on", bool(form.value(f"{a}.always_on", True)))
     on = st.checkbox(
@@ -220,3 +218,6 @@ def self_hosted_inputs(form: Form, a: str) -> None:
         key=f"in:{a}.always_on",
     )
     form.set(f"{a}.always_on", None if on and always is None else on)
+    if on:  # scaled to zero, no replica is kept on: the minimum, kept, comes back with it
+        form.number(f"{a}.min_replicas")
+    form.number(f"{a}.target_utilization")
