@@ -17,7 +17,13 @@ from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.report.common import kind_text
 from payback.web.state import Held, central, get_path, number_field
-from payback.web.typed import ascii_number, percent_hint, read_number, show_number
+from payback.web.typed import (
+    ascii_number,
+    estimate_number,
+    percent_hint,
+    read_number,
+    show_number,
+)
 from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
@@ -278,12 +284,15 @@ def answered_value(form: Form, path: str, switched: bool, fallback: float | None
     """Where a box a mode switch brings back starts: the value it held when last shown
     (:attr:`Held.set_aside`); else, ``switched`` from the file's mode (the box's field left
     out of the file or cleared by the other mode), the number the latest answer used there
-    (the catalog's price or estimate), else ``fallback``."""
+    (the catalog's price or estimate, to the digits a file is written with:
+    :func:`estimate_number`), else ``fallback``."""
     if path in form.held.set_aside:
         return form.held.set_aside[path]
     if not switched or form.held.value(path) is not None:
         return None  # the box shows the file's value, or the page's
     used = get_path(form.answered.model_dump(), path) if form.answered is not None else None
+    if isinstance(used, float):  # an estimate's every digit: as a file would be written
+        used = estimate_number(used)
     return fallback if used is None else used
 
 
