@@ -82,7 +82,13 @@ from payback.web.state import (
     what_it_takes,
 )
 from payback.web.typed import show_number
-from payback.web.words import as_written, lines_in_page_words, message_markdown, names_in
+from payback.web.words import (
+    as_written,
+    boxes_named,
+    lines_in_page_words,
+    message_markdown,
+    names_in,
+)
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
@@ -349,7 +355,7 @@ with top:
         )
         for lines in problems.values():
             for line in lines:
-                st.markdown(f"- {message_markdown(line)}")
+                st.markdown(f"- {message_markdown(boxes_named(line, dry.labels))}")
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))

@@ -24,7 +24,7 @@ from payback.web.typed import (
     read_number,
     show_number,
 )
-from payback.web.words import markdown_literal, message_markdown
+from payback.web.words import boxes_named, markdown_literal, message_markdown
 
 __all__ = [
     "Form",
@@ -145,6 +145,9 @@ class Form:
         """Dotted path → the one line saying what is wrong with its box."""
         self.slots: dict[str, Any] = {}
         """Dotted path → the place under its box for messages about it."""
+        self.labels: dict[str, str] = {}
+        """Dotted path → the label of its box drawn (a number's, a list's), as a message
+        about it names the box (:func:`payback.web.words.boxes_named`)."""
         self.estimates: dict[str, Any] = {}
         """An option's dotted path → what the answer's estimates said of it
         (``Analysis.resolved.details``, as ``payback analyze --json`` writes them)."""
@@ -184,6 +187,7 @@ class Form:
             # empty boxes leave it out; a number typed makes it
             spec = dataclasses.replace(spec, optional=True)
         key = key or f"in:{path}"
+        self.labels[path] = _label(spec.label)
         held = self.held.value(path)
         shown = held if held is not None else default if default is not None else spec.default
         example = show_number(shown, spec.percent) if shown is not None else ""
@@ -228,16 +232,17 @@ class Form:
 
     def show_problems(self, problems: dict[str, list[str]]) -> list[str]:
         """Each message under the box it is about; the messages of no box on the page
-        are returned."""
+        are returned. A message about a list, or about more than one box, names them in
+        the page's words."""
         rest = []
         for path, lines in problems.items():
             slot = self.slots.get(path)
             if slot is None:
-                rest += lines
+                rest += [boxes_named(line, self.labels) for line in lines]
             else:
                 with slot.container():
                     for line in lines:
-                        slot_error(line)
+                        slot_error(boxes_named(line, self.labels, own=path))
         return rest
 
 
@@ -346,6 +351,7 @@ def _api_model_input(form: Form, st: Any) -> str:
         refs = [current, *refs]
     start("in:baseline.model", resolved_current if resolved_current in refs else refs[0])
     model = st.selectbox("API model", refs, key="in:baseline.model")
+    form.labels["baseline.model"] = "API model"
     return str(current if model == resolved_current else model)
 
 

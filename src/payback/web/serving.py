@@ -30,6 +30,14 @@ KV_CACHES = list(KV_CACHE_CHOICES)
 CATALOG_FIELDS = ("gpu", "model", "precision", "engine", "kv_cache", *RENT_FIELDS)
 """What the catalog mode shows; the typed mode leaves them out (of a file typed, it keeps
 the GPU and whose rent it pays)."""
+SERVING_LABELS = {
+    "gpu": "GPU",
+    "model": "Model",
+    "precision": "Precision",
+    "engine": "Engine",
+    "kv_cache": "KV cache",
+}
+"""The catalog mode's lists, by field: their labels."""
 TYPED_FIELDS = ("usd_per_gpu_hour", "replica_requests_per_s", "gpus_per_replica")
 """What the typed mode shows; the catalog mode leaves them out (the estimate gives them)."""
 
@@ -142,6 +150,8 @@ def _catalog_inputs(form: Form, a: str) -> None:
             "weights (vLLM and SGLang keep BF16 for FP8 weights, TensorRT-LLM FP8).",
         )
         _kept(form, f"{a}.kv_cache", kept, "auto")  # the file's auto left out stays out
+    for name, label in SERVING_LABELS.items():  # a message about one names its list
+        form.labels[f"{a}.{name}"] = label
     serving = form.estimates.get(a, {}).get("serving")
     if serving is not None:  # the answer's estimate: which cache it kept, and why
         c6.caption(markdown_literal(kv_cache_used(serving)))
