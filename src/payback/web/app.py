@@ -82,7 +82,13 @@ from payback.web.state import (
     what_it_takes,
 )
 from payback.web.typed import show_number
-from payback.web.words import as_written, message_markdown, names_in
+from payback.web.words import (
+    as_written,
+    boxes_named,
+    lines_in_page_words,
+    message_markdown,
+    names_in,
+)
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
@@ -349,7 +355,7 @@ with top:
         )
         for lines in problems.values():
             for line in lines:
-                st.markdown(f"- {message_markdown(line)}")
+                st.markdown(f"- {message_markdown(boxes_named(line, dry.labels))}")
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))
@@ -526,7 +532,8 @@ with downloads:
         latest.offer("scenario", shown_file.file_text)
         st.download_button(
             f"Edited scenario ({held.fmt.upper()})",
-            latest.maker("scenario"),  # written when clicked, with the values then on the page
+            # written when clicked, with the values then on the page
+            latest.maker("scenario", held.fmt),
             file_name=held.download_name(),
             mime="application/toml" if held.fmt == "toml" else "application/yaml",
             key="dl:scenario",
@@ -545,7 +552,7 @@ with downloads:
         latest.offer("report", _report)
         st.download_button(
             "HTML report",
-            latest.maker("report"),
+            latest.maker("report", "html"),
             file_name=f"{Path(held.name).stem or 'scenario'}-report.html",
             mime="text/html",
             key="dl:report",
@@ -561,8 +568,9 @@ with downloads:
             ),
         )
     else:
-        latest.offer("scenario", None)
-        latest.offer("report", None)
+        why = lines_in_page_words(line for lines in problems.values() for line in lines)
+        latest.offer("scenario", None, why)  # a click just sent: the file says why not
+        latest.offer("report", None, why)
         st.caption("Downloads come back when every input is allowed.")
 
 # ---------------------------------------------------------------- the inputs, drawn

@@ -7,16 +7,23 @@ the old number (ops $300) while the page, a moment later, answered for the new o
 A download now waits that moment for a run to start, then for the runs under way to end,
 and gives the file of the last one: the numbers on the page when it comes. Streamlit here,
 but only to see whether a run is under way.
+
+A click that finds no answer (a number typed that is not allowed, then the button clicked
+at once) gives a file saying it was not made and why (:func:`not_made`): raising there left
+the browser with nothing and printed two tracebacks where ``payback serve`` runs.
 """
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Latest", "NoAnswer"]
+from payback.errors import PaybackError
+
+__all__ = ["Latest", "not_made"]
 
 GRACE_S = 1.0
 """How long a download waits for a number sent with its click to start a run: 16 times
@@ -26,9 +33,26 @@ WAIT_S = 60.0
 second; a loaded machine, a few)."""
 
 
-class NoAnswer(RuntimeError):
-    """The inputs on the page give no answer, so there is nothing to download (the page
-    says why, at the inputs)."""
+def not_made(fmt: str, why: list[str]) -> str:
+    """The file a download gives when the page has no answer: the line saying it was not
+    made, and why, as comments of a scenario file (``toml``, ``yaml``) or a page (``html``).
+
+    >>> print(not_made("toml", ["traffic.input_tokens: -5 is out of range; allowed: at least 1"]))
+    # Not made: the numbers on the page give no answer while these are not allowed:
+    # - traffic.input_tokens: -5 is out of range; allowed: at least 1
+    # Fix them on the page, then download again.
+    <BLANKLINE>
+    """
+    lines = [
+        "Not made: the numbers on the page give no answer"
+        + (" while these are not allowed:" if why else "."),
+        *(f"- {' '.join(line.split())}" for line in why),
+        "Fix them on the page, then download again.",
+    ]
+    if fmt == "html":
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        return f'<!doctype html><meta charset="utf-8"><title>Not made</title>{body}\n'
+    return "".join(f"# {line}\n" for line in lines)
 
 
 def _session(session_id: str) -> Any:
@@ -55,10 +79,16 @@ class Latest:
 
     session_id: str
     makers: dict[str, Callable[[], str] | None]
+    why: list[str] = field(default_factory=list)
+    """Why the last run has no answer: the lines the page shows at its inputs."""
 
-    def offer(self, name: str, make: Callable[[], str] | None) -> None:
-        """What the button ``name`` gives, as this run worked it out."""
+    def offer(
+        self, name: str, make: Callable[[], str] | None, why: list[str] | None = None
+    ) -> None:
+        """What the button ``name`` gives, as this run worked it out; ``None``, with the
+        lines saying ``why``, where it has no answer."""
         self.makers[name] = make
+        self.why = list(why or [])
 
     def settled(self, grace_s: float = GRACE_S, wait_s: float = WAIT_S) -> None:
         """Return once no run of the page is under way, ``grace_s`` after the call (a run
@@ -71,14 +101,20 @@ class Latest:
         while time.monotonic() < deadline and (_running(session) or time.monotonic() < grace):
             time.sleep(0.02)
 
-    def maker(self, name: str) -> Callable[[], str]:
-        """The button's data: when clicked, the file of the page's latest run."""
+    def maker(self, name: str, fmt: str) -> Callable[[], str]:
+        """The button's data: when clicked, the file of the page's latest run (``fmt``:
+        ``toml``, ``yaml`` or ``html``); where that run has no answer, or the file cannot
+        be made, the file saying so (:func:`not_made`), never an exception (Streamlit
+        would log its traceback and send the browser nothing)."""
 
         def make() -> str:
             self.settled()
             latest = self.makers.get(name)
             if latest is None:
-                raise NoAnswer("the inputs on the page give no answer")
-            return latest()
+                return not_made(fmt, self.why)
+            try:
+                return latest()
+            except PaybackError as error:
+                return not_made(fmt, [str(error)])
 
         return make

@@ -17,8 +17,14 @@ from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.report.common import kind_text
 from payback.web.state import Held, central, get_path, number_field
-from payback.web.typed import ascii_number, percent_hint, read_number, show_number
-from payback.web.words import markdown_literal, message_markdown
+from payback.web.typed import (
+    ascii_number,
+    estimate_number,
+    percent_hint,
+    read_number,
+    show_number,
+)
+from payback.web.words import boxes_named, markdown_literal, message_markdown
 
 __all__ = [
     "Form",
@@ -139,6 +145,9 @@ class Form:
         """Dotted path → the one line saying what is wrong with its box."""
         self.slots: dict[str, Any] = {}
         """Dotted path → the place under its box for messages about it."""
+        self.labels: dict[str, str] = {}
+        """Dotted path → the label of its box drawn (a number's, a list's), as a message
+        about it names the box (:func:`payback.web.words.boxes_named`)."""
         self.estimates: dict[str, Any] = {}
         """An option's dotted path → what the answer's estimates said of it
         (``Analysis.resolved.details``, as ``payback analyze --json`` writes them)."""
@@ -163,10 +172,12 @@ class Form:
         default: float | None = None,
         help: str | None = None,
         placeholder: str | None = None,
+        key: str | None = None,
     ) -> None:
         """A text box for the number at ``path``: its plain label and unit, the path
         small; thousands separated; a percentage for a fraction. ``default`` is shown
-        where the page holds no value (and then counts as a change)."""
+        where the page holds no value (and then counts as a change). ``key``: the box's
+        own key where two modes draw a box for one path (``in:PATH`` otherwise)."""
         st = self.ui
 
         spec = number_field(self.raw, path, label)
@@ -175,7 +186,8 @@ class Form:
             # a table the scenario leaves out (an option's quality, its one-time costs):
             # empty boxes leave it out; a number typed makes it
             spec = dataclasses.replace(spec, optional=True)
-        key = f"in:{path}"
+        key = key or f"in:{path}"
+        self.labels[path] = _label(spec.label)
         held = self.held.value(path)
         shown = held if held is not None else default if default is not None else spec.default
         example = show_number(shown, spec.percent) if shown is not None else ""
@@ -220,16 +232,17 @@ class Form:
 
     def show_problems(self, problems: dict[str, list[str]]) -> list[str]:
         """Each message under the box it is about; the messages of no box on the page
-        are returned."""
+        are returned. A message about a list, or about more than one box, names them in
+        the page's words."""
         rest = []
         for path, lines in problems.items():
             slot = self.slots.get(path)
             if slot is None:
-                rest += lines
+                rest += [boxes_named(line, self.labels) for line in lines]
             else:
                 with slot.container():
                     for line in lines:
-                        slot_error(line)
+                        slot_error(boxes_named(line, self.labels, own=path))
         return rest
 
 
@@ -276,30 +289,52 @@ def answered_value(form: Form, path: str, switched: bool, fallback: float | None
     """Where a box a mode switch brings back starts: the value it held when last shown
     (:attr:`Held.set_aside`); else, ``switched`` from the file's mode (the box's field left
     out of the file or cleared by the other mode), the number the latest answer used there
-    (the catalog's price or estimate), else ``fallback``."""
+    (the catalog's price or estimate, to the digits a file is written with:
+    :func:`estimate_number`), else ``fallback``."""
     if path in form.held.set_aside:
         return form.held.set_aside[path]
     if not switched or form.held.value(path) is not None:
         return None  # the box shows the file's value, or the page's
     used = get_path(form.answered.model_dump(), path) if form.answered is not None else None
+    if isinstance(used, float):  # an estimate's every digit: as a file would be written
+        used = estimate_number(used)
     return fallback if used is None else used
 
 
 DISCOUNT = "baseline.batch_discount"
 
 
-def _batch_discount(form: Form, switched: bool) -> None:
-    """Typed prices with a batch share: the batch discount the catalog model's answer used
-    (typed prices have no known one), said under the boxes and kept in the download."""
-    if not get_path(form.raw, "baseline.batch_share") or get_path(form.raw, DISCOUNT) is not None:
+def _batch_inputs(form: Form, typed: bool, switched: bool) -> None:
+    """The batch share and discount, where the file sends a share of requests as batch
+    (or gives a discount): a model chosen from the list may have no known batch discount,
+    and typed prices never have one, so the answer asks for one; these boxes let it be
+    typed, or the share set to 0.
+
+    From the catalog, an empty discount is the provider's; its box comes back with the
+    catalog mode holding what it held (the file's value at first). Typed prices have a box of their own,
+    started from the discount the catalog model's answer used, so a switch alone moves
+    nothing."""
+    import streamlit as st
+
+    if get_path(form.raw, "baseline.batch_share") is None and get_path(form.raw, DISCOUNT) is None:
         return
-    discount = form.held.value(DISCOUNT) or answered_value(form, DISCOUNT, switched)
-    form.set(DISCOUNT, discount)
-    if discount is not None:
-        form.ui.caption(
-            f"Batched requests pay {show_number(discount, percent=True)}% less "
-            f"(`batch_discount`, the catalog model's)."
+    form.number("baseline.batch_share")
+    if typed:
+        held = form.held.value(DISCOUNT)
+        form.number(
+            DISCOUNT,
+            key=f"in:{DISCOUNT}:typed",
+            default=None if held is not None else answered_value(form, DISCOUNT, switched),
+            placeholder="not set: needed while requests are sent as batch",
         )
+        return
+    aside = f"{DISCOUNT}:catalog"
+    if f"in:{DISCOUNT}" not in st.session_state:  # the catalog mode (back): as it was
+        form.held.edits.pop(DISCOUNT, None)
+        if form.held.set_aside.get(aside) is not None:
+            form.set(DISCOUNT, form.held.set_aside[aside])
+    form.number(DISCOUNT, placeholder="not set: the provider's")
+    form.held.set_aside[aside] = form.held.value(DISCOUNT)
 
 
 def _api_model_input(form: Form, st: Any) -> str:
@@ -316,6 +351,7 @@ def _api_model_input(form: Form, st: Any) -> str:
         refs = [current, *refs]
     start("in:baseline.model", resolved_current if resolved_current in refs else refs[0])
     model = st.selectbox("API model", refs, key="in:baseline.model")
+    form.labels["baseline.model"] = "API model"
     return str(current if model == resolved_current else model)
 
 
@@ -339,7 +375,7 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
                 form.held.set_aside["baseline.model"] = model
                 for path in prices:
                     form.set(path, None)
-                form.set(DISCOUNT, central(get_path(form.raw, DISCOUNT)))
+                _batch_inputs(form, typed=False, switched=False)
             else:
                 form.set("baseline.model", None)
                 switched = get_path(form.raw, "baseline.model") is not None
@@ -353,7 +389,7 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
                 form.number(prices[2], default=starts[prices[2]])
                 for path in prices:
                     form.held.set_aside[path] = form.held.value(path)
-                _batch_discount(form, switched)
+                _batch_inputs(form, typed=True, switched=switched)
             form.number("baseline.price_change_annual", help="-30 means prices fall 30% a year.")
         elif kind == "per_request":
             form.number("baseline.usd_per_1k_requests")

@@ -30,6 +30,14 @@ KV_CACHES = list(KV_CACHE_CHOICES)
 CATALOG_FIELDS = ("gpu", "model", "precision", "engine", "kv_cache", *RENT_FIELDS)
 """What the catalog mode shows; the typed mode leaves them out (of a file typed, it keeps
 the GPU and whose rent it pays)."""
+SERVING_LABELS = {
+    "gpu": "GPU",
+    "model": "Model",
+    "precision": "Precision",
+    "engine": "Engine",
+    "kv_cache": "KV cache",
+}
+"""The catalog mode's lists, by field: their labels."""
 TYPED_FIELDS = ("usd_per_gpu_hour", "replica_requests_per_s", "gpus_per_replica")
 """What the typed mode shows; the catalog mode leaves them out (the estimate gives them)."""
 
@@ -142,6 +150,8 @@ def _catalog_inputs(form: Form, a: str) -> None:
             "weights (vLLM and SGLang keep BF16 for FP8 weights, TensorRT-LLM FP8).",
         )
         _kept(form, f"{a}.kv_cache", kept, "auto")  # the file's auto left out stays out
+    for name, label in SERVING_LABELS.items():  # a message about one names its list
+        form.labels[f"{a}.{name}"] = label
     serving = form.estimates.get(a, {}).get("serving")
     if serving is not None:  # the answer's estimate: which cache it kept, and why
         c6.caption(markdown_literal(kv_cache_used(serving)))
@@ -150,7 +160,7 @@ def _catalog_inputs(form: Form, a: str) -> None:
 
 
 def _typed_inputs(form: Form, a: str, estimated: bool) -> None:
-    """Typed rent, capacity and GPUs a replica. A file opened with a catalog model has its
+    """Typed rent (none for owned servers), capacity and GPUs a replica. A file opened with a catalog model has its
     catalog inputs left out (else its GPU would price a rent box left empty); a file typed
     keeps its own GPU (its catalog rent where no rent is typed), said under the boxes."""
     st = form.ui
@@ -159,11 +169,14 @@ def _typed_inputs(form: Form, a: str, estimated: bool) -> None:
         form.set(path, None if estimated or name == "model" else central(get_path(form.raw, path)))
     gpu = form.held.value(f"{a}.gpu")
     rent = "not set: the catalog's rent for the GPU" if gpu else None
-    form.number(
-        f"{a}.usd_per_gpu_hour",
-        default=answered_value(form, f"{a}.usd_per_gpu_hour", estimated),
-        placeholder=rent,
-    )
+    if form.value(f"{a}.owned") is not None:  # owned servers pay no rent: no box for it
+        form.set(f"{a}.usd_per_gpu_hour", None)
+    else:
+        form.number(
+            f"{a}.usd_per_gpu_hour",
+            default=answered_value(form, f"{a}.usd_per_gpu_hour", estimated),
+            placeholder=rent,
+        )
     form.number(
         f"{a}.replica_requests_per_s",
         default=answered_value(form, f"{a}.replica_requests_per_s", estimated),
@@ -208,8 +221,6 @@ def self_hosted_inputs(form: Form, a: str) -> None:
                 form.set(path, None)
     else:
         _typed_inputs(form, a, estimated)
-    form.number(f"{a}.min_replicas")
-    form.number(f"{a}.target_utilization")
     always = get_path(form.raw, f"{a}.always_on")
     start(f"in:{a}.always_on", bool(form.value(f"{a}.always_on", True)))
     on = st.checkbox(
@@ -217,3 +228,6 @@ def self_hosted_inputs(form: Form, a: str) -> None:
         key=f"in:{a}.always_on",
     )
     form.set(f"{a}.always_on", None if on and always is None else on)
+    if on:  # scaled to zero, no replica is kept on: the minimum, kept, comes back with it
+        form.number(f"{a}.min_replicas")
+    form.number(f"{a}.target_utilization")

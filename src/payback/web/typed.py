@@ -3,10 +3,13 @@ and a number written back the way the boxes show it. No Streamlit here."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["ascii_number", "percent_hint", "read_number", "show_number"]
+from payback.scenario.rounding import MOVED
+
+__all__ = ["ascii_number", "estimate_number", "percent_hint", "read_number", "show_number"]
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?")
 """Digits 0 to 9, with or without commas between thousands, an optional decimal part and
@@ -30,6 +33,27 @@ def show_number(value: float | Decimal | None, percent: bool = False) -> str:
         number *= 100
     text = format(number.normalize(), ",f")
     return "0" if text in ("-0", "+0") else text
+
+
+def estimate_number(value: float) -> float:
+    """A number the answer worked out (a replica's requests a second the serving estimate
+    gives, a rent), as a box it fills shows it and the file gets it: to the fewest decimals
+    that move it by at most :data:`~payback.scenario.rounding.MOVED` (0.05%), the rule by
+    which ``payback usage -o`` writes measured traffic into a file; every digit of it had
+    been shown (``172.20474742826428``).
+
+    >>> estimate_number(172.20474742826428), estimate_number(35.04525593566074)
+    (172.2, 35.05)
+    >>> estimate_number(2.69), estimate_number(0.000123456), estimate_number(4.0), estimate_number(0.0)
+    (2.69, 0.0001235, 4.0, 0.0)
+    """
+    value = float(value)
+    if not math.isfinite(value) or value == 0:
+        return value
+    digits = 0
+    while digits < 15 and abs(round(value, digits) - value) > MOVED * abs(value):
+        digits += 1
+    return round(value, digits)
 
 
 def read_number(text: str, percent: bool = False) -> Decimal | None:

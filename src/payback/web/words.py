@@ -20,6 +20,7 @@ __all__ = [
     "NO_FOLDER",
     "PAGE_ADVICE",
     "as_written",
+    "boxes_named",
     "in_page_words",
     "lines_in_page_words",
     "markdown_literal",
@@ -234,3 +235,41 @@ def names_in(raw: Mapping[str, Any]) -> list[str]:
         *((w or {}).get("name") for w in raw.get("workloads") or []),
     ]
     return [n for n in found if isinstance(n, str) and n]
+
+
+_HEAD = re.compile(r"(?P<path>[A-Za-z_][\w.]*)(?P<value> = .+?)?: (?P<rest>.+)", re.S)
+"""A message about a field: its dotted path, the value it quotes (``= 'fp8'``), the rest."""
+
+
+def boxes_named(line: str, labels: Mapping[str, str], own: str | None = None) -> str:
+    """``line``, a message about the field at the path it starts with, with the page's
+    boxes it is about named in the page's words before it, the line kept whole as the
+    command line says it (``labels``: each drawn
+    box's path and label): the field's box, and those of fields beside it the message
+    quotes (``engine 'lean'``). A message about the box it stands under only (``own``),
+    or about no box, stays as it was.
+
+    >>> labels = {"alternatives.0.precision": "Precision", "alternatives.0.engine": "Engine"}
+    >>> print(boxes_named("alternatives.0.precision = 'fp8': engine 'lean' serves bf16", labels))
+    “Precision” and “Engine”: alternatives.0.precision = 'fp8': engine 'lean' serves bf16
+    >>> print(boxes_named("alternatives.0.engine: unknown", labels, own="alternatives.0.engine"))
+    alternatives.0.engine: unknown
+    >>> print(boxes_named("traffic: empty", labels))
+    traffic: empty
+    """
+    found = _HEAD.fullmatch(line)
+    if found is None or found["path"] not in labels:
+        return line
+    path, rest = found["path"], found["rest"]
+    parent = path.rpartition(".")[0]
+    named = [path] + [
+        other
+        for other in labels
+        if other != path
+        and other.rpartition(".")[0] == parent
+        and re.search(rf"\b{re.escape(other.rpartition('.')[2])} (?:'|=)", rest)
+    ]
+    if named == [own]:
+        return line
+    boxes = " and ".join(f"“{labels[p]}”" for p in named)
+    return f"{boxes}: {line}"
