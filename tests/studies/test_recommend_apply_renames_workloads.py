@@ -97,3 +97,24 @@ def test_a_yaml_portfolio_applied_analyzes_too(tmp_path: Path) -> None:
     assert code == 0, err
     alt = json.loads(stdout)["portfolio"]["alternatives"][0]
     assert (alt["name"], alt["gpus"][0]) == (NEW, 2.0)
+    written = out.read_text(encoding="utf-8")
+    assert "# kept by payback recommend for the l4; written before it: an L40S, on" in written
+
+
+def test_a_rent_kept_for_the_winner_marks_its_words_as_written_before(tmp_path: Path) -> None:
+    """The frozen portfolio's $0.86 for an L40S is kept for the winner's L4 (no gpu in the
+    file, within 1.5x of the L4's rents): its comment, "an L40S, on demand", is marked as
+    written before the L4; the other alternative's rent line is left as it was."""
+    out = tmp_path / "applied.toml"
+    code, _, err = run(
+        "recommend", _on_llama(tmp_path), "--model", "qwen2.5-7b", "--apply", "-o", out
+    )
+    assert code == 0, err
+    rents = [
+        line for line in out.read_text(encoding="utf-8").splitlines() if "usd_per_gpu_hour" in line
+    ]
+    assert rents == [
+        "usd_per_gpu_hour = 0.86          # kept by payback recommend for the l4; written before "
+        "it: an L40S, on demand; an 8B model in FP8 fits one",
+        "usd_per_gpu_hour = 0.86",
+    ]
