@@ -1,6 +1,7 @@
 """A portfolio workload that saves exactly $0 (the same prices on both sides, nothing up
 front): its contributions row said "does not pay its way" while its migration step said
-"nothing saved"."""
+"nothing saved"; and explain's portfolio section said "It is not cheaper per request than
+the baseline ..." twice (as its outcome, and again as its quarter)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,11 @@ def test_both_saving_nothing_say_nothing_saved_in_rows_and_steps(tmp_path: Path)
         assert [name, "$0.00", "-", "$0.00", "nothing", "saved"] in rows
         assert [step, name, "$0.00", "$0.00", "nothing", "saved"] in rows
     assert "does not pay its way" not in out
+
+
+def test_explain_says_it_is_not_cheaper_once(tmp_path: Path) -> None:
+    code, out, err = run("explain", _file(tmp_path, SAME))
+    assert code == 0, err
+    section = out.split("same api elsewhere: how the break-even")[0]
+    assert section.count("It is not cheaper per request than the baseline") == 1
+    assert "its NPV over 12 months is $0" in section
