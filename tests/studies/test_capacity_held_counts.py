@@ -50,3 +50,18 @@ def test_every_workload_giving_its_own_is_counted_so(tmp_path: Path) -> None:
         "the capacities of alternatives.1 on those workloads (replica_requests_per_s: the 4 "
         "that workloads 1, 2, 3 and 4 give; alternatives.1's own on workload 0)"
     )
+
+
+def test_a_baseline_capacity_no_workload_gives_is_the_baselines_own(tmp_path: Path) -> None:
+    """A self-hosted baseline's capacity held on every workload, none giving its own (the
+    line had no workload to name and failed: IndexError)."""
+    from analysis.test_portfolio_baseline import FILE
+
+    path = tmp_path / "baseline-fleet.toml"
+    path.write_text(FILE, encoding="utf-8")
+    p = prepare(load_scenario(path))
+    lengths = [f"workloads.{j}.{t}" for j in range(3) for t in TOKEN_PATHS[:2]]
+    assert _held(portfolio_capacity_held_line(p, lengths, kept_for(0))) == (
+        "the capacities of baseline on those workloads (replica_requests_per_s: baseline's own "
+        "on workloads 0, 1 and 2)"
+    )

@@ -163,12 +163,14 @@ def _given_by(p: Portfolio, each: Sequence[tuple[int, Held]]) -> str:
     for j, h in each:
         if not own(j, h.path):
             inherited.setdefault(h.path, []).append(j)
-    named = listed([str(j) for j in dict.fromkeys(theirs)])
-    one = len(set(theirs)) == 1
-    parts = [
-        f"the {len(theirs)} that workload{'' if one else 's'} {named} give{'s' if one else ''}"
-    ]
-    parts = (parts if theirs else []) + [
+    parts = []
+    if theirs:
+        named = listed([str(j) for j in dict.fromkeys(theirs)])
+        one = len(set(theirs)) == 1
+        parts.append(
+            f"the {len(theirs)} that workload{'' if one else 's'} {named} give{'s' if one else ''}"
+        )
+    parts += [
         f"{path}'s own on workload{'s' * (len(js) > 1)} {listed([str(j) for j in js])}"
         for path, js in inherited.items()
     ]
