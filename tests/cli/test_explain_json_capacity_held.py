@@ -50,16 +50,21 @@ def test_a_portfolios_alternatives_each_carry_it() -> None:
     explained = _json("explain", path)
     lines = [a["capacity_held"] for a in explained["alternatives"]]
     assert len(lines) == 2
-    both = "the 10 capacities given for alternatives.0 and alternatives.1"
+    both = (
+        "the capacities of alternatives.0 and alternatives.1 on those workloads "
+        "(replica_requests_per_s: the 8 that workloads 1, 2, 3 and 4 give; alternatives.0's "
+        "own on workload 0; alternatives.1's own on workload 0)"
+    )
     for i, line in enumerate(lines):  # each names its own alternative's five only
+        own = (
+            f"the capacities of alternatives.{i} on those workloads (replica_requests_per_s: "
+            f"the 4 that workloads 1, 2, 3 and 4 give; alternatives.{i}'s own on workload 0)"
+        )
         assert line.startswith(
             "the input_tokens and output_tokens of workloads 0, 1, 2, 3 and 4 vary the "
-            f"per-token prices only: the 5 capacities given for alternatives.{i} on those"
+            f"per-token prices only: {own} stay as they are"
         )
-        assert (
-            line.replace(f"the 5 capacities given for alternatives.{i}", both)
-            in (_json("sensitivity", path)["warnings"])
-        )
+        assert line.replace(own, both) in (_json("sensitivity", path)["warnings"])
     cautions = [p for p in _paragraphs(explained) if p.startswith("Caution:")]
     assert cautions == [f"Caution: {line}." for line in lines]
 

@@ -165,6 +165,8 @@ def test_portfolio_monte_carlo_and_tornado_say_it(tmp_path: Path) -> None:
     # five workloads' lengths, two alternatives each: said shortly (the line named all 20)
     assert held == (
         "the input_tokens and output_tokens of workloads 0, 1, 2, 3 and 4 vary the per-token "
-        "prices only: the 10 capacities given for alternatives.0 and alternatives.1 on those "
-        "workloads (replica_requests_per_s) stay as they are; " + TODO.format(it="them")
+        "prices only: the capacities of alternatives.0 and alternatives.1 on those workloads "
+        "(replica_requests_per_s: the 8 that workloads 1, 2, 3 and 4 give; alternatives.0's own "
+        "on workload 0; alternatives.1's own on workload 0) stay as they are; "
+        + TODO.format(it="them")
     )

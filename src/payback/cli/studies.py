@@ -405,8 +405,10 @@ def _renamed(
     so that no GPU, model or precision the rename recognises contradicts the configuration
     (a GPU by its catalog id, name or short form, "4xH100"); and the notes that say so, and
     that a name is left where it mentions what could be a GPU it cannot match."""
+    from payback.figures import listed
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
+    from payback.scenario.rename import with_alternative_renamed
 
     best = result.best
     if best is None:
@@ -441,7 +443,13 @@ def _renamed(
         )
     if not values:
         return text, notes
-    return with_values(text, scenario_format(file), values), notes
+    fmt = scenario_format(file)
+    text = with_values(text, fmt, values)
+    if new != name:  # the workloads' own numbers for it, under its new name
+        text, keys = with_alternative_renamed(text, fmt, name, new)
+        if keys:
+            notes.append(f"{listed(keys)}: {name!r} renamed {new!r} with the alternative")
+    return text, notes
 
 
 def _unsure_notes(where: str, name: str, unsure: list[str], best: Candidate) -> list[str]:

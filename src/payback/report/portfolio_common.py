@@ -201,7 +201,10 @@ def fleet_words(alt: PortfolioAlternative) -> str:
 
 def role_words(c: Contribution, shared: bool) -> str:
     """``carries the fleet`` or ``rides on it`` (a shared fleet), else whether the workload
-    pays for its own fleet."""
+    pays for its own fleet; ``nothing saved`` where it costs the same moved alone, as its
+    migration step says (:func:`step_break_even`)."""
+    if c.saves_nothing:
+        return NOTHING_SAVED
     if shared:
         return "carries the fleet" if c.role == "carries" else "rides on it"
     return "pays its way" if c.role == "carries" else "does not pay its way"

@@ -273,7 +273,8 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
             f"Moved after the workloads before {'it' if one else 'them'}, "
             f"{_names(losing_steps, 'lowers', 'lower')} the NPV (a negative marginal NPV)."
         )
-    paragraphs.append(alt.quarter + ".")
+    if not saves_nothing(alt.cumulative_savings_usd):  # else its words open the section
+        paragraphs.append(alt.quarter + ".")
     return paragraphs
 
 

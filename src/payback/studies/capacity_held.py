@@ -124,11 +124,12 @@ def portfolio_capacity_held_line(
             found.append(((sorted(where.parts), TOKEN_PATHS.index(where.local)), path))
             reached.update(where.parts)
     varied = [path for _, path in sorted(found)]
-    held = [
-        h
+    each = [
+        (j, h)
         for j in sorted(reached)
         for h in _held(p.parts[j], f"workloads.{j}", _serving(p, j, kept))
     ]
+    held = [h for _, h in each]
     if len(reached) <= 2 or not held:
         return _line(varied, held)
     fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
@@ -138,9 +139,42 @@ def portfolio_capacity_held_line(
         varied,
         held,
         varied_text=f"the {listed(fields)} of workloads {workloads}",
-        held_text=f"the {len(held)} capacities given for {listed(alternatives)} on those "
-        "workloads (replica_requests_per_s)",
+        held_text=f"the capacities of {listed(alternatives)} on those workloads "
+        f"(replica_requests_per_s: {_given_by(p, each)})",
     )
+
+
+def _given_by(p: Portfolio, each: Sequence[tuple[int, Held]]) -> str:
+    """Who gives the capacities held on each workload: the workloads themselves
+    (``workloads.1.alternatives."name"``, or a workload's own baseline), or the option for
+    a workload that gives none: "the 4 that workloads 1, 2, 3 and 4 give; alternatives.0's
+    own on workload 0"."""
+    workloads = p.scenario.workloads or []
+
+    def own(j: int, path: str) -> bool:
+        if path == "baseline":
+            return workloads[j].baseline is not None
+        name = p.scenario.alternatives[int(path.split(".")[1])].name
+        terms = workloads[j].alternatives.get(name)
+        return terms is not None and "replica_requests_per_s" in terms.model_fields_set
+
+    theirs = [j for j, h in each if own(j, h.path)]
+    inherited: dict[str, list[int]] = {}
+    for j, h in each:
+        if not own(j, h.path):
+            inherited.setdefault(h.path, []).append(j)
+    parts = []
+    if theirs:
+        named = listed([str(j) for j in dict.fromkeys(theirs)])
+        one = len(set(theirs)) == 1
+        parts.append(
+            f"the {len(theirs)} that workload{'' if one else 's'} {named} give{'s' if one else ''}"
+        )
+    parts += [
+        f"{path}'s own on workload{'s' * (len(js) > 1)} {listed([str(j) for j in js])}"
+        for path, js in inherited.items()
+    ]
+    return "; ".join(parts)
 
 
 def _serving(p: Portfolio, j: int, kept: Container[str] | None = None) -> set[str]:

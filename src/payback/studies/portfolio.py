@@ -188,6 +188,9 @@ class Contribution:
     """Its share of the fleet: by GPU time on a shared fleet, its own fleet otherwise."""
     gpu_time_share: float | None
     """Its share of the shared fleet's busy GPU time over the horizon (None: own fleet)."""
+    saves_nothing: bool = False
+    """Moved alone it costs the same every month and nothing up front, as a migration step
+    that saves nothing (:attr:`MigrationStep.saves_nothing`)."""
 
     @property
     def net_usd(self) -> float:
@@ -479,6 +482,10 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     names = p.names
     month = _maybe(outcome.break_even_month)
     contributions, shared = _contributions(pieces, names, float(outcome.npv_usd), _joint(ev, index))
+    alone = _subset_break_even(pieces, np.eye(len(contributions)))[3]  # each moved alone
+    contributions = [
+        replace(c, saves_nothing=bool(a)) for c, a in zip(contributions, alone, strict=True)
+    ]
     order, marginals = greedy_order(pieces)
     greedy_is_best: bool | None = None
     if len(order) <= BRUTE_FORCE_LIMIT:

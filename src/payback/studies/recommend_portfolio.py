@@ -263,18 +263,10 @@ def _shared(
 ) -> _Fleets:
     """One fleet for every workload, sized and priced by the portfolio engine (set up with
     the search's ``catalog``) with each configuration as one of its samples."""
-    from payback.analysis.portfolio import evaluate_portfolio, prepare, shared_fleet_costs
+    from payback.analysis.portfolio import evaluate_portfolio, shared_fleet_costs
 
     served = served_workloads(scenario, index)
-    first = per[0][keys[0]]
-    try:  # the alternative alone (its index 0 there): the others need not be priced
-        p = prepare(_applied(scenario, index, option, first), catalog)
-    except PaybackError as exc:
-        raise PaybackError(
-            f"alternatives.{index}: recommend could not set up the shared fleet with "
-            f"{first.label()}: "
-            + re.sub(r"\balternatives\.0\b", f"alternatives.{index}", exc.messages[0])
-        ) from None
+    p = _set_up(scenario, index, option, per, keys, catalog)
     overrides: dict[str, Any] = {
         f"workloads.{j}.alternatives.0.replica_requests_per_s": np.array(
             [found[k].replica_requests_per_s for k in keys]
@@ -310,26 +302,72 @@ def _shared(
     )
 
 
-def _applied(scenario: Scenario, index: int, option: SelfHostedOption, c: Candidate) -> Scenario:
+def _set_up(
+    scenario: Scenario,
+    index: int,
+    option: SelfHostedOption,
+    per: list[dict[_Key, Candidate]],
+    keys: list[_Key],
+    catalog: Catalog,
+) -> Any:
+    """The portfolio engine set up for the alternative alone (its index 0 there: the
+    others need not be priced) with one configuration in it, each configuration's
+    capacity, size and rent then given as its samples. Set up with the first configuration
+    that meets the latency targets at every workload's lengths (the setup refuses one that
+    misses them), else the first; where the setup refuses those too, without the targets,
+    which the search has judged (each configuration's capacity was estimated under them):
+    so that a configuration that misses them ranks after the others, as on one workload,
+    and not refuses the search."""
+    from payback.analysis.portfolio import prepare
+
+    meets = [k for k in keys if all(found[k].meets_targets for found in per)]
+    tries = [(k, True) for k in dict.fromkeys(meets[:1] + keys[:1])] + [(keys[0], False)]
+    refused: PaybackError | None = None
+    for key, targets in tries:
+        try:
+            return prepare(_applied(scenario, index, option, per[0][key], targets), catalog)
+        except PaybackError as exc:
+            refused = refused or exc
+    assert refused is not None
+    raise PaybackError(
+        f"alternatives.{index}: recommend could not set up the shared fleet with "
+        f"{per[0][tries[0][0]].label()}: "
+        + re.sub(r"\balternatives\.0\b", f"alternatives.{index}", refused.messages[0])
+    ) from None
+
+
+_TARGETS = ("tpot_ms", "ttft_ms")
+
+
+def _applied(
+    scenario: Scenario,
+    index: int,
+    option: SelfHostedOption,
+    c: Candidate,
+    targets: bool = True,
+) -> Scenario:
     """``scenario`` with alternative ``index`` alone (its ``alternatives.0``), ``c`` in it
     and no capacity given (by the alternative or a workload), as ``recommend --apply``
     writes it: the portfolio engine estimates each workload's, replaced by the search's
     for each configuration. The other alternatives are left out, with the workloads' terms
     for them: their fleets are not this one's, and one that analyze could not price yet (a
-    self-hosted one without a ``gpu``) refused the search. Tried as a new user would."""
+    self-hosted one without a ``gpu``) refused the search. Tried as a new user would.
+    Without ``targets``, no ``tpot_ms`` or ``ttft_ms`` either (:func:`_set_up`)."""
     data = scenario.model_dump(exclude_unset=True)
     data["baseline"] = data["baseline"] | {"kind": scenario.baseline.kind}
     alt = option.model_dump(exclude_unset=True) | {"kind": option.kind}
     data["alternatives"] = [alt]
     alt.update(model=c.model, gpu=c.gpu, precision=c.precision, gpus_per_replica=c.gpus_per_replica)
-    alt.pop("replica_requests_per_s", None)
-    alt.pop("calibration", None)
+    dropped = ("replica_requests_per_s",) + (() if targets else _TARGETS)
+    for name in (*dropped, "calibration"):
+        alt.pop(name, None)
     for workload, given in zip(data.get("workloads") or [], scenario.workloads or [], strict=True):
         own = workload.get("alternatives") or {}
         terms = own.get(option.name)
         workload["alternatives"] = {} if terms is None else {option.name: terms}
-        if terms is not None:
-            terms.pop("replica_requests_per_s", None)
+        for name in dropped:
+            if terms is not None:
+                terms.pop(name, None)
         if given.baseline is not None:
             workload["baseline"] = workload["baseline"] | {"kind": given.baseline.kind}
     out = Scenario.model_validate(data)

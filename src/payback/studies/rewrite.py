@@ -313,7 +313,7 @@ def with_winner(
     Each line the winner replaces stays as a comment under the new one (``# replaced by
     payback recommend: ...``), the other comments and the layout stay, and relative file
     paths are rewritten to point at the same files from ``output``'s folder; notes say so."""
-    from payback.studies.recommend import benchmark_text
+    from payback.studies.kept_rent import mark_kept_rent
 
     path, output = Path(path), Path(output)
     best, index = result.best, result.alternative
@@ -323,25 +323,8 @@ def with_winner(
     option = scenario.alternatives[index]
     if not isinstance(option, SelfHostedOption):
         raise PaybackError(f"{where}: not a self_hosted alternative; nothing to apply")
-    notes: list[str] = []
     drop = result.benchmark is not None and not result.benchmark_matches(best)
-    if drop:
-        notes.append(
-            f"{where}.calibration = {option.calibration!r} removed: its serving benchmark measured "
-            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
-            "estimates the winner's capacity"
-        )
-    elif result.benchmark is not None:
-        assumed = (
-            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
-            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
-            if result.benchmark.get("gpus_per_replica_assumed")
-            else ""
-        )
-        notes.append(
-            f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
-            "analyze prices it with the benchmark's capacity"
-        )
+    notes = _calibration_notes(where, option, result, best, drop)
     model = result.model_refs.get(best.model) or best.model  # as the new file names it
     ran_on = (result.benchmark or {}).get("gpu")
     fmt = scenario_format(path)
@@ -368,6 +351,8 @@ def with_winner(
             replaced.extend(_yaml_apply(document, index, apply, model, option, lines))
         else:
             replaced.extend(apply(document))
+        if rented_gpu(option, ran_on) != best.gpu and rent_kept(option, best, ran_on, catalog)[0]:
+            mark_kept_rent(document["alternatives"][index], best.gpu, catalog)  # another's?
         measured.extend(drop_workload_capacities(document, option.name, lines))
         relocated.extend(relocate_paths(document, path.parent, output.parent))
 
@@ -393,6 +378,33 @@ def with_winner(
             + "; ".join(relocated)
         )
     return Edit(text, notes=notes + titled)
+
+
+def _calibration_notes(
+    where: str, option: SelfHostedOption, result: Recommendation, best: Candidate, drop: bool
+) -> list[str]:
+    """What becomes of the alternative's calibration: removed (``drop``: its benchmark
+    measured another configuration) or kept; nothing where it has none."""
+    from payback.studies.recommend import benchmark_text
+
+    if drop:
+        return [
+            f"{where}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
+            "estimates the winner's capacity"
+        ]
+    if result.benchmark is None:
+        return []
+    assumed = (
+        f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
+        "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
+        if result.benchmark.get("gpus_per_replica_assumed")
+        else ""
+    )
+    return [
+        f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
+        "analyze prices it with the benchmark's capacity"
+    ]
 
 
 def _yaml_apply(
