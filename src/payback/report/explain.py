@@ -477,7 +477,7 @@ def drivers_paragraphs(
         tenth = (
             ": the NPV stays a loss at both ends of each range"
             if losses
-            else ", or moves an NPV above zero by a tenth"
+            else ", or moves a positive NPV by at least 10%"
         )
         rest = (
             " None of them moves the break-even by as much as 0.05 months or changes the "

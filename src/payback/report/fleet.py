@@ -526,11 +526,14 @@ def changes_the_answer(driver: Driver) -> bool:
 
 
 ANSWER_WORDS = {
-    "break-even": "the break-even",
-    "sign": "the sign of the NPV",
-    "tenth": "an NPV above zero by a tenth or more",
+    "break-even": "the break-even by at least 0.05 months",
+    "sign": "the NPV across zero",
+    "tenth": f"a positive NPV by at least {NPV_SHARE:.0%}",
 }
-"""What :func:`answer_moves` finds moved, in words."""
+"""What :func:`answer_moves` finds moved, in words, each with its threshold, after "move":
+"also move the break-even by at least 0.05 months, the NPV across zero or a positive NPV
+by at least 10%" (it read "move the break-even, the sign of the NPV or an NPV above zero by
+a tenth or more")."""
 
 
 def moves_words(drivers: list[Driver]) -> str:
@@ -541,7 +544,7 @@ def moves_words(drivers: list[Driver]) -> str:
     >>> loss = Driver("a", 1.0, 2.0, -900.0, -100.0, None, 20.0, 800.0)
     >>> gain = Driver("b", 1.0, 2.0, 1000.0, 1500.0, 3.0, 3.01, 500.0)
     >>> moves_words([loss]), moves_words([loss, gain])
-    ('the break-even', 'the break-even or an NPV above zero by a tenth or more')
+    ('the break-even by at least 0.05 months', 'the break-even by at least 0.05 months or a positive NPV by at least 10%')
     """
     moved = {m for d in drivers for m in answer_moves(d)}
     said = [words for key, words in ANSWER_WORDS.items() if key in moved]
