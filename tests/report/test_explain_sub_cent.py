@@ -71,3 +71,11 @@ def test_figures_from_ten_dollars_read_as_before() -> None:
     assert (money(442.5), money(7.25), money(0.0)) == ("$442.50", "$7.25", "$0.00")
     money = small_usd(0.004, 1_500.0)
     assert (money(1_500.0), money(0.004)) == ("$1,500", "$0.004")
+
+
+def test_the_headline_counts_whole_requests() -> None:
+    from payback.report.common import headline
+
+    # break-even in month 3.70 at 3 requests a month: 11.1 requests, counted as 11
+    text = headline(analyze(parse_scenario(scenario_data_from_text(TINY, "toml"))))
+    assert "(after ~11 requests)" in text
