@@ -85,16 +85,17 @@ def test_json_and_the_table_follow_it_month_by_month(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("requests", "costs", "served", "per_1k"),
     [
-        (0.5, "$0.01", "0.5 requests, too few for a cost per 1,000", None),
-        (1.0, "$0.02", "1 request at $15.00 per 1,000", 15.0),
-        (1.5, "$0.02", "1.5 requests at $15.00 per 1,000", 15.0),
+        (0.5, "$0.0075", "0.5 requests, too few for a cost per 1,000", None),
+        (1.0, "$0.015", "1 request at $15.00 per 1,000", 15.0),
+        (1.5, "$0.0225", "1.5 requests at $15.00 per 1,000", 15.0),
     ],
 )
 def test_month_1_in_explain_text_and_json(
     tmp_path: Path, requests: float, costs: str, served: str, per_1k: float | None
 ) -> None:
     """Month 1 typed as 0.5, 1 or 1.5 requests: $0.0075, $0.015 or $0.0225 on the
-    baseline, halves up to the cent ("0 requests at $15.00 per 1,000" for 0.5 before)."""
+    baseline, each with the places that write it within 1% (it read "$0.01" and "$0.02";
+    "0 requests at $15.00 per 1,000" for 0.5 before)."""
     path = _write(tmp_path, horizon=3, requests=requests, growth=0.0)
     code, out, err = run("explain", path, "--json")
     assert code == 0, err

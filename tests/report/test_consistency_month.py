@@ -206,7 +206,7 @@ def test_explain_does_not_call_a_shown_move_of_the_break_even_no_change(tmp_path
     assert "None of them changes the break-even" not in flat
     # its NPV moves by more than a tenth ($110,950 to $200,950): that changes the answer,
     # and only that is said of it (its break-even moves by less than 0.05 months)
-    assert "1 other input also moves an NPV above zero by a tenth or more (" in flat
+    assert "1 other input also moves a positive NPV by at least 10% (" in flat
 
 
 def test_solve_shows_a_break_even_inside_month_one(tmp_path: Path) -> None:

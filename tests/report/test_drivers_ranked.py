@@ -94,8 +94,8 @@ def test_explain_counts_the_others_in_rank_and_no_tenth_of_a_loss(tmp_path: Path
     said = " ".join(out.split())
     assert (
         "12 other inputs move the NPV by $1,422 to $9,141 from low to high; 11 of them also "
-        "move the break-even or the sign of the NPV (the command payback sensitivity ranks "
-        "every input). 4 more inputs leave it short of paying back within 24 months and move "
+        "move the break-even by at least 0.05 months or the NPV across zero (the command "
+        "payback sensitivity ranks every input). 4 more inputs leave it short of paying back within 24 months and move "
         "the NPV by at most $750 from low to high."
     ) in said
     assert "tenth" not in said
@@ -145,11 +145,14 @@ def test_a_tenth_is_said_only_of_an_npv_above_zero() -> None:
     assert answer_moves(loss) == ("break-even",)
     assert answer_moves(gain) == ("tenth",)
     assert answer_moves(small) == ()
-    assert moves_words([loss]) == "the break-even"
-    assert moves_words([loss, gain]) == "the break-even or an NPV above zero by a tenth or more"
+    assert moves_words([loss]) == "the break-even by at least 0.05 months"
+    assert (
+        moves_words([loss, gain])
+        == "the break-even by at least 0.05 months or a positive NPV by at least 10%"
+    )
     crossing = _driver("x", (-10.0, 10.0), (None, 5.0))
     assert moves_words([crossing, gain]) == (
-        "the break-even, the sign of the NPV or an NPV above zero by a tenth or more"
+        "the break-even by at least 0.05 months, the NPV across zero or a positive NPV by at least 10%"
     )
 
 

@@ -90,7 +90,8 @@ def test_a_portfolios_drivers_read_as_one_scenarios(tmp_path: Path) -> None:
     # ranked above it ($457, $190), which change nothing, are counted in rank, not set aside
     assert (
         "10 other inputs move the NPV by $180 to $19,015 from low to high; 8 of them also "
-        "move the break-even or an NPV above zero by a tenth or more (the command payback "
+        "move the break-even by at least 0.05 months or a positive NPV by at least 10% (the "
+        "command payback "
         "sensitivity ranks every input)." in portfolio
     )
     assert "more inputs leave" not in portfolio

@@ -185,8 +185,9 @@ def test_explain_counts_every_input_it_does_not_list() -> None:
     analysis = payback.analyze(payback.load_scenario(examples / "quarter-uncertain.toml"))
     assert len(analysis.drivers[0]) == 14
     assert (
-        "11 other inputs also move the break-even, the sign of the NPV or an NPV above zero "
-        "by a tenth or more (the command payback sensitivity ranks every input)." in text
+        "11 other inputs also move the break-even by at least 0.05 months, the NPV across "
+        "zero or a positive NPV by at least 10% (the command payback sensitivity ranks every "
+        "input)." in text
     )
     assert "more input leaves" not in text
 

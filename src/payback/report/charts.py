@@ -222,6 +222,23 @@ def monthly_components(analysis: Analysis, index: int) -> Chart:
     )
 
 
+BAR_HALF_WIDTH = 0.4
+"""Half a month's bar (plotly's and matplotlib's bars are 0.8 of a month wide)."""
+
+
+def drawn_line(series: Series) -> tuple[list[float], list[float]]:
+    """A line's points as drawn: a single month's (a one-month horizon) spread across its
+    bar, so the baseline's cost that month is a short dotted line, not one invisible point.
+
+    >>> drawn_line(Series("b", [1.0], [1000.0])), drawn_line(Series("b", [1.0, 2.0], [5.0, 6.0]))
+    (([0.6, 1.0, 1.4], [1000.0, 1000.0, 1000.0]), ([1.0, 2.0], [5.0, 6.0]))
+    """
+    if len(series.x) != 1:
+        return list(series.x), list(series.y)
+    (x,), (y,) = series.x, series.y
+    return [x - BAR_HALF_WIDTH, x, x + BAR_HALF_WIDTH], [y] * 3
+
+
 def one_time_items(analysis: Analysis) -> Chart:
     """One-time cost by item, per alternative (x: item, one series per alternative); an
     item no alternative pays for (servers bought, in most scenarios) is left out."""

@@ -282,12 +282,17 @@ def pays_back_text(alt: AlternativeResult, horizon: int, decimals: int = 1) -> s
 
 
 def requests_text(value: float) -> str:
-    """A request count in a headline: three significant figures (tables keep every digit).
+    """A request count in a headline: whole requests, as explain counts them (it read
+    "after ~11.1 requests"), to three significant figures (tables keep every digit); under
+    one request, its three figures.
 
     >>> requests_text(2_986_121.94), requests_text(30_769.2), requests_text(1_234.0)
     ('2.99M', '30.8k', '1,230')
+    >>> requests_text(11.1), requests_text(0.5)
+    ('11', '0.5')
     """
-    return compact(round_figures(value, 3))
+    whole = 1 <= value < 1e15  # past 15 digits a request more or less is no digit
+    return compact(round_figures(math.floor(value + 0.5) if whole else value, 3))
 
 
 def _pays_back(alt: AlternativeResult, horizon: int, rate: float) -> str:

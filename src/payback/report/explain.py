@@ -36,6 +36,7 @@ from payback.report.fleet import (
     part_shares,
     prose_usd,
     quiet_line,
+    small_usd,
     split_drivers,
     why_paragraphs,
 )
@@ -52,7 +53,8 @@ if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver
 
 usd = prose_usd
-"""Money in prose: whole dollars, cents only below $10 (:func:`~payback.report.fleet.prose_usd`)."""
+"""Money in prose: whole dollars from $10, cents below, more places where cents would not
+write it within 1% (:func:`~payback.report.fleet.prose_usd`)."""
 
 
 def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
@@ -60,7 +62,8 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     items = [(k, v) for k, v in items if v > 0]
     total = alt.one_time_usd
     shares = dict(zip([k for k, _ in items], part_shares([v for _, v in items]), strict=True))
-    listed = ", ".join(f"{ONE_TIME_LABELS.get(k, k)} {usd(v)} ({shares[k]})" for k, v in items)
+    money = small_usd(total, *(v for _, v in items))  # "$0.01 before it saves anything"
+    listed = ", ".join(f"{ONE_TIME_LABELS.get(k, k)} {money(v)} ({shares[k]})" for k, v in items)
     paragraphs = []
     if total > 0:
         largest = items[0][0]
@@ -70,21 +73,26 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
             else "There is no training run to pay for"
         )
         paragraphs.append(
-            f"'{alt.name}' costs {usd(total)} before it saves anything: {listed}. {runs}; the "
+            f"'{alt.name}' costs {money(total)} before it saves anything: {listed}. {runs}; the "
             f"largest item is {ONE_TIME_LABELS.get(largest, largest)}."
         )
     else:
         paragraphs.append(f"'{alt.name}' has no one-time cost in this scenario.")
     month1 = {k: v[0] for k, v in alt.components_usd.items() if k != "retraining" and v[0] > 0}
-    running = ", ".join(f"{COMPONENT_LABELS.get(k, k)} {usd(v)}" for k, v in month1.items())
-    sentence = f"Running it costs, in month 1, {running or 'nothing'}"
-    if (retraining := retraining_paid(alt)) is not None:
-        cost, every = retraining
-        sentence += f", and {usd(cost)} for retraining every {months_text(every)}"
+    retraining = retraining_paid(alt)
     horizon = analysis.horizon_months
+    running_total, staying = sum(alt.monthly_cost_usd), sum(analysis.baseline.monthly_cost_usd)
+    money = small_usd(  # "API / usage fees $0.0003", not "$0.00"
+        *month1.values(), *(retraining or (0.0,))[:1], running_total, total, staying
+    )
+    running = ", ".join(f"{COMPONENT_LABELS.get(k, k)} {money(v)}" for k, v in month1.items())
+    sentence = f"Running it costs, in month 1, {running or 'nothing'}"
+    if retraining is not None:
+        cost, every = retraining
+        sentence += f", and {money(cost)} for retraining every {months_text(every)}"
     sentence += (
-        f". Over {months_text(horizon)} that is {usd(sum(alt.monthly_cost_usd))} of running costs plus the "
-        f"one-time {usd(total)}, against {usd(sum(analysis.baseline.monthly_cost_usd))} for staying on "
+        f". Over {months_text(horizon)} that is {money(running_total)} of running costs plus the "
+        f"one-time {money(total)}, against {money(staying)} for staying on "
         f"'{analysis.baseline.name}'."
     )
     config = configuration_text(alt.configuration)
@@ -134,7 +142,7 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         )
         first += f" The monthly difference then moves because {listed}."
     cum = alt.cumulative_savings_usd or []
-    second = f"Cumulative savings start at {usd(cum[0])} (the one-time cost) and add each month's difference."
+    second = f"Cumulative savings start at {prose_usd(cum[0])} (the one-time cost) and add each month's difference."
     second += crossing_text(
         cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
     )
@@ -169,10 +177,11 @@ def crossing_text(
         return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
     count = whole_text(requests or 0)  # it read "after 1 requests"
+    money = small_usd(before, after, after - before)  # "3 + $0.0019 / $0.0027", not "$0.00 / $0.00"
     return (
-        f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
-        f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
-        f"{usd(-before)} / {usd(after - before)} = month {month_figure(month, 2)}, after "
+        f" They first reach zero in month {m}: {money(before)} at the end of month {m - 1}, "
+        f"{money(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
+        f"{money(-before)} / {money(after - before)} = month {month_figure(month, 2)}, after "
         f"{count} request{'' if count == '1' else 's'}."
     )
 
@@ -451,9 +460,10 @@ def drivers_paragraphs(
     lines = []
     for d in drivers[:3]:
         ends = break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
+        npv = small_usd(d.npv_low_usd, d.npv_high_usd)
         lines.append(
             f"{label(d.parameter)} ({d.parameter}; {span(d)}): "
-            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, break-even {ends}"
+            f"NPV {npv(d.npv_low_usd)} to {npv(d.npv_high_usd)}, break-even {ends}"
         )
     advice = measure_first(drivers[0].parameter)
     rest = ""
@@ -467,7 +477,7 @@ def drivers_paragraphs(
         tenth = (
             ": the NPV stays a loss at both ends of each range"
             if losses
-            else ", or moves an NPV above zero by a tenth"
+            else ", or moves a positive NPV by at least 10%"
         )
         rest = (
             " None of them moves the break-even by as much as 0.05 months or changes the "
@@ -489,7 +499,8 @@ def drivers_paragraphs(
                 f"{moves}"
             )
         else:  # one at least, the last ranked: the answer moves down to it
-            low, high = (prose_usd(f(d.npv_swing_usd for d in others)) for f in (min, max))
+            swings = [f(d.npv_swing_usd for d in others) for f in (min, max)]
+            low, high = map(small_usd(*swings), swings)
             rest += (
                 f" {len(others)} other inputs move the NPV by {low} to {high} from low to "
                 f"high; {len(loud)} of them also move{'s' if len(loud) == 1 else ''} {moves}"

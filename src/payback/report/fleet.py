@@ -43,33 +43,41 @@ __all__ = [
 
 
 def prose_usd(value: float) -> str:
-    """Money in prose: whole dollars, cents only below $10.
+    """Money in prose: whole dollars from $10, cents below, and under 50 cents the places
+    that write it within 1% (:func:`small_usd`: "$0.003", never "$0.00").
 
-    >>> prose_usd(1590.6), prose_usd(7.254), prose_usd(0.0)
-    ('$1,591', '$7.25', '$0')
+    >>> prose_usd(1590.6), prose_usd(7.254), prose_usd(0.0), prose_usd(0.0027)
+    ('$1,591', '$7.25', '$0', '$0.0027')
     """
-    return usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
+    return small_usd(value)(value)
 
 
 def usd_alike(*values: float) -> Callable[[float], str]:
     """Money for one sentence of prose, every figure of it written alike: whole dollars,
-    or cents for all where any figure needs them (one under $10 but not zero, which
-    :func:`prose_usd` writes with cents); never "$442.50 behind" beside "$443".
+    or cents for all where any figure needs them (one under $10 that rounds to a cent at
+    least); never "$442.50 behind" beside "$443". A figure under $10 but not zero takes the
+    places :func:`small_usd` gives the sentence's figures under $10 ("recovered $0.0081 of
+    the $0.01", never "$0.01 of the $0.01").
 
     >>> money = usd_alike(442.5, -442.5); money(442.5), money(-442.5)
     ('$443', '-$443')
     >>> money = usd_alike(442.5, 7.25); money(442.5), money(7.25)
     ('$442.50', '$7.25')
+    >>> money = usd_alike(0.31, 0.0081, -0.01); money(0.31), money(0.0081), money(-0.01)
+    ('$0.31', '$0.0081', '-$0.01')
     """
     cents = any(0 < round(abs(v), 2) < 10 for v in values)
-    return lambda value: usd(value, 2 if cents else 0)
+    small = small_usd(*values)
+    return lambda value: (
+        small(value) if value and round(abs(value), 2) < 10 else usd(value, 2 if cents else 0)
+    )
 
 
 def small_usd(*values: float) -> Callable[[float], str]:
-    """Money for one sentence of prose whose figures are all under $10, written alike with
-    the places that write each within 1% and tell them apart (:func:`tick_places`, cents
-    at the least, zeros past them dropped): "$0.0016 of $0.0023", never "$0.00 of $0.00";
-    :func:`prose_usd` where any figure is $10 or more; under 10^-15, two figures each
+    """Money for one sentence of prose, its figures under $10 written alike with the places
+    that write each within 1% and tell them apart (:func:`tick_places`, cents at the least,
+    zeros past them dropped): "$0.0016 of $0.0023", never "$0.00 of $0.00"; those of $10 or
+    more in whole dollars, as :func:`prose_usd` writes them; under 10^-15, two figures each
     (:func:`~payback.report.per_1k.per_1k_usd`).
 
     >>> money = small_usd(0.0016, 0.0023); money(0.0016), money(0.0023), money(0.0)
@@ -78,14 +86,22 @@ def small_usd(*values: float) -> Callable[[float], str]:
     ('$0.002', '$0.007')
     >>> small_usd(7.254, 9.5)(9.5), small_usd(0.004, 1_500.0)(1_500.0), small_usd(3e-17)(3e-17)
     ('$9.50', '$1,500', '$3×10⁻¹⁷')
+    >>> small_usd(0.004, 1_500.0)(0.004)
+    '$0.004'
     """
     sizes = [float(f"{abs(v):.12g}") for v in values if math.isfinite(v)]  # float noise off
-    if any(round(v, 2) >= 10 for v in sizes):
-        return prose_usd
-    places = tick_places(sizes, 2)
-    if places is None:
-        return lambda value: per_1k_usd(value) if value else "$0"
-    return lambda value: cents_kept(usd(value, places)) if value else "$0"
+    places = tick_places([v for v in sizes if round(v, 2) < 10], 2)
+
+    def money(value: float) -> str:
+        if not value:
+            return "$0"
+        if not math.isfinite(value) or round(abs(value), 2) >= 10:
+            return usd(value, 0)
+        if places is None:
+            return per_1k_usd(value)
+        return cents_kept(usd(value, places))
+
+    return money
 
 
 def part_shares(parts: list[float], one_place: bool = False) -> list[str]:
@@ -109,8 +125,10 @@ def npv_words(value: float, money: Callable[[float], str] = prose_usd) -> str:
     """An NPV after "is" in prose: the amount, and a negative one worded as a loss
     ("a loss of $443"), as "$443 behind" is, not "-$443".
 
-    >>> npv_words(84577.2), npv_words(-442.5), npv_words(-0.2, usd_alike(12.0))
+    >>> npv_words(84577.2), npv_words(-442.5), npv_words(-0.2, lambda v: usd(v, 0))
     ('$84,577', 'a loss of $443', '$0')
+    >>> npv_words(-0.0019)
+    'a loss of $0.0019'
     """
     text = money(abs(value))
     return f"a loss of {text}" if value < 0 and text.strip("$0.,") else text
@@ -508,11 +526,14 @@ def changes_the_answer(driver: Driver) -> bool:
 
 
 ANSWER_WORDS = {
-    "break-even": "the break-even",
-    "sign": "the sign of the NPV",
-    "tenth": "an NPV above zero by a tenth or more",
+    "break-even": "the break-even by at least 0.05 months",
+    "sign": "the NPV across zero",
+    "tenth": f"a positive NPV by at least {NPV_SHARE:.0%}",
 }
-"""What :func:`answer_moves` finds moved, in words."""
+"""What :func:`answer_moves` finds moved, in words, each with its threshold, after "move":
+"also move the break-even by at least 0.05 months, the NPV across zero or a positive NPV
+by at least 10%" (it read "move the break-even, the sign of the NPV or an NPV above zero by
+a tenth or more")."""
 
 
 def moves_words(drivers: list[Driver]) -> str:
@@ -523,7 +544,7 @@ def moves_words(drivers: list[Driver]) -> str:
     >>> loss = Driver("a", 1.0, 2.0, -900.0, -100.0, None, 20.0, 800.0)
     >>> gain = Driver("b", 1.0, 2.0, 1000.0, 1500.0, 3.0, 3.01, 500.0)
     >>> moves_words([loss]), moves_words([loss, gain])
-    ('the break-even', 'the break-even or an NPV above zero by a tenth or more')
+    ('the break-even by at least 0.05 months', 'the break-even by at least 0.05 months or a positive NPV by at least 10%')
     """
     moved = {m for d in drivers for m in answer_moves(d)}
     said = [words for key, words in ANSWER_WORDS.items() if key in moved]

@@ -251,9 +251,10 @@ def _components(fig: go.Figure, chart: ch.Chart) -> None:
                 hovertemplate="%{y}",
             )
         )
+    x, y = ch.drawn_line(baseline)  # one month: a segment across its bar, not one point
     fig.add_trace(
         _line(
-            baseline,
+            ch.Series(baseline.name, x, y, baseline.color),
             line={"color": baseline.color or "#111", "width": 2, "dash": "dot"},
             hovertemplate="%{y}",
         )

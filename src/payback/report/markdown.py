@@ -165,6 +165,7 @@ def _cumulative(ax: Axes, chart: ch.Chart) -> None:
     horizon = chart.series[0].x[-1]
     ax.set_xlim(-0.015 * horizon, 1.015 * horizon)  # a marker at 0 shows whole
     ax.set_ylim(*ch.value_range(chart))  # the range the labels were placed in
+    _whole_months(ax)
 
 
 def _components(ax: Axes, chart: ch.Chart) -> None:
@@ -173,7 +174,16 @@ def _components(ax: Axes, chart: ch.Chart) -> None:
     for s in parts:
         ax.bar(s.x, s.y, bottom=bottom, color=s.color, label=s.name, width=0.8)
         bottom = [b + y for b, y in zip(bottom, s.y, strict=True)]
-    ax.plot(baseline.x, baseline.y, ":", color=baseline.color or "k", lw=2, label=baseline.name)
+    x, y = ch.drawn_line(baseline)  # one month: a segment across its bar, not one point
+    ax.plot(x, y, ":", color=baseline.color or "k", lw=2, label=baseline.name)
+    _whole_months(ax)
+
+
+def _whole_months(ax: Axes) -> None:
+    """Month ticks at whole months: a one-month horizon read 0.6, 0.7 ... 1.4 "month"."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1, steps=[1, 2, 2.5, 5, 10]))
 
 
 def _one_time(ax: Axes, chart: ch.Chart) -> None:
@@ -228,6 +238,7 @@ def _fan(ax: Axes, chart: ch.Chart) -> None:
     ax.fill_between(p10.x, p10.y, p90.y, color=colour, alpha=0.22, label="p10 to p90")
     ax.plot(p50.x, p50.y, color=colour, lw=2, label="median (p50)")
     ax.axhline(0, color=ZERO_COLOUR, ls="--", lw=1, label="zero: paid back above this line")
+    _whole_months(ax)
 
 
 def _histogram(ax: Axes, chart: ch.Chart) -> None:
