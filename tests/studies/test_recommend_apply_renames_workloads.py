@@ -118,3 +118,31 @@ def test_a_rent_kept_for_the_winner_marks_its_words_as_written_before(tmp_path: 
         "it: an L40S, on demand; an 8B model in FP8 fits one",
         "usd_per_gpu_hour = 0.86",
     ]
+
+
+DOTTED = """[[alternatives]]
+name = "Old x"
+[[workloads]]
+name = "a"
+alternatives."Old x".replica_requests_per_s = 3.4  # measured
+[[workloads]]
+name = "b"
+alternatives."Old x".replica_requests_per_s = 5.0
+"""
+
+
+def test_a_three_part_dotted_key_is_renamed_as_a_dotted_key() -> None:
+    """``alternatives."Old x".replica_requests_per_s = 3.4`` is a dotted key, not a header:
+    rewritten as ``[alternatives."New, y"]`` it had moved both workloads' numbers into the
+    last ``[[alternatives]]`` entry (each workload's terms gone)."""
+    import tomllib
+
+    text, keys = with_alternative_renamed(DOTTED, "toml", "Old x", "New, y")
+    assert keys == ["workloads.0.alternatives", "workloads.1.alternatives"]
+    assert 'alternatives."New, y".replica_requests_per_s = 3.4  # measured\n' in text
+    data = tomllib.loads(text)
+    assert [w["alternatives"] for w in data["workloads"]] == [
+        {"New, y": {"replica_requests_per_s": 3.4}},
+        {"New, y": {"replica_requests_per_s": 5.0}},
+    ]
+    assert data["alternatives"] == [{"name": "Old x"}]

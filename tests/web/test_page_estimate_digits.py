@@ -16,7 +16,6 @@ import payback
 from helpers import EXAMPLES
 from payback.analysis.result import usd
 from payback.scenario import scenario_data_from_text
-from payback.scenario.rounding import MOVED
 from payback.web.state import Held
 from payback.web.typed import estimate_number
 
@@ -32,7 +31,6 @@ def test_an_estimate_keeps_the_fewest_decimals_within_the_rule() -> None:
     assert estimate_number(172.20474742826428) == 172.2
     # 35.0 is 0.13% off 35.0453..., 35.05 0.014%: two
     assert estimate_number(35.04525593566074) == 35.05
-    assert MOVED == 5e-4
     assert estimate_number(2.69) == 2.69  # a catalog rent: as it is
     assert estimate_number(1234567.8) == 1234568.0
 
@@ -63,3 +61,22 @@ def test_a_typed_box_from_an_estimate_is_rounded(
     written.write_text(held.file_text())
     analysis = payback.analyze(payback.load_scenario(written))
     assert usd(analysis.alternatives[0].npv_usd) == npv
+
+
+def test_a_catalog_rent_a_switch_brings_back_keeps_its_every_digit(tmp_path: Path) -> None:
+    """A rent the catalog quotes ($1.9512 an L40S-hour at a serverless platform) is a
+    figure, not an estimate: the typed box holds it as quoted, and the answer stays. The
+    rounding of estimates had made it 1.951, moving the fleet's cost."""
+    text = (EXAMPLES / "catalog-ids.toml").read_text(encoding="utf-8")
+    text = text.replace('gpu = "l40s"\n', 'gpu = "l40s"\ngpu_price = "serverless"\n', 1)
+    path = tmp_path / "serverless.toml"
+    path.write_text(text, encoding="utf-8")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_text(path.name, text, path.parent)
+    at = at.run()
+    if "in:show" in at.session_state:
+        at = at.selectbox(key="in:show").set_value(0).run()
+    before = [str(m.value) for m in at.metric if m.label.startswith("NPV")]
+    at = at.radio(key=f"{A}.mode").set_value("Capacity and price I type").run()
+    assert at.text_input(key=f"{A}.usd_per_gpu_hour").value == "1.9512"
+    assert [str(m.value) for m in at.metric if m.label.startswith("NPV")] == before

@@ -57,8 +57,9 @@ def _toml_rename(workload: Any, old: str, new: str) -> bool:
             space = inner.as_string()[len(inner.as_string().rstrip()) :]  # before its =
             kind = KeyType.Bare if written == new else KeyType.Basic
             renamed = SingleKey(new, t=kind, sep=inner.sep, original=written + space)
+            renamed._dotted = inner.is_dotted()  # alternatives."<old>".field = ...: stays dotted
             container._replace(old, renamed, item)  # its place, value and comments kept
-            if isinstance(item, Table):  # a [workloads.alternatives."<old>"] header
+            if isinstance(item, Table) and not item.is_super_table():  # a header of its own
                 item.invalidate_display_name()  # written again from the new key
             done = True
     return done

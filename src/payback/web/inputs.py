@@ -289,15 +289,16 @@ def answered_value(form: Form, path: str, switched: bool, fallback: float | None
     """Where a box a mode switch brings back starts: the value it held when last shown
     (:attr:`Held.set_aside`); else, ``switched`` from the file's mode (the box's field left
     out of the file or cleared by the other mode), the number the latest answer used there
-    (the catalog's price or estimate, to the digits a file is written with:
-    :func:`estimate_number`), else ``fallback``."""
+    (the catalog's price as quoted; an estimated capacity to the digits a file is written
+    with, :func:`estimate_number`), else ``fallback``."""
     if path in form.held.set_aside:
         return form.held.set_aside[path]
     if not switched or form.held.value(path) is not None:
         return None  # the box shows the file's value, or the page's
     used = get_path(form.answered.model_dump(), path) if form.answered is not None else None
-    if isinstance(used, float):  # an estimate's every digit: as a file would be written
-        used = estimate_number(used)
+    if isinstance(used, float) and path.endswith(".replica_requests_per_s"):
+        used = estimate_number(used)  # an estimate's every digit: as a file would be written
+    # (a catalog price, a rent of $0.8048, is a quoted figure: kept to its every digit)
     return fallback if used is None else used
 
 
