@@ -354,19 +354,26 @@ _LONG_NUMBER = re.compile(rf"(?<![\w.])[-+]?\d(?:_?\d){{{MAX_DIGITS},}}")
 _KEY_BEFORE = re.compile(r"""["']?([\w.-]+)["']?\s*[:=]\s*$""")
 
 
-_TABLE = re.compile(r"^[ \t]*\[(\[)?[ \t]*([\w.-]+)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_TABLE = re.compile(r"^[ \t]*\[(\[)?[ \t]*([^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_BARE_KEY = re.compile(r"^[ \t]*([\w-]+)[ \t]*=[ \t]*$")
 
 
-def _table_before(text: str, end: int) -> str:
+def _table_before(text: str, end: int) -> str | None:
     """The dotted path of the TOML table that a position of ``text`` lies in ("" before any
-    header), each array of tables numbered from 0 as the scenario's messages number them.
+    header), each array of tables numbered from 0 as the scenario's messages number them;
+    None under a quoted header, whose path this does not read.
 
     >>> _table_before("[[alternatives]]\\n[[alternatives]]\\n[alternatives.owned]\\nx = 1", 55)
     'alternatives.1.owned'
+    >>> _table_before('[workloads.alternatives."a b"]\\nx = 1', 33) is None
+    True
     """
     counts: dict[str, int] = {}
-    path = ""
+    path: str | None = ""
     for header in _TABLE.finditer(text, 0, end):
+        if re.search(r"[\"' ]", header.group(2)):
+            path = None
+            continue
         parts = header.group(2).split(".")
         done: list[str] = []
         for i, part in enumerate(parts):
@@ -398,8 +405,10 @@ def long_number(text: str, source: str, toml: bool = False) -> PaybackError:
     before = text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
     key = _KEY_BEFORE.search(before)
     digits = sum(c.isdigit() for c in found.group())
-    table = _table_before(text, found.start()) if toml and key else ""
-    said = f"{table + '.' if table else ''}{key.group(1)} = " if key else ""
+    bare = toml and _BARE_KEY.match(before)  # a key = number line: not inline, not dotted
+    table = _table_before(text, found.start()) if bare else None
+    name = key.group(1).lstrip(".") if key else ""  # the last part of a quoted dotted key
+    said = f"{table + '.' if table else ''}{name} = " if key else ""
     below = found.group().startswith("-")
     what, rule = ("negative number", BELOW_FLOAT) if below else ("number", BEYOND_FLOAT)
     return PaybackError(f"{source} line {line}: {said}a {digits:,}-digit {what}: {rule}")

@@ -203,3 +203,26 @@ def test_a_solve_target_past_any_float_is_said_short(target: str, said: str) -> 
     number', where its metric has a bound."""
     vary = ("--vary", "traffic.requests_per_month", "--target", target)
     assert _one_line("solve", QUARTER, *vary) == f"error: --target {said}"
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        # an inline table, a dotted key and a quoted header: the key alone, as it is written
+        (f"traffic = {{ requests_per_month = {'9' * 4301} }}", "requests_per_month = "),
+        (f'alternatives."a b".replica_requests_per_s = {"9" * 4301}', "replica_requests_per_s = "),
+        (
+            f'[alternatives."a b"]\nreplica_requests_per_s = {"9" * 4301}',
+            "replica_requests_per_s = ",
+        ),
+    ],
+)
+def test_a_long_number_off_a_bare_key_line_is_named_by_its_key(line: str, said: str) -> None:
+    """A whole path is given only where it is read for sure (a bare key under an unquoted
+    header): it had named 'workloads.0.requests_per_month' for an inline traffic table and
+    'workloads.0..replica_requests_per_s' for a dotted quoted key."""
+    from payback.limits import long_number
+
+    text = f'[[workloads]]\nname = "w"\n{line}\n'
+    message = str(long_number(text, "p.toml", toml=True))
+    assert f": {said}a 4,301-digit number" in message, message
