@@ -32,7 +32,8 @@ that workload's terms), resolved and evaluated by the one engine
   ``gpus_per_replica``, of those every workload's capacity was estimated on, the one
   analyze's rule prefers (:func:`at_cheapest_size`: every workload meeting its own
   ``ttft_ms`` first, then the fleet's cost over the horizon, then its spare capacity),
-  each r_w counted in replicas of that size. Owned servers are the fleet's cost, whatever the financing: depreciated, in its monthly cost; bought in cash, those that
+  each r_w counted in replicas of that size. Owned servers are the fleet's cost, whatever
+  the financing: depreciated, in its monthly cost; bought in cash, those that
   month 2 on adds in its monthly cost and the month-1 fleet's at t = 0 in the one-time cost
   as the fleet's own part (:attr:`PortfolioOutcome.fleet_one_time_usd`), neither shared
   nor a workload's. So the one-time cost is the alternative's shared items, the shared

@@ -1,7 +1,9 @@
 """A Hugging Face ``config.json`` read as an :class:`~payback.catalog.records.OpenModel`:
 dense, mixture-of-experts (routed, shared and dense-first layers), sliding-window and
 chunked attention (``layer_types``), and multi-head latent attention (``kv_lora_rank``).
-A field payback cannot model, or one out of range, is one line naming it."""
+A field payback cannot model (Mamba or linear-attention layers, a plain two-matrix MLP
+by ``model_type``), or one out of range, is one line naming it; ``tie_word_embeddings``
+left out is read as the family's transformers config class defaults it."""
 
 from __future__ import annotations
 
