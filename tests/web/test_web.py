@@ -550,12 +550,12 @@ def test_numbers_show_thousands_and_are_read_strictly() -> None:
             )
         )
     )
-    # the best by NPV is now the serverless one ($306,412, not the rented H100s' $227,310):
+    # the best by NPV is now the serverless one ($305,806, not the rented H100s' $227,310):
     # “Showing” follows the verdict, and so do the figures under it
     assert best_index(expected) == 1
     assert at.selectbox(key="in:show").value == 1
     assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[1].npv_usd)
-    assert _metrics(at)["NPV over 24 months"] == "$306,412"
+    assert _metrics(at)["NPV over 24 months"] == "$305,806"
     at = at.selectbox(key="in:show").set_value(0).run()
     assert at.text_input(key="in:alternatives.0.usd_per_gpu_hour").value == "2.69"
     assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[0].npv_usd)
@@ -598,7 +598,7 @@ def test_showing_starts_on_the_verdicts_best_and_follows_it_until_chosen() -> No
     prompt-tuned' (month 2.8, NPV $144,159) while the figures under it were the first
     alternative's (month 18.50, $25,395), “Showing” starting on it. Now it starts on the
     verdict's best and follows it after a change (2,000,000 requests: the serverless one,
-    $306,412); chosen by hand, it keeps the choice and says whose figures they are."""
+    $305,806); chosen by hand, it keeps the choice and says whose figures they are."""
     at = _open(EXAMPLES / "growth.toml")
     assert at.selectbox(key="in:show").value == 2
     assert _headline(at).startswith("Best of 3 by NPV: 'smaller hosted model, prompt-tuned'")
@@ -613,7 +613,7 @@ def test_showing_starts_on_the_verdicts_best_and_follows_it_until_chosen() -> No
     at = _set(at, "traffic.requests_per_month", "2,000,000")
     assert at.selectbox(key="in:show").value == 1
     assert _headline(at).startswith("Best of 3 by NPV: 'fine-tuned 8B, serverless (scale to")
-    assert _metrics(at)["NPV over 24 months"] == "$306,412"
+    assert _metrics(at)["NPV over 24 months"] == "$305,806"
     assert _whose(at) == [
         "The figures of 'fine-tuned 8B, serverless (scale to zero)', the best by NPV:"
     ]
