@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.finance.costs import _CEIL_TOLERANCE
+from payback.finance.costs import CEIL_TOLERANCE
 from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD
 
 if TYPE_CHECKING:
@@ -55,9 +55,9 @@ def adapter_bytes(model: OpenModel, rank: int, bytes_per_weight: float = 2.0) ->
     return adapter_parameters(model, rank) * bytes_per_weight
 
 
-def _whole(x: FloatArray) -> FloatArray:
+def ceil_replicas(x: FloatArray) -> FloatArray:
     """Whole replicas for ``x`` replicas' worth of load (the fleet formula's rounding)."""
-    return as_float(np.ceil(x * (1.0 - _CEIL_TOLERANCE)))
+    return as_float(np.ceil(x * (1.0 - CEIL_TOLERANCE)))
 
 
 def place_adapters(
@@ -119,15 +119,15 @@ def place_adapters(
     if coincident and float(o) == 0.0 and float(d) == 0.0:
         # one model (η = 1 at any count, the baseline fleet's): a pinned replica carries
         # what a mixed one does, so one pool, ⌈Σ x⌉, is never beaten (placement 1 wins ties)
-        return _whole(np.sum(x, axis=0)), as_float(np.zeros(x.shape[1:]))
+        return ceil_replicas(np.sum(x, axis=0)), as_float(np.zeros(x.shape[1:]))
     # 1. every workload mixed
     n = np.count_nonzero(x > 0.0, axis=0)
     busiest = np.sum(x, axis=0)
     if not coincident:
         busiest = np.maximum(np.maximum(c * busiest, np.max(x, axis=0)), np.sum(m, axis=0))
-    all_mixed = _whole(busiest / efficiency(n))
+    all_mixed = ceil_replicas(busiest / efficiency(n))
     # 2. whole replicas pinned, the k smallest leftovers mixed
-    whole = _whole(x)
+    whole = ceil_replicas(x)
     left = x - np.maximum(whole - 1.0, 0.0)
     if coincident:
         left = np.sort(left, axis=0)
@@ -143,7 +143,7 @@ def place_adapters(
             np.cumsum(left_mean, axis=0),
         )
     k = np.cumsum(left > 0.0, axis=0, dtype=np.float64)
-    pool = _whole(pool / efficiency(k))  # η(0) = 1: no leftovers, no pool
+    pool = ceil_replicas(pool / efficiency(k))  # η(0) = 1: no leftovers, no pool
     gain = pool - k
     at = np.argmin(gain, axis=0)[np.newaxis]
     best = np.take_along_axis(gain, at, axis=0)[0]

@@ -55,6 +55,7 @@ __all__ = [
     "estimate_inputs",
     "followers",
     "following",
+    "ranks_before",
     "replica_serving",
 ]
 
@@ -268,7 +269,7 @@ def _chosen(
             rps, ttft = sizes[p][g][:, 0], sizes[p][g][:, 1]
             option = value_at(resolved.scenario, p)
             key = _rank(ev, p, option, g, sizes[p][g], first_token_meets(ttft, option.ttft_ms))
-            better = _before(key, best[p]) if p in best else np.isfinite(rps)
+            better = ranks_before(key, best[p]) if p in best else np.isfinite(rps)
             best[p] = (
                 key
                 if p not in best
@@ -300,7 +301,7 @@ def _rank(
     )
 
 
-def _before(key: tuple[FloatArray, ...], other: tuple[FloatArray, ...]) -> FloatArray:
+def ranks_before(key: tuple[FloatArray, ...], other: tuple[FloatArray, ...]) -> FloatArray:
     """Where ``key`` comes strictly before ``other``, element by element, compared as
     tuples (the first that differs decides; ``nan`` never decides)."""
     before = np.zeros(np.shape(key[0]), dtype=bool)

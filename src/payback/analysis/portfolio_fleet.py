@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from payback import finance as model
-from payback.analysis.adapters import _whole, place_adapters
+from payback.analysis.adapters import ceil_replicas, place_adapters
 from payback.analysis.resolve import Resolved
 from payback.analysis.resolve_fleet import fleet_rank, spare_capacity
 from payback.errors import PaybackError
@@ -176,7 +176,7 @@ def at_cheapest_size(
     one fleet runs one size, so each workload's load is counted in replicas of the
     fleet's. ``build`` makes the fleet from each workload's requests/s and a size;
     ``masks`` (1, T): the tenants it is sized for. None when no size serves them all."""
-    from payback.analysis.follow import _before
+    from payback.analysis.follow import ranks_before
 
     common = sorted(set.intersection(*(set(s) for s in sizes)))
     if not common:
@@ -206,7 +206,7 @@ def at_cheapest_size(
     size = as_float(np.full_like(best[0], common[0]))
     for g in common[1:]:
         key, rps = rank(g)
-        better = _before(key, best)  # strictly: of equal ranks, the fewest GPUs
+        better = ranks_before(key, best)  # strictly: of equal ranks, the fewest GPUs
         best = tuple(as_float(np.where(better, k, b)) for k, b in zip(key, best, strict=True))
         size = as_float(np.where(better, g, size))
         capacity = [as_float(np.where(better, r, c)) for r, c in zip(rps, capacity, strict=True)]
@@ -371,7 +371,7 @@ def linear_fleet(fleet: SharedFleet) -> bool:
 
 def whole_replicas(peak_sum: FloatArray, fleet: SharedFleet) -> FloatArray:
     """Whole replicas of a :func:`one_model` fleet for a summed peak load (merged weights)."""
-    return _whole(peak_sum / per_sample(fleet.params["target_utilization"]))
+    return ceil_replicas(peak_sum / per_sample(fleet.params["target_utilization"]))
 
 
 _CHUNK = 4_000_000

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from payback import finance as model
-from payback.analysis.adapters import _whole, adapter_efficiency
+from payback.analysis.adapters import adapter_efficiency, ceil_replicas
 from payback.analysis.portfolio import AlternativePieces, subset_flows
 from payback.analysis.portfolio_baseline import baseline_flows_of, rows_add, tenant_features
 from payback.analysis.portfolio_fleet import (
@@ -39,7 +39,7 @@ from payback.analysis.portfolio_fleet import (
     whole_replicas,
 )
 from payback.finance._types import FloatArray, as_float, per_sample
-from payback.finance.costs import _CEIL_TOLERANCE
+from payback.finance.costs import CEIL_TOLERANCE
 
 __all__ = ["FleetSteps", "Steps"]
 
@@ -133,7 +133,7 @@ class FleetSteps:
         table = as_float(adapter_efficiency(np.arange(n + 2.0), o, d))
         x = as_float(peak / per_sample(fleet.params["target_utilization"]))
         self.x = np.broadcast_to(x, peak.shape).reshape(n, -1)
-        self.whole = _whole(self.x)
+        self.whole = ceil_replicas(self.x)
         self.left = as_float(self.x - np.maximum(self.whole - 1.0, 0.0))
         self.table = table
         self.levels = int(np.ceil(np.max(self.left, initial=1.0) / np.min(table))) + 2
@@ -182,7 +182,7 @@ def _placed(steps: FleetSteps, candidates: np.ndarray) -> FloatArray | None:
     moved = steps.moved
     x, whole, left, table = steps.x, steps.whole, steps.left, steps.table
     s, columns = int(np.sum(moved)), x.shape[1]
-    tol = _CEIL_TOLERANCE
+    tol = CEIL_TOLERANCE
     # the moved leftovers in order, each column: by the candidates' common ranks
     in_rank = np.zeros(left.shape, dtype=bool)
     np.put_along_axis(in_rank, steps.rank[moved], True, axis=0)
@@ -192,7 +192,7 @@ def _placed(steps: FleetSteps, candidates: np.ndarray) -> FloatArray | None:
     count = np.concatenate(
         [np.zeros((1, columns)), np.cumsum(ordered > 0.0, axis=0, dtype=np.float64)]
     )
-    gains = _whole(pool / table[count.astype(np.intp)]) - count
+    gains = ceil_replicas(pool / table[count.astype(np.intp)]) - count
     gains[0] = 0.0  # nothing mixed
     kept = np.minimum.accumulate(gains, axis=0)  # the gains before the candidate's place
     # h_i's floors and their running minimum from the end
@@ -253,6 +253,6 @@ def _placed(steps: FleetSteps, candidates: np.ndarray) -> FloatArray | None:
     moved_x = x[moved]
     busiest = np.sum(moved_x, axis=0) + x[candidates]
     n = np.count_nonzero(moved_x > 0.0, axis=0) + (x[candidates] > 0.0)
-    all_mixed = _whole(busiest / table[n])
+    all_mixed = ceil_replicas(busiest / table[n])
     placed = np.sum(whole[moved], axis=0) + whole[candidates] + best
     return as_float(np.where(all_mixed <= placed, all_mixed, placed))

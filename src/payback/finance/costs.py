@@ -11,7 +11,7 @@ import numpy as np
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.finance.traffic import HOURS_PER_MONTH, months
 
-_CEIL_TOLERANCE = 1e-9
+CEIL_TOLERANCE = 1e-9
 """Relative slack so that 2.0000000000001 replicas (float noise) is 2 replicas, not 3."""
 
 
@@ -235,7 +235,7 @@ def traffic_replicas(
     """
     peak_rps = as_float(requests) / (HOURS_PER_MONTH * 3600.0) * per_sample(peak_to_average)
     usable_rps = per_sample(replica_requests_per_s) * per_sample(target_utilization)
-    return np.ceil(peak_rps / usable_rps * (1.0 - _CEIL_TOLERANCE))
+    return np.ceil(peak_rps / usable_rps * (1.0 - CEIL_TOLERANCE))
 
 
 def fleet_gpus(
@@ -359,7 +359,7 @@ def servers_needed(
     """
     per_server = np.floor(per_sample(gpus_per_server) / per_sample(gpus_per_replica))
     with np.errstate(divide="ignore", invalid="ignore"):
-        servers = np.ceil(as_float(replicas) / per_server * (1.0 - _CEIL_TOLERANCE))
+        servers = np.ceil(as_float(replicas) / per_server * (1.0 - CEIL_TOLERANCE))
     return np.where(per_server >= 1.0, servers, np.inf)
 
 

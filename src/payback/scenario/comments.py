@@ -354,9 +354,9 @@ def _written(value: Any, fmt: Format) -> str | None:
     if value is _MISSING:
         return None
     if fmt == "yaml":
-        from payback.scenario.edit import _yaml_flow
+        from payback.scenario.edit import yaml_flow
 
-        text = _yaml_flow(value)  # a string as YAML reads it: quoted where a mark would not
+        text = yaml_flow(value)  # a string as YAML reads it: quoted where a mark would not
         return json.dumps(text) if isinstance(value, str) and not _PLAIN.fullmatch(text) else text
     return str(value.as_string()).strip() if hasattr(value, "as_string") else str(value)
 
@@ -364,9 +364,9 @@ def _written(value: Any, fmt: Format) -> str | None:
 def _comment(holder: Any, key: str, fmt: Format) -> str:
     """The comment at the end of the line of ``holder[key]``; '' when none."""
     if fmt == "yaml":
-        from payback.scenario.edit import _yaml_after
+        from payback.scenario.edit import yaml_after
 
-        line = _yaml_after(holder, _index(holder, key))[0].partition("\n")[0].strip()
+        line = yaml_after(holder, _index(holder, key))[0].partition("\n")[0].strip()
         return line if line.startswith("#") else ""
     trivia = getattr(_at(holder, [key]), "trivia", None)
     return str(trivia.comment) if trivia is not None else ""
@@ -378,13 +378,13 @@ def _set_comment(
     """The comment of ``holder[key]``'s line replaced by ``comment``; in TOML, kept in its
     column where the line's value was written ``old`` and is ``item`` now."""
     if fmt == "yaml":
-        from payback.scenario.edit import _yaml_after, _yaml_set_after
+        from payback.scenario.edit import yaml_after, yaml_set_after
 
         at = _index(holder, key)
-        text, where = _yaml_after(holder, at)
+        text, where = yaml_after(holder, at)
         line, nl, rest = text.partition("\n")
         pad = line[: len(line) - len(line.lstrip())]
-        _yaml_set_after(holder, at, f"{pad}{comment}{nl}{rest}", where)
+        yaml_set_after(holder, at, f"{pad}{comment}{nl}{rest}", where)
         return
     trivia = item.trivia
     trivia.comment = comment
@@ -400,17 +400,17 @@ def _index(holder: Any, key: str) -> Any:
 def yaml_set(table: Any, key: Any, value: Any, mark: bool) -> None:
     """``table[key] = value`` in a ruamel.yaml table (its comments stay where they were);
     with ``mark``, a comment on the changed value's line marked (:func:`was_comment`)."""
-    from payback.scenario.edit import _yaml_after, _yaml_block, _yaml_flow, _yaml_set_after
+    from payback.scenario.edit import yaml_after, yaml_block, yaml_flow, yaml_set_after
 
     old = table.get(key)
     table[key] = value
-    if not mark or old is None or _yaml_block(old) or _yaml_flow(old) == _yaml_flow(value):
+    if not mark or old is None or yaml_block(old) or yaml_flow(old) == yaml_flow(value):
         return
-    text, where = _yaml_after(table, key)
+    text, where = yaml_after(table, key)
     line, nl, rest = text.partition("\n")
     if line.lstrip().startswith("#"):
         pad = line[: len(line) - len(line.lstrip())]
-        _yaml_set_after(table, key, f"{pad}{was_comment(_yaml_flow(old), line)}{nl}{rest}", where)
+        yaml_set_after(table, key, f"{pad}{was_comment(yaml_flow(old), line)}{nl}{rest}", where)
 
 
 def keep_range(table: Any, key: str, value: Any, fmt: Format) -> bool:
@@ -461,23 +461,23 @@ def _yaml_keep_range(table: Any, key: str, value: Any) -> bool:
     """:func:`keep_range` in a ruamel.yaml table."""
     from ruamel.yaml.error import CommentMark
 
-    from payback.scenario.edit import _yaml_after, _yaml_block, _yaml_flow, _yaml_set_after
+    from payback.scenario.edit import yaml_after, yaml_block, yaml_flow, yaml_set_after
 
     old = table[key]
     if table.fa.flow_style():
         table[key] = value
         return False
-    text, _ = _yaml_after(table, key)  # the comment and lines after the range's last line
+    text, _ = yaml_after(table, key)  # the comment and lines after the range's last line
     line, _, rest = text.partition("\n")
-    if _yaml_block(old):  # a comment after the key (``x:  # words``); the last line's is its own
+    if yaml_block(old):  # a comment after the key (``x:  # words``); the last line's is its own
         token = old.ca.comment[0] if old.ca.comment else None
         line = str(token.value).partition("\n")[0] if token is not None else ""
     elif not line.lstrip().startswith("#"):  # no words on the range's line
         line, rest = "", text
     table[key] = value
-    column = table.lc.key(key)[1] + len(f"{key}: {_yaml_flow(value)}  ")
-    words = was_comment(_yaml_flow(old), line)
-    _yaml_set_after(table, key, f"{words}\n{rest}", CommentMark(column))
+    column = table.lc.key(key)[1] + len(f"{key}: {yaml_flow(value)}  ")
+    words = was_comment(yaml_flow(old), line)
+    yaml_set_after(table, key, f"{words}\n{rest}", CommentMark(column))
     return True
 
 
@@ -501,9 +501,9 @@ def of_the_value(table: Any, key: str, fmt: Format) -> bool:
     if key not in table:  # a number new to the file: no words after it
         return False
     if fmt == "yaml":
-        from payback.scenario.edit import _yaml_after
+        from payback.scenario.edit import yaml_after
 
-        comment = _yaml_after(table, key)[0].partition("\n")[0]
+        comment = yaml_after(table, key)[0].partition("\n")[0]
     else:
         comment = getattr(getattr(table.get(key), "trivia", None), "comment", "") or ""
     return comment.strip().removeprefix("#").strip() not in _starter_words()

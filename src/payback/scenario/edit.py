@@ -46,8 +46,12 @@ __all__ = [
     "starter_with_traffic",
     "with_traffic",
     "with_values",
+    "yaml_after",
+    "yaml_block",
+    "yaml_flow",
     "yaml_from_toml",
     "yaml_replace_lines",
+    "yaml_set_after",
 ]
 
 REPLACED = "# replaced by payback recommend: "
@@ -399,13 +403,13 @@ def yaml_replace_lines(
     order = list(table)
     old = {key: table[key] for key in order}
     written = {key: _yaml_line(table, key, lines) for key in order}
-    after = {key: _yaml_after(table, key) for key in order} if block else {}
+    after = {key: yaml_after(table, key) for key in order} if block else {}
     apply(document)
     changed = [key for key in order if key not in table or table[key] is not old[key]]
     if not block:  # a one-line {flow} table has no room for comments
         return [written[key] for key in changed]
     new = [key for key in table if key not in old]
-    plain = [key for key in order if key in table and not _yaml_block(table[key])]
+    plain = [key for key in order if key in table and not yaml_block(table[key])]
     # what is written after each line, in order: each key with the text after its line
     pieces: list[tuple[Any, str]] = [(None, "")]
     for key in order:
@@ -433,11 +437,11 @@ def yaml_replace_lines(
     for key, text in pieces:
         eol = after[key][0].partition("\n")[0] if key in after else ""
         mark = after[key][1] if eol and text.startswith(eol) else None
-        _yaml_set_after(table, key, "" if text == "\n" else text, mark)
+        yaml_set_after(table, key, "" if text == "\n" else text, mark)
     return [written[key] for key in changed]
 
 
-def _yaml_block(value: Any) -> bool:
+def yaml_block(value: Any) -> bool:
     """Whether ``value`` is a table or list written over lines of its own."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -452,13 +456,13 @@ def _yaml_slot(table: Any, key: Any) -> tuple[Any, Any, int]:
     from ruamel.yaml.comments import CommentedSeq
 
     holder, at = table, key
-    while _yaml_block(holder[at]):
+    while yaml_block(holder[at]):
         holder = holder[at]
         at = len(holder) - 1 if isinstance(holder, CommentedSeq) else list(holder)[-1]
     return holder.ca.items, at, 0 if isinstance(holder, CommentedSeq) else 2
 
 
-def _yaml_after(table: Any, key: Any) -> tuple[str, Any]:
+def yaml_after(table: Any, key: Any) -> tuple[str, Any]:
     """The text after ``key``'s value (its end-of-line comment, then whole comment lines
     and blank lines up to the next key; '' when none) and where its comment starts."""
     items, at, place = _yaml_slot(table, key)
@@ -466,7 +470,7 @@ def _yaml_after(table: Any, key: Any) -> tuple[str, Any]:
     return (str(token.value), token.start_mark) if token is not None else ("", None)
 
 
-def _yaml_set_after(table: Any, key: Any, text: str, mark: Any = None) -> None:
+def yaml_set_after(table: Any, key: Any, text: str, mark: Any = None) -> None:
     """Set the text after ``key``'s value; ``mark`` places an end-of-line comment."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
@@ -485,18 +489,18 @@ def _yaml_line(table: Any, key: Any, lines: list[str]) -> str:
         same_line = table.lc.value(key)[0] == line
     except (KeyError, TypeError):
         line, column, same_line = -1, 0, False
-    if not _yaml_block(value) and same_line and 0 <= line < len(lines):
+    if not yaml_block(value) and same_line and 0 <= line < len(lines):
         return str(lines[line][column:]).rstrip()
     token = (table.ca.items.get(key) or [None] * 4)[2]  # a comment on the key's own line
     comment = str(token.value).partition("\n")[0] if token is not None else ""
-    return f"{key}: {_yaml_flow(value)}" + (f"  {comment}" if comment else "")
+    return f"{key}: {yaml_flow(value)}" + (f"  {comment}" if comment else "")
 
 
-def _yaml_flow(value: Any) -> str:
+def yaml_flow(value: Any) -> str:
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {yaml_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
+        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
     return str(value)
 
 

@@ -39,12 +39,12 @@ def mark_kept_rent(table: Any, gpu: str, catalog: Catalog | None = None) -> None
         return
     if not hasattr(table, "ca"):  # a one-line YAML table: no comment of its own
         return
-    from payback.scenario.edit import _yaml_after, _yaml_set_after
+    from payback.scenario.edit import yaml_after, yaml_set_after
 
-    text, where = _yaml_after(table, key)
+    text, where = yaml_after(table, key)
     line, nl, rest = text.partition("\n")
     words = line.strip()
     if words.startswith("#") and false(words):
         pad = line[: len(line) - len(line.lstrip())]
         said = f"{pad}{mark}{words.removeprefix('#').strip()}{nl}{rest}"
-        _yaml_set_after(table, key, said, where)
+        yaml_set_after(table, key, said, where)
