@@ -482,9 +482,14 @@ HELP: dict[tuple[str, ...], tuple[str, str, str]] = {
         "Where to write the scenario (.toml, or .yaml for YAML); a missing folder is made.",
     ),
     ("catalog",): (
-        "List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
+        "List the catalogs: GPUs, open models, API prices, hosted fine-tuning, serving engines.",
         "finetuning",
         "Hosted fine-tuning: price per million training tokens and the tuned model's prices.",
+    ),
+    ("catalog", "engines"): (
+        "Serving engines: what each costs a decode step, the shares of a GPU's peaks it",
+        "--search",
+        "Show only entries whose id or name contains this text.",
     ),
     ("catalog", "gpus"): (
         "GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources.",

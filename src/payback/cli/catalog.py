@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from payback.catalog.apis import ApiPrice
 
 app = typer.Typer(
-    help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
+    help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning, serving engines.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -375,3 +375,34 @@ def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> 
         from payback.report import tables
 
         _console().print(tables.finetunes_table(offers, _today()))
+
+
+@app.command("engines")
+@user_errors
+def catalog_engines(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Serving engines: what each costs a decode step, the shares of a GPU's peaks it
+    reaches, its limits on sequences and tokens a step, the formats it serves.
+
+    Example: `payback catalog engines --search nvidia`
+
+    A self-hosted option names one as `engine = "sglang"` (vllm when left out);
+    `payback estimate serving --engine` takes the same names. A calibration file
+    (`payback calibrate`) replaces these figures with the device's own.
+    """
+    import dataclasses
+
+    from payback.hardware.engines import ENGINES
+
+    engines = [e for e in ENGINES.values() if _matches(search, e.name, e.about)]
+    if as_json:
+        _print_json([dataclasses.asdict(e) for e in engines])
+    elif not engines:
+        _none_found("engine's name or description", search, list(ENGINES))
+    else:
+        from rich.console import Group
+        from rich.text import Text
+
+        from payback.report import tables
+
+        about = Text("\n".join(f"{e.name}: {e.about}" for e in engines))
+        _console().print(Group(tables.engines_table(engines), about))

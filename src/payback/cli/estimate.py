@@ -121,7 +121,10 @@ def estimate_serving(
         Engine,
         typer.Option(
             "--engine",
-            help="Serving engine: vllm, sglang, trtllm, or lean (a compiled static-batch loop).",
+            help=(
+                "Serving engine: vllm, sglang, trtllm, or lean (a compiled static-batch loop); "
+                "payback catalog engines lists what each is modelled with."
+            ),
             case_sensitive=False,
         ),
     ] = "vllm",

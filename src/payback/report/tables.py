@@ -167,6 +167,42 @@ def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = No
     )
 
 
+def engines_table(engines: Iterable[ServingEngine]) -> Fit:
+    """The serving engines modelled, each with the figures its steps are estimated from: the
+    fixed cost a decode step and a layer, the shares of peak bandwidth and tensor rate it
+    reaches on a Hopper GPU, its limits on sequences and tokens a step (vLLM's larger ones
+    on GPUs of 70 GiB or more other than the A100, in parentheses), the weight formats it
+    serves and the GPU makers it runs on."""
+    rows = []
+    for e in engines:
+        seqs, budget = f"{e.max_num_seqs:,}", "none (static batches)"
+        if e.max_num_batched_tokens is not None:
+            budget = f"{e.max_num_batched_tokens:,.0f}"
+        if e.large_gpu_limits is not None:
+            seqs += f" ({e.large_gpu_limits[0]:,})"
+            budget += f" ({e.large_gpu_limits[1]:,.0f})"
+        rows.append(
+            [
+                e.name,
+                f"{e.step_overhead_s * 1e3:g} ms + {e.layer_overhead_s * 1e6:g} µs/layer",
+                f"{e.bandwidth_efficiency:.1%}".replace(".0%", "%"),
+                f"{e.prefill_mfu:.0%}",
+                seqs,
+                budget,
+                " ".join(e.precisions),
+                " ".join(e.vendors),
+            ]
+        )
+    names = ["id", "per step", "bandwidth", "prefill", "sequences", "tokens a step"]
+    return _fitting(
+        "Serving engines (shares of a Hopper GPU's peaks; in parentheses, on GPUs of 70 GiB "
+        "or more other than the A100)",
+        [(n, "left" if n in ("id", "per step") else "right") for n in names]
+        + [("formats", "left"), ("runs on", "left")],
+        rows,
+    )
+
+
 def apis_table(prices: Iterable[Any]) -> Fit:
     rows = [
         [
