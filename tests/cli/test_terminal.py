@@ -114,7 +114,7 @@ def test_drivers_that_change_nothing_take_one_line(tmp_path: Path, columns: int)
     # NPV -$27,489 to -$33,844 with the rent: a loss either way, whatever it moves by (it
     # said "or moves the NPV by a tenth", untrue of the trial's loss of -$27,118 to -$58,894)
     assert (
-        "None of them changes the break-even or the sign of the NPV: the NPV stays a loss at "
+        "None of them moves the break-even or the NPV across zero: the NPV stays a loss at "
         "both ends of each range." in words
     )
     assert (

@@ -203,7 +203,7 @@ def test_explain_does_not_call_a_shown_move_of_the_break_even_no_change(tmp_path
     assert code == 0
     flat = " ".join(out.split())
     assert "break-even month 0.0027 to month 0.0015" in flat
-    assert "None of them changes the break-even" not in flat
+    assert "None of them moves the break-even" not in flat
     # its NPV moves by more than a tenth ($110,950 to $200,950): that changes the answer,
     # and only that is said of it (its break-even moves by less than 0.05 months)
     assert "1 other input also moves a positive NPV by at least 10% (" in flat

@@ -18,6 +18,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -87,7 +88,7 @@ def test_top_k_lists_k(tmp_path: Path) -> None:
 
 def test_explain_counts_the_others_in_rank_and_no_tenth_of_a_loss(tmp_path: Path) -> None:
     """Ranks 4-15 (12 inputs) swing $1,422 (retrain_usd) to $9,141 (the output price); all
-    but the price trend move the break-even or the sign of the NPV; none is an NPV above
+    but the price trend move the break-even or the NPV across zero; none is an NPV above
     zero at both ends, so no "tenth" is said."""
     code, out, err = run("explain", _esc30(tmp_path))
     assert code == 0, err
@@ -176,3 +177,45 @@ def test_only_a_tail_that_changes_nothing_is_set_aside(
         assert changes_the_answer(listed[-1])
     least = min((d.npv_swing_usd for d in listed), default=0.0)
     assert all(d.npv_swing_usd <= least for d in quiet)
+
+
+@pytest.mark.parametrize(
+    ("npv", "months", "sentence"),
+    [
+        (
+            (-900.0, -800.0),
+            (None, None),
+            "None of them moves the break-even or the NPV across zero: the NPV stays a loss "
+            "at both ends of each range.",
+        ),
+        (
+            (1_000.0, 1_050.0),  # 50 of 1,050: under a tenth
+            (3.0, 3.0),
+            "None of them moves the break-even, the NPV across zero or a positive NPV by at "
+            "least 10%.",
+        ),
+        (
+            (1_000.0, 1_050.0),
+            (3.0, 3.01),  # moved, by less than 0.05 months
+            "None of them moves the break-even by at least 0.05 months, the NPV across zero "
+            "or a positive NPV by at least 10%.",
+        ),
+        (
+            (-900.0, -800.0),
+            (20.0, 20.01),
+            "None of them moves the break-even by at least 0.05 months or the NPV across "
+            "zero: the NPV stays a loss at both ends of each range.",
+        ),
+    ],
+)
+def test_drivers_that_move_nothing_are_said_in_the_thresholds_words(
+    npv: tuple[float, float], months: tuple[float | None, float | None], sentence: str
+) -> None:
+    """The sentence names each threshold as sensitivity's "also moves" lines do (it read
+    "changes the break-even or the sign of the NPV" beside "moves the NPV across zero")."""
+    from payback.report.explain import drivers_paragraphs
+    from payback.studies.uncertainty import Driver
+
+    driver = Driver("a", 1.0, 2.0, *npv, *months, abs(npv[1] - npv[0]))
+    text = drivers_paragraphs([driver], 24, str, lambda d: "1 to 2")[0]
+    assert text.endswith(sentence), text

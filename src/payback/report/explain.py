@@ -28,6 +28,7 @@ from payback.report.common import (
     quarter_text,
 )
 from payback.report.fleet import (
+    ANSWER_WORDS,
     break_even_span,
     changes_the_answer,
     escalation_words,
@@ -474,17 +475,11 @@ def drivers_paragraphs(
         # a loss that grows or shrinks changes no decision (changes_the_answer weighs a
         # tenth only of an NPV above zero): said as a loss at both ends, not as a small move
         losses = all(max(d.npv_low_usd, d.npv_high_usd) < 0 for d in drivers[:3])
-        tenth = (
-            ": the NPV stays a loss at both ends of each range"
-            if losses
-            else ", or moves a positive NPV by at least 10%"
-        )
-        rest = (
-            " None of them moves the break-even by as much as 0.05 months or changes the "
-            f"sign of the NPV{tenth}."
-            if moved
-            else f" None of them changes the break-even or the sign of the NPV{tenth}."
-        )
+        words = dict(ANSWER_WORDS, **({} if moved else {"break-even": "the break-even"}))
+        said = [words["break-even"], words["sign"]] + ([] if losses else [words["tenth"]])
+        tail = ": the NPV stays a loss at both ends of each range" if losses else ""
+        either = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} or {said[-1]}"
+        rest = f" None of them moves {either}{tail}."
     # every input not listed is counted, in sensitivity's ranks: those down to the last
     # that moves the answer, then the rest, each moving the NPV less (split_drivers)
     ranked, quiet = split_drivers(drivers)
