@@ -386,7 +386,7 @@ def catalog_engines(search: SearchOption = "", as_json: JsonFlag = False) -> Non
     Example: `payback catalog engines --search nvidia`
 
     A self-hosted option names one as `engine = "sglang"` (vllm when left out);
-    `payback estimate serving --engine` takes the same names. A calibration file
+    estimate serving's --engine takes the same names. A calibration file
     (`payback calibrate`) replaces these figures with the device's own.
     """
     import dataclasses
