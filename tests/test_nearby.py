@@ -4,7 +4,14 @@ starts a name not preferred) and missed a name the rule finds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from helpers import QUARTER
+from payback import PaybackError, load_scenario
 from payback.nearby import nearby, nearest
+from payback.studies.targets import parse_target
 
 
 def test_the_name_but_for_case_comes_first_and_is_returned_as_listed() -> None:
@@ -49,3 +56,26 @@ def test_n_names_at_most_each_once() -> None:
     assert nearby("", ["l40"]) == []
     assert nearest("l4", ["a10", "l40s"]) == "l40s"
     assert nearest("zzz", ["a10", "l40s"]) is None
+
+
+def test_a_metric_in_another_case_is_suggested() -> None:
+    """difflib counted case: NPV_usd was 2*4/14 similar to npv_usd, no suggestion."""
+    with pytest.raises(PaybackError) as caught:
+        parse_target("NPV_usd=0")
+    assert str(caught.value) == (
+        "target 'NPV_usd=0': unknown metric 'NPV_usd'; did you mean 'npv_usd'? "
+        "allowed: break_even_month, npv_usd, break_even_requests"
+    )
+
+
+def test_a_field_written_short_is_suggested_whole(tmp_path: Path) -> None:
+    """peak for peak_to_average was 0.42 similar, under difflib's 0.6: no suggestion."""
+    path = tmp_path / "s.toml"
+    path.write_text(QUARTER.read_text().replace("peak_to_average = 4.0", "peak = 4.0"))
+    with pytest.raises(PaybackError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == (
+        f"{path}: traffic.peak: unknown field in traffic; did you mean 'peak_to_average'? "
+        "allowed: requests_per_month, growth_monthly, input_tokens, output_tokens, "
+        "cached_input_share, peak_to_average"
+    )
