@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import QUARTER
+from helpers import QUARTER, run
 from payback import PaybackError, load_scenario
 from payback.nearby import nearby, nearest
 from payback.studies.targets import parse_target
@@ -78,4 +78,12 @@ def test_a_field_written_short_is_suggested_whole(tmp_path: Path) -> None:
         f"{path}: traffic.peak: unknown field in traffic; did you mean 'peak_to_average'? "
         "allowed: requests_per_month, growth_monthly, input_tokens, output_tokens, "
         "cached_input_share, peak_to_average"
+    )
+
+
+def test_an_option_in_capitals_is_suggested() -> None:
+    code, out, err = run("analyze", QUARTER, "--SAMPLES", "5")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "error: --SAMPLES: no such option of payback analyze (did you mean --samples?); "
     )
