@@ -4,12 +4,15 @@ starts a name not preferred) and missed a name the rule finds."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from helpers import QUARTER, run
+from helpers import QUARTER, build, fleet_dict, run
 from payback import PaybackError, load_scenario
+from payback.analysis.resolve import resolve
+from payback.catalog import Catalog, default_catalog
 from payback.nearby import nearby, nearest
 from payback.studies.targets import parse_target
 
@@ -86,4 +89,21 @@ def test_an_option_in_capitals_is_suggested() -> None:
     assert (code, out) == (2, "")
     assert err.startswith(
         "error: --SAMPLES: no such option of payback analyze (did you mean --samples?); "
+    )
+
+
+def test_a_gpu_without_rent_is_not_offered_a_shorter_id_it_starts_with() -> None:
+    """a100-80gb starts with a10, another GPU: it was offered as a slip of it."""
+    catalog = default_catalog()
+    unrented = catalog.gpus["a100-80gb"].model_copy(update={"prices": []})
+    small = Catalog.of(
+        gpus=[catalog.gpus["a10"], unrented, catalog.gpus["l4"]], models=catalog.models.values()
+    )
+    data = fleet_dict(gpu="a100-80gb")
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    with pytest.raises(PaybackError) as caught:
+        resolve(build(data), small, today=dt.date(2026, 12, 1))
+    assert str(caught.value) == (
+        "alternatives.0.gpu = 'a100-80gb': the catalog has no on-demand price for a100-80gb; "
+        "give usd_per_gpu_hour"
     )
