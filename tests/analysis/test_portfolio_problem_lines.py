@@ -28,7 +28,7 @@ def test_an_unknown_field_in_the_first_workloads_traffic_is_told_once(tmp_path: 
     path.write_text(text.replace(old, "peak = 3.0 }\none_time = { data_usd = 3000.0"), "utf-8")
     assert _errors(path) == [
         f"error: {path}: workloads.0.traffic.peak: unknown field in workloads.0.traffic; "
-        "allowed: requests_per_month, growth_monthly, input_tokens, output_tokens, "
+        "did you mean 'peak_to_average'? allowed: requests_per_month, growth_monthly, input_tokens, output_tokens, "
         "cached_input_share, peak_to_average"
     ]
 

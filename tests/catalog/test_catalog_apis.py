@@ -124,21 +124,25 @@ def test_ambiguous_lists_at_most_ten() -> None:
 
 
 def test_unknown_model_suggests_near_refs() -> None:
+    # gpt-4.1 and gpt-5.4 are as similar to gpt-4x (2*5/13): gpt-4.1 starts as it does for
+    # longer (payback.nearby); difflib had put the later name in the alphabet first
     assert error("gpt-4x") == (
-        "unknown API model 'gpt-4x'; did you mean openai:gpt-4, openai:gpt-4o, openai:gpt-5.4? "
+        "unknown API model 'gpt-4x'; did you mean openai:gpt-4, openai:gpt-4o, openai:gpt-4.1? "
         + HINT
     )
+    # 4-0, 4-6 and 5-5 are as similar and start alike: as genai-prices lists them
     assert error("anthropic:claude-sonet-4-5") == (
         "unknown API model 'anthropic:claude-sonet-4-5'; did you mean "
-        "anthropic:claude-sonnet-4-5, anthropic:claude-sonnet-5-5, anthropic:claude-sonnet-4-6? "
+        "anthropic:claude-sonnet-4-5, anthropic:claude-sonnet-4-0, anthropic:claude-sonnet-4-6? "
         + HINT
     )
     assert error("zzzzqqq") == f"unknown API model 'zzzzqqq'; no close match {HINT}"
 
 
 def test_unknown_provider_suggests_near_providers() -> None:
+    # zai and zhipuai are as near (2*2/8, 2*3/12): the first in the alphabet
     assert error("opnai:gpt-4o") == (
-        "unknown API provider 'opnai' in 'opnai:gpt-4o'; did you mean openai, moonshotai, zhipuai? "
+        "unknown API provider 'opnai' in 'opnai:gpt-4o'; did you mean openai, moonshotai, zai? "
         + HINT
     )
     assert error("foo:bar").startswith(

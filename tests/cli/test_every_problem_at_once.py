@@ -67,7 +67,7 @@ def test_known_ids_and_other_kinds_are_not_checked() -> None:
 # before this change, one run per problem), and as read_scenario says it with a schema error.
 API = (
     "baseline.model: unknown API model 'openai:gpt-4q'; did you mean openai:gpt-4, "
-    "openai:gpt-4o, openai:gpt-5.4? (payback catalog apis --search TEXT lists them)"
+    "openai:gpt-4o, openai:gpt-4.1? (payback catalog apis --search TEXT lists them)"
 )
 TUNED = (
     "alternatives.0.fine_tuned: unknown hosted fine-tuning offer 'openai.gpt-4o-minj'; "

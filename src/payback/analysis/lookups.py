@@ -233,10 +233,12 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         """Why ``gpu`` (at ``{path}.gpu``, the field the user wrote) has no default rent of
         ``kind``, the GPUs near its id that have one, the offers the catalog has and the
         ``gpu_price`` that pays them, and what else to write."""
-        from payback.catalog import gpu_rent, marketplace_only, near_ids
+        from payback.catalog import gpu_rent, marketplace_only
+        from payback.nearby import nearby
 
         rented = [g.id for g in self.catalog.gpus.values() if gpu_rent(g, kind) is not None]
-        near = [repr(i) for i in near_ids(gpu.id, rented, n=2) if _typo_of(gpu.id, i)]
+        # the id is a real GPU's: another is named only as a likely slip of it (l40s for l40)
+        near = [repr(i) for i in nearby(gpu.id, rented, n=2, cutoff=0.8) if i != gpu.id]
         mean = f"did you mean {' or '.join(near)}? Else " if near else ""  # a clause after ";"
         what = kind.replace("_", "-")
         if marketplace_only(gpu, kind):
@@ -277,22 +279,6 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         self.warnings.extend(
             check_use(cal, model=model, gpu=gpu, precision=precision, where=where, file=file)
         )
-
-
-def _typo_of(written: str, other: str) -> bool:
-    """Whether ``other`` is an id ``written`` may have been meant as: one is the other with
-    letters added at its end (l40, l40s), or they differ by a letter or two.
-
-    >>> _typo_of("l40", "l40s"), _typo_of("l40", "l4"), _typo_of("rtx-4090", "rtx-a6000")
-    (True, True, False)
-    """
-    import difflib
-
-    if written == other:
-        return False
-    if written.startswith(other) or other.startswith(written):
-        return True
-    return difflib.SequenceMatcher(None, written, other).ratio() >= 0.8
 
 
 def _shown(value: Any) -> str:

@@ -8,7 +8,6 @@ token prices come from ``genai-prices`` (its offline snapshot) behind
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +34,7 @@ from payback.catalog.records import (
 )
 from payback.errors import PaybackError
 from payback.figures import far_text, half_up
+from payback.nearby import ID_CUTOFF, nearby
 
 __all__ = [
     "ARCHITECTURES",
@@ -79,24 +79,15 @@ def _shown_id(text: str, width: int = 80) -> str:
 
 
 def near_ids(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    """The ``n`` ids closest to ``word`` (any case), best first: ids that start with it, then
-    ids that contain it, then the rest, each group by difflib's similarity ratio; ids less
-    than half similar that neither start with nor contain it are left out.
+    """The ``n`` ids closest to ``word`` (any case), best first, by the one rule every "did
+    you mean" follows (:func:`payback.nearby.nearby`), at the cutoff short ids ask.
 
     >>> near_ids("L4", ["a10", "l40s", "l4", "l40"])
     ['l4', 'l40', 'l40s']
-    >>> near_ids("h100", ["a100-80gb", "h100-pcie", "h100-sxm"])
-    ['h100-sxm', 'h100-pcie']
+    >>> near_ids("l5", ["a10", "l4", "h200"])
+    ['l4']
     """
-    key = word.lower()
-    scored = []
-    for i, choice in enumerate(dict.fromkeys(choices)):
-        low = choice.lower()
-        ratio = difflib.SequenceMatcher(None, key, low).ratio()
-        starts, contains = low.startswith(key), key in low
-        if key and (starts or contains or ratio >= 0.5):
-            scored.append((low != key, not starts, not contains, -ratio, i, choice))
-    return [entry[-1] for entry in sorted(scored)[:n]]
+    return nearby(word, choices, n, cutoff=ID_CUTOFF)
 
 
 def _near(word: str, choices: Iterable[str]) -> str:

@@ -35,7 +35,6 @@ How a price is picked, following genai-prices' own rules:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,6 +55,7 @@ from genai_prices.types import (
 
 from payback.catalog.api_dates import _Price, _standard_prices, _undated, _usd
 from payback.errors import PaybackError
+from payback.nearby import ID_CUTOFF, nearby
 
 __all__ = [
     "GENAI_PRICES_VERSION",
@@ -290,9 +290,7 @@ def resolve_api_model(ref: str) -> _Resolved:
         return found
     if provider is not None:
         raise PaybackError(_unknown_model(ref, _suggest(model_part.strip(), provider)))
-    near = difflib.get_close_matches(
-        provider_part.strip().lower(), sorted(p.id for p in snap.providers), n=3, cutoff=0.5
-    )
+    near = nearby(provider_part.strip(), sorted(p.id for p in snap.providers), cutoff=ID_CUTOFF)
     if near:
         hint = f"did you mean {', '.join(near)}?"
     else:
@@ -349,12 +347,12 @@ def _resolve_bare(ref: str, model_ref: str) -> _Resolved | None:
 
 
 def _suggest(model_ref: str, provider: Provider | None) -> list[str]:
-    key = model_ref.lower()
+    """The references nearest a model id no provider (or ``provider``) lists."""
     if provider is not None:
-        ids = {model.id.lower(): f"{provider.id}:{model.id}" for model in provider.models}
+        ids = {model.id: f"{provider.id}:{model.id}" for model in provider.models}
     else:
         ids = dict(_snapshot().preferred_ref)
-    return [ids[match] for match in difflib.get_close_matches(key, list(ids), n=3, cutoff=0.6)]
+    return [ids[match] for match in nearby(model_ref, ids)]
 
 
 def _unknown_model(ref: str, suggestions: list[str]) -> str:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from payback.nearby import ID_CUTOFF, nearest
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
@@ -334,11 +336,9 @@ def unknown_provider(gpus: Iterable[Gpu], given: str) -> str | None:
     >>> unknown_provider(gpus, "lamda")[:40], unknown_provider(gpus, "Lambda")
     ("unknown provider; did you mean 'lambda'?", None)
     """
-    from payback.catalog import near_ids
-
     known = sorted({p.provider for gpu in gpus for p in gpu.prices})
     if given.lower() in known:
         return None
-    near = near_ids(given, known, n=1)
-    mean = f"; did you mean {near[0]!r}?" if near else ""
+    near = nearest(given, known, cutoff=ID_CUTOFF)
+    mean = f"; did you mean {near!r}?" if near else ""
     return f"unknown provider{mean} (known: {', '.join(known)})"

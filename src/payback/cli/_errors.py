@@ -387,10 +387,10 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         shown = f" {_shown(value)}" if value is not None else ""
         words = _words(param)
         if words:  # a choice: the words allowed (in any case), the nearest as a GPU id's
-            from payback.catalog import near_ids
+            from payback.nearby import ID_CUTOFF, nearest
 
-            nearest = near_ids(str(value), words, n=1) if value is not None else []
-            mean = f"did you mean {nearest[0]}? " if nearest else ""
+            near = nearest(str(value), words, cutoff=ID_CUTOFF) if value is not None else None
+            mean = f"did you mean {near}? " if near else ""
             return f"{_param_name(param)}{shown}: unknown; {mean}allowed: {', '.join(words)}"
         from payback.figures import typed_number  # pure; loaded only on a parse error
 
@@ -496,9 +496,10 @@ def _shown(value: Any) -> str:
 
 
 def _near(word: str, choices: Sequence[str]) -> str:
-    import difflib
+    """' (did you mean a or b?)': the two commands or options nearest ``word``."""
+    from payback.nearby import nearby
 
-    close = difflib.get_close_matches(word, choices, n=2, cutoff=0.6)
+    close = nearby(word, choices, n=2)
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from payback.catalog import HBM_KINDS, Gpu, near_ids
+from payback.catalog import HBM_KINDS, Gpu
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
+from payback.nearby import ID_CUTOFF, nearest
 
 _FAMILIES: tuple[tuple[str, str], ...] = (
     (r"\bGH200\b|\bH100\b|\bH200\b", "hopper"),
@@ -83,8 +84,8 @@ def engine_named(name: str) -> sv.ServingEngine:
     """The engine called ``name``; one line naming the allowed ones otherwise."""
     engine = sv.ENGINES.get(name)
     if engine is None:
-        near = near_ids(name, sv.ENGINE_NAMES, n=1)
-        mean = f"did you mean {near[0]}? " if near else ""
+        near = nearest(name, sv.ENGINE_NAMES, cutoff=ID_CUTOFF)
+        mean = f"did you mean {near}? " if near else ""
         allowed = f"unknown; {mean}allowed: {', '.join(sv.ENGINE_NAMES)}"
         raise PaybackError.bad("engine", name, allowed)
     return engine

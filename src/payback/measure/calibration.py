@@ -269,8 +269,7 @@ def _inner_name(annotation: Any) -> str:
 
 def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     """One validation error as ``path = value: what is allowed``."""
-    import difflib
-
+    from payback.nearby import nearest
     from payback.scenario.messages import show_value
     from payback.scenario.words import (
         BOUND_ERRORS,
@@ -292,13 +291,13 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
             return _misplaced(loc)  # [factors.measured], or factors = {…} in [measured]
         if root is Calibration and len(loc) == 2 and isinstance(value, dict):
             allowed = ", ".join(f"[{t}]" for t in _TABLES)
-            close = difflib.get_close_matches(field, _TABLES, n=1, cutoff=0.6)
-            near = f"did you mean [{close[0]}]? " if close else ""
+            meant = nearest(field, _TABLES)
+            near = f"did you mean [{meant}]? " if meant else ""
             return f"[{field}]: unknown table; {near}allowed: {allowed}"
         head = root is Calibration and loc[0] == "calibration"
         names = list(_HEAD) if head else list(model.model_fields) if model else []
-        close = difflib.get_close_matches(field, names, n=1, cutoff=0.6)
-        near = f"did you mean {close[0]!r}? " if close else ""
+        close = nearest(field, names)
+        near = f"did you mean {close!r}? " if close else ""
         table = f"[{'.'.join(loc[:-1])}]" if len(loc) > 1 else "the file"
         return f"{path}{shown}: unknown field in {table}; {near}allowed: {', '.join(names)}"
     if kind == "missing":

@@ -5,7 +5,6 @@ and a "did you mean" for a misspelt name."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import math
 import re
@@ -16,6 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from payback.figures import written_number
+from payback.nearby import ID_CUTOFF, nearest
 from payback.scenario.distributions import DISTS, Distribution, stated_end_problem
 from payback.scenario.nulls import null_words
 from payback.scenario.paths import schema_range
@@ -150,31 +150,23 @@ def _clean_loc(raw_loc: Sequence[str | int]) -> list[str | int]:
     return out
 
 
-def _closest(word: str, choices: Sequence[str]) -> str | None:
-    """The one of ``choices`` a misspelt ``word`` is nearest, if one is near enough."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _suggest(word: str, choices: Sequence[str]) -> str:
-    near = _closest(word, choices)
+    near = nearest(word, choices)
     return f"did you mean {near!r}? " if near else ""
 
 
 def _literal_line(path: str, value: Any, shown: str, expected: str) -> str:
     """A value not among a field's few names (``expected``: pydantic's "'vllm', 'sglang',
     'trtllm' or 'lean'"), quoted as they are, with the nearest name, found as a GPU id's
-    is (:func:`~payback.catalog.near_ids`).
+    is (:data:`~payback.nearby.ID_CUTOFF`).
 
     >>> _literal_line("alternatives.0.engine", "vlm", '"vlm"', "'vllm', 'sglang' or 'lean'")
     "alternatives.0.engine = 'vlm': did you mean 'vllm'? allowed: 'vllm', 'sglang' or 'lean'"
     """
-    from payback.catalog import near_ids
-
     if not isinstance(value, str) or len(value) > 60:
         return f"{path} = {shown}: allowed: {expected}"
-    near = near_ids(value, re.findall(r"'([^']*)'", expected), n=1)
-    mean = f"did you mean {near[0]!r}? " if near else ""
+    near = nearest(value, re.findall(r"'([^']*)'", expected), cutoff=ID_CUTOFF)
+    mean = f"did you mean {near!r}? " if near else ""
     return f"{path} = {value!r}: {mean}allowed: {expected}"
 
 
@@ -458,7 +450,7 @@ def _meant(raw_loc: Sequence[str | int]) -> str | None:
     field = str(loc[-1])
     if model is None or _other_kinds(model, raw_loc, field) or _belongs_elsewhere(field, loc):
         return None
-    return _closest(field, list(model.model_fields))
+    return nearest(field, list(model.model_fields))
 
 
 def _missing_kind(path: str, value: Any) -> str:
@@ -571,7 +563,7 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
     # a parameter misspelt (mod = 60) is one line, that asks 'did you mean' the one missing
     missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing"]
     extra = [str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"]
-    meant = {name: _closest(name, missing) for name in extra}
+    meant = {name: nearest(name, missing) for name in extra}
     for err in errors:
         loc = [p for p in err["loc"] if p not in DISTS]
         where = ".".join([path, *map(str, loc)])

@@ -5,11 +5,10 @@ otherwise one line saying why and what to vary instead."""
 
 from __future__ import annotations
 
-import difflib
-
 from payback.analysis.cashflows import not_an_input, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
+from payback.nearby import nearest
 from payback.scenario import Scenario, value_at
 from payback.studies.fleet_cap import estimated_by
 
@@ -51,9 +50,9 @@ def check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> N
     try:
         value_at(scenario, path)
     except PaybackError:
-        close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
+        close = nearest(path, paths)
         examples = (
-            f"did you mean {close[0]!r}?"
+            f"did you mean {close!r}?"
             if close
             else "inputs include " + ", ".join(paths[:4]) + ", ..."
         )

@@ -6,7 +6,6 @@ job's rent the catalog gave written in to solve for it (:func:`catalog_rent_give
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.figures import limit_text, typed_text
 from payback.limits import BEYOND_FLOAT
+from payback.nearby import nearest
 from payback.scenario import FieldRange, Scenario
 from payback.scenario.paths import schema_range, value_at, with_value
 from payback.scenario.schema import MAX_FLEET_GPUS, ScenarioInfo
@@ -101,8 +101,8 @@ def parse_target(text: str) -> Target:
     metric, number = match.groups()
     quoted = repr(f"{metric}={typed_text(number)}")  # 400 digits said short: 'npv_usd=1e+400'
     if metric not in METRICS:
-        close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        close = nearest(metric, METRICS)
+        hint = f"did you mean {close!r}? " if close else ""
         raise PaybackError.bad(
             "target", quoted, f"unknown metric {metric!r}; {hint}allowed: {allowed}"
         )
