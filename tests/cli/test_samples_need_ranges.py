@@ -129,3 +129,54 @@ def test_report_and_explain_of_a_file_with_ranges_still_sample(
     code, _, err = run("report", UNCERTAIN, "--samples", "50", "-o", tmp_path / "r.html")
     assert code == 0, err
     assert "50 samples" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_yaml_file_is_shown_the_range_in_yaml_and_the_hint_followed_samples(
+    tmp_path: Path,
+) -> None:
+    """The hint gave TOML's { dist = "triangular", ... } for a YAML file; written so in YAML,
+    it was refused as "traffic.requests_per_month = a table: must be a number" (tried as a
+    new user would)."""
+    path = tmp_path / "s.yaml"
+    assert run("init", path)[0] == 0
+    code, _, err = run("analyze", path, "--samples", "100")
+    hint = "requests_per_month: {dist: triangular, low: 150000, mode: 200000, high: 320000}"
+    assert code == 2
+    assert f"(e.g. under traffic:, {hint})" in err
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  requests_per_month:")
+    end = text.index("\n", start)
+    toml_way = '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }'
+    (tmp_path / "toml_way.yaml").write_text(
+        text[:start] + f"  requests_per_month: {toml_way}" + text[end:], encoding="utf-8"
+    )
+    code, _, err = run("analyze", tmp_path / "toml_way.yaml")
+    assert code == 2
+    assert err.strip().endswith(
+        "traffic.requests_per_month: YAML writes a range's keys as key: value, {dist: "
+        "triangular, low: 150000, mode: 200000, high: 320000}, not key = value"
+    )
+    path.write_text(text[:start] + f"  {hint}" + text[end:], encoding="utf-8")
+    code, out, err = run("analyze", path, "--samples", "100", "--json")
+    assert code == 0, err
+    assert json.loads(out)["alternatives"][0]["uncertainty"]["samples"] == 100
+
+
+def test_a_range_without_dist_names_the_key_that_names_its_kind(tmp_path: Path) -> None:
+    """{ distribution = "triangular", low = ..., ... } read "= a table: must be a number"."""
+    text = (EXAMPLES / "quarter-200k.toml").read_text(encoding="utf-8")
+    start = text.index("requests_per_month =")
+    end = text.index("\n", start)
+    path = tmp_path / "dn.toml"
+    path.write_text(
+        text[:start]
+        + 'requests_per_month = { distribution = "triangular", low = 150000, mode = 200000, '
+        "high = 320000 }" + text[end:],
+        encoding="utf-8",
+    )
+    code, out, err = run("analyze", path)
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f'error: {path}: traffic.requests_per_month: a range names its kind in dist (dist = "'
+        'triangular" beside low, mode, high); distribution is not a key of a range'
+    )

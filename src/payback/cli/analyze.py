@@ -243,11 +243,21 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
         names = listed(flat)
         have = "has" if len(flat) == 1 else "have"
         # a portfolio keeps its traffic in its workloads, not under [traffic]
-        where = "a [[workloads]] entry's traffic" if loaded[0].workloads else "[traffic]"
+        yaml = Path(flat[0]).suffix.lower() in (".yaml", ".yml")
+        where = (
+            ("a workloads entry's traffic" if yaml else "a [[workloads]] entry's traffic")
+            if loaded[0].workloads
+            else ("traffic:" if yaml else "[traffic]")
+        )
+        example = (
+            "requests_per_month: {dist: triangular, low: 150000, mode: 200000, high: 320000}"
+            if yaml
+            else 'requests_per_month = { dist = "triangular", low = 150000, mode = 200000, '
+            "high = 320000 }"
+        )
         raise PaybackError(
             f"--samples: {names} {have} no distributions, so every sample would be the same "
-            f"answer; give an input a range (e.g. under {where}, requests_per_month = "
-            '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }), or see '
+            f"answer; give an input a range (e.g. under {where}, {example}), or see "
             f"which inputs matter over assumed ±25% ranges with `payback sensitivity {flat[0]}`"
         )
     _note(

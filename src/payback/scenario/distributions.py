@@ -25,7 +25,8 @@ nearest number inside it (:func:`sampled_range`).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -363,6 +364,40 @@ DISTS: dict[str, type[_Dist]] = {
     "lognormal": LogNormal,
 }
 """Distribution kinds by their ``dist`` value."""
+
+
+def undeclared_range(path: str, table: Mapping[str, Any]) -> str | None:
+    """The line for a table that holds a distribution's parameters but no ``dist`` naming
+    its kind (``{ distribution = "triangular", low = 1, mode = 2, high = 3 }``), ``None``
+    for any other table: without it the table was refused as "a table: must be a number".
+
+    >>> undeclared_range("traffic.growth", {"type": "uniform", "low": 0.0, "high": 0.1})
+    'traffic.growth: a range names its kind in dist (dist = "uniform" beside low, high); type is not a key of a range'
+    >>> undeclared_range("traffic.growth", {'dist = "uniform"': None, "low = 0": None, "high = 0.1": None})
+    "traffic.growth: YAML writes a range's keys as key: value, {dist: uniform, low: 0, high: 0.1}, not key = value"
+    >>> undeclared_range("alternatives.0.training", {"method": "lora"}) is None
+    True
+    """
+    keys = {str(k) for k in table}
+    pairs = [str(k).partition("=") for k in table]
+    if pairs and all(
+        eq and name.strip() and table[k] is None
+        for (name, eq, _), k in zip(pairs, table, strict=True)
+    ):
+        # TOML's { dist = "triangular", ... } in a YAML file: keys 'dist = "triangular"'
+        written = ", ".join(
+            f"{n.strip()}: {v.strip().strip(chr(34) + chr(39))}" for n, _, v in pairs
+        )
+        return f"{path}: YAML writes a range's keys as key: value, {{{written}}}, not key = value"
+    for kind, model in DISTS.items():
+        params = [f for f in model.model_fields if f != "dist"]
+        if "dist" not in keys and set(params) <= keys:
+            others = sorted(keys - set(params))
+            line = f'{path}: a range names its kind in dist (dist = "{kind}" beside {", ".join(params)})'
+            if others:
+                line += f"; {', '.join(others)} {'is' if len(others) == 1 else 'are'} not a key of a range"
+            return line
+    return None
 
 
 TOLD = 1e-4

@@ -19,7 +19,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, long_number, read_input
-from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
+from payback.scenario.distributions import (
+    Distribution,
+    range_problem,
+    stated_end_problem,
+    undeclared_range,
+)
 from payback.scenario.followed import followed, not_sampled
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
 from payback.scenario.nulls import (
@@ -326,6 +331,10 @@ def _take_distributions(
                 return 1.0  # a placeholder number, so that only the distribution is reported
             found[path] = dist
             return dist.central()
+        if (line := undeclared_range(prefix[:-1], node)) is not None:
+            problems.append(line)
+            found[prefix[:-1]] = None
+            return 1.0
         return {
             k: _take_distributions(v, f"{prefix}{k}.", found, problems) for k, v in node.items()
         }
