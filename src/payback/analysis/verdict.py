@@ -1,6 +1,7 @@
-"""An alternative's outcome in words: money (:func:`usd`), months (:func:`months_text`)
-and the sentence for every shape of cash flow (:func:`outcome_text`): pays back within a
-quarter or not, pays back and then falls behind, saves from month 0, never pays back."""
+"""An alternative's outcome in words: money (:func:`~payback.money.usd`, offered here too,
+and in a sentence :func:`sentence_usd`), months (:func:`months_text`) and the sentence for
+every shape of cash flow (:func:`outcome_text`): pays back within a quarter or not, pays
+back and then falls behind, saves from month 0, never pays back."""
 
 from __future__ import annotations
 
@@ -26,9 +27,7 @@ from payback.analysis.gap import (
 from payback.analysis.gap import cents as _cents
 from payback.figures import (
     TIES_BELOW,
-    WRITTEN_OUT,
     counted,
-    digits_text,
     far_text,
     half_up,
     listed,
@@ -38,6 +37,7 @@ from payback.figures import (
 )
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
+from payback.money import usd
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
@@ -101,36 +101,6 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     from payback.finance.cashflow import saves_nothing as none_saved
 
     return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
-
-
-def usd(value: float, decimals: int | None = None) -> str:
-    """Money as text; by default cents below $1,000 and whole dollars from there (999.996
-    rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
-
-    >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
-    ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
-    >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
-    ('$0.00', '$0', '$1,000', '-$999.99')
-
-    Halves round up, as money is rounded: $6.50 is $7 in whole dollars, $1,422.50 $1,423.
-
-    >>> usd(6.5, 0), usd(1422.5), usd(-0.125)
-    ('$7', '$1,423', '-$0.13')
-
-    Past $10^18 in powers of ten (:func:`~payback.figures.far_text`), not 50 digits; a
-    tiny amount rounds to cents as any other:
-
-    >>> usd(1e18), usd(1.3292e50), usd(-2.5e19, 2), usd(1e-320)
-    ('$1,000,000,000,000,000,000', '$1.33×10⁵⁰', '-$2.5×10¹⁹', '$0.00')
-    """
-    if abs(value) > WRITTEN_OUT[1] and (far := far_text(abs(value))) is not None:
-        return ("-" if value < 0 else "") + "$" + far
-    size = half_up(abs(value))
-    if decimals is None:
-        decimals = 2 if round(size, 2) < 1000 else 0
-    text = digits_text(size, decimals)  # past 15 significant digits zeros, not float noise
-    sign = "-" if value < 0 and text.strip("0.,") else ""
-    return f"{sign}${text}"
 
 
 FEWEST_REQUESTS = 1.0

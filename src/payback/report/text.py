@@ -28,6 +28,7 @@ from payback.analysis.verdict import (
 from payback.figures import counted, fixed_text, rate_text, whole_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
+from payback.money import tiny_usd
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -51,7 +52,7 @@ from payback.report.fleet import (
     quiet_line,
     split_drivers,
 )
-from payback.report.per_1k import per_1k_pair, per_1k_usd
+from payback.report.per_1k import per_1k_pair
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -155,7 +156,7 @@ def _retraining_per_1k(
     if not any(paid[i] > 0 for i in months if i < len(paid)):
         return []
     return [
-        per_1k_usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
+        tiny_usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
         if has_cost_per_1k(requests[i])
         else "n/a"
         for i in months
