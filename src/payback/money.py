@@ -1,9 +1,10 @@
 """How every output writes money: :func:`usd` (cents below $1,000, whole dollars from
-there), and a figure under a cent in a sentence of prose with the places that write it
-within 1% and tell it from the sentence's other figures (:func:`small_usd`: "$0.0019",
-never "$0.00"; under 10 cents alone, :func:`tiny_usd`). A chart's hover or a table's
-column of money takes the places :func:`money_places` gives. Imports only
-:mod:`payback.figures`, so the analysis and the reports can write money alike."""
+there), and one rule for a figure under a cent wherever a sentence says it (``analyze``'s
+verdict, explain's prose, the reports' words): the places that write it within 1% and tell
+it from the sentence's other figures (:func:`small_usd`), so "$0.0019" is never "$0.00"
+in one output and "$0.0019" in another (:func:`fine_usd` writes a figure alone so). A
+chart's hover or a table's column of money takes the places :func:`money_places` gives.
+Imports only :mod:`payback.figures`, so the analysis and the reports write money alike."""
 
 from __future__ import annotations
 
@@ -13,12 +14,18 @@ from collections.abc import Callable, Sequence
 from payback.figures import WRITTEN_OUT, digits_text, far_text, half_up, tick_places
 
 __all__ = [
+    "CENT",
     "cents_kept",
+    "fine_usd",
     "money_places",
     "small_usd",
     "tiny_usd",
     "usd",
 ]
+
+CENT = 0.01
+"""The smallest figure :func:`usd` writes in cents: a figure under it (not zero) is
+written by :func:`small_usd`'s places wherever a sentence says it."""
 
 
 def usd(value: float, decimals: int | None = None) -> str:
@@ -36,7 +43,7 @@ def usd(value: float, decimals: int | None = None) -> str:
     ('$7', '$1,423', '-$0.13')
 
     Past $10^18 in powers of ten (:func:`~payback.figures.far_text`), not 50 digits; a
-    tiny amount rounds to cents as any other:
+    tiny amount rounds to cents as any other (a sentence writes it by :func:`fine_usd`):
 
     >>> usd(1e18), usd(1.3292e50), usd(-2.5e19, 2), usd(1e-320)
     ('$1,000,000,000,000,000,000', '$1.33×10⁵⁰', '-$2.5×10¹⁹', '$0.00')
@@ -112,6 +119,22 @@ def small_usd(*values: float) -> Callable[[float], str]:
         return cents_kept(usd(value, places))
 
     return money
+
+
+def fine_usd(value: float, decimals: int | None = None) -> str:
+    """One money figure as :func:`usd` writes it to ``decimals``, but one under a cent (not
+    zero) as prose writes it (:func:`small_usd`): the places that write it within 1%, so a
+    verdict never reads "NPV $0.00" for a loss of $0.00041, nor "$0.01" for $0.0051,
+    where explain says the figure. From a cent, and $0, exactly as ``usd`` writes it.
+
+    >>> fine_usd(-0.00041), fine_usd(0.0051, 2), fine_usd(0.0019, 0), fine_usd(0.00999)
+    ('-$0.00041', '$0.0051', '$0.0019', '$0.01')
+    >>> fine_usd(0.015), fine_usd(0.3, 2), fine_usd(1_234.5), fine_usd(0.0, 0), fine_usd(3e-17)
+    ('$0.02', '$0.30', '$1,235', '$0', '$3×10⁻¹⁷')
+    """
+    if 0 < abs(value) < CENT:
+        return small_usd(value)(value)
+    return usd(value, decimals)
 
 
 def money_places(values: Sequence[float]) -> int:

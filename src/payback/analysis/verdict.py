@@ -37,7 +37,7 @@ from payback.figures import (
 )
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
-from payback.money import usd
+from payback.money import fine_usd, usd
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
@@ -188,12 +188,15 @@ def usd_column(values: Sequence[float]) -> list[str]:
 def prose_usd(value: float) -> str:
     """Money in a verdict's sentence, as the rest of ``analyze`` writes it: whole dollars,
     cents only below $10 (a difference that rounds to $0 keeps its cents), as explain's
-    prose writes money (it read "$873.92 more in month 1" beside "NPV -$30,666").
+    prose writes money (it read "$873.92 more in month 1" beside "NPV -$30,666"); under a
+    cent, as explain writes it (:func:`~payback.money.fine_usd`: "$0.0019", never "$0.00").
 
     >>> prose_usd(873.92), prose_usd(-106.15), prose_usd(7.254), prose_usd(0.3), prose_usd(0.0)
     ('$874', '-$106', '$7.25', '$0.30', '$0')
+    >>> prose_usd(0.0019), prose_usd(-0.0051)
+    ('$0.0019', '-$0.0051')
     """
-    return usd(value, 0 if round(abs(value), 2) >= 10 or value == 0 else 2)
+    return fine_usd(value, 0 if round(abs(value), 2) >= 10 or value == 0 else 2)
 
 
 def sentence_usd(*scale: float) -> Callable[[float], str]:
@@ -201,16 +204,20 @@ def sentence_usd(*scale: float) -> Callable[[float], str]:
     ``analyze`` writes its amounts: where any figure of ``scale`` (the cumulative savings,
     the NPV) is $1,000 or more, whole dollars (:func:`prose_usd`: "$687 more in month 1"
     beside "NPV -$30,666", never "$687.44"); where all are under $1,000, cents, as ``usd``
-    writes such amounts ("$418.79 behind; NPV -$418.79").
+    writes such amounts ("$418.79 behind; NPV -$418.79"). A figure under a cent either way
+    as explain's prose writes it (:func:`~payback.money.fine_usd`): "NPV -$0.00041", never
+    "NPV $0.00"; "$0.0051", never "$0.01".
 
     >>> money = sentence_usd(-12_860.0, -30_666.0); money(687.44), money(-34.53), money(0.3)
     ('$687', '-$35', '$0.30')
     >>> money = sentence_usd(-400.0, -418.79); money(418.79), money(20.0)
     ('$418.79', '$20.00')
+    >>> money = sentence_usd(-0.02, -0.0004); money(-0.00041), money(0.0051), money(0.0)
+    ('-$0.00041', '$0.0051', '$0.00')
     """
     if any(round(abs(v), 2) >= 1000 for v in scale):
         return prose_usd
-    return lambda value: usd(value, 2)
+    return lambda value: fine_usd(value, 2)
 
 
 def month_text(month: float, decimals: int = 1) -> str:
