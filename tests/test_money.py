@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from payback.analysis.verdict import prose_usd, sentence_usd
+from payback.analysis.verdict import prose_usd, sentence_usd, usd_column
 from payback.money import fine_usd, small_usd, usd
 from payback.report.fleet import prose_usd as explained_usd
 
@@ -55,3 +55,9 @@ def test_a_verdict_says_a_figure_under_a_cent_in_either_style() -> None:
         "$0",
     ]
     assert prose_usd(-0.0051) == "-$0.0051"
+
+
+def test_a_column_writes_a_month_under_a_cent() -> None:
+    # three requests at $0.00045 and $0.00015: the table read "$0.00" and "$0.00"
+    assert usd_column([0.00135, 0.00045, 0.0]) == ["$0.00135", "$0.00045", "$0.00"]
+    assert usd_column([2_184.0, 584.0, 0.004]) == ["$2,184", "$584", "$0.004"]

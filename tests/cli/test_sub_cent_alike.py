@@ -1,5 +1,6 @@
 """``analyze`` and ``explain`` write a figure under a cent alike: on a scenario of a
-handful of requests ``analyze``'s verdict read "NPV $0.00" where explain said "a loss of $0.00041", "NPV $0.01" where explain said "$0.0055", and
+handful of requests ``analyze``'s verdict read "NPV $0.00" (and its NPV row "$0.00")
+where explain said "a loss of $0.00041", "NPV $0.01" where explain said "$0.0055", and
 "recovered $0.01" for $0.0072; ``analyze --json`` and explain's ``--json`` carried the
 same "$0.00" in their verdict. Their numbers are raw and unchanged.
 
@@ -12,6 +13,7 @@ discounted monthly at 1.1^(1/12) - 1, so the 24 months' present value of $1 a mo
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +89,8 @@ def test_the_npv_under_a_cent_reads_alike(
     analyzed, told = _said("analyze", path), _said("explain", path)
     assert verdict in analyzed
     assert explained in told
+    shown = verdict.split()[1]  # the figure itself: -$0.00041, $0.0055
+    assert f"NPV, 24 months at 10% {shown} " in analyzed  # the NPV row says it as well
     assert "$0.00 over" not in analyzed
     assert "NPV $0.01 over" not in analyzed
     # the JSON: the same sentence in analyze's and explain's, the NPV a raw number
@@ -99,9 +103,28 @@ def test_the_npv_under_a_cent_reads_alike(
     assert explanation["alternatives"][0]["verdict"] == answer["verdict"]
 
 
+def test_the_costs_table_and_explain_say_the_same_month(tmp_path: Path) -> None:
+    # 3 requests: the baseline $0.00135 a month, the alternative $0.00045 (read "$0.00")
+    analyzed = _said("analyze", _scenario(tmp_path, 3, 0.02))
+    assert re.search(r"baseline \$0\.00135 \$0\.00135 \$0\.03 ", analyzed)  # 24 × 0.00135
+    assert re.search(r"this alternative \$0\.00045 \$0\.00045 \$0\.01 ", analyzed)
+    told = _said("explain", _scenario(tmp_path, 3, 0.02))
+    assert "the baseline costs $0.00135" in told
+    assert "'small api' costs $0.00045" in told
+
+
 def test_a_recovered_sum_under_a_cent_is_not_a_cent(tmp_path: Path) -> None:
     # 1 request, $0.02 up front: $0.0003 a month recovers 24 × 0.0003 = $0.0072 by month 24
     path = _scenario(tmp_path, 1, 0.02)
     said = "by month 24 it has recovered $0.0072 of the $0.02 up front"
     assert said in _said("analyze", path)
     assert said in _json("explain", path)["alternatives"][0]["verdict"]
+
+
+def test_a_one_time_cost_under_a_cent_reads_alike(tmp_path: Path) -> None:
+    # $0.001 of data: the row and its item read "$0.00", explain "$0.001 before it saves"
+    analyzed = _said("analyze", _scenario(tmp_path, 1, 0.001))
+    assert "One-time cost $0.001 data (collect, label, clean) $0.001 " in analyzed
+    assert "costs $0.001 before it saves anything" in _said(
+        "explain", _scenario(tmp_path, 1, 0.001)
+    )

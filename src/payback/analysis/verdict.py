@@ -176,13 +176,16 @@ def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) ->
 
 def usd_column(values: Sequence[float]) -> list[str]:
     """Money down one column of a table, all written alike: cents only where every amount
-    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184.
+    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184; an amount
+    under a cent as a verdict says it (:func:`~payback.money.fine_usd`), never "$0.00".
 
     >>> usd_column([2184.0, 584.0, 0.0]), usd_column([584.0, 218.4]), usd_column([])
     (['$2,184', '$584', '$0'], ['$584.00', '$218.40'], [])
+    >>> usd_column([0.00135, 0.00045, 0.0]), usd_column([2184.0, 0.004])
+    (['$0.00135', '$0.00045', '$0.00'], ['$2,184', '$0.004'])
     """
     decimals = 2 if all(round(abs(v), 2) < 1000 for v in values) else 0
-    return [usd(v, decimals) for v in values]
+    return [fine_usd(v, decimals) for v in values]
 
 
 def prose_usd(value: float) -> str:

@@ -28,7 +28,7 @@ from payback.analysis.verdict import (
 from payback.figures import counted, fixed_text, rate_text, whole_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
-from payback.money import tiny_usd
+from payback.money import fine_usd, tiny_usd
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -251,7 +251,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             grid.add_row(label, value)
     if escalated := escalation_words(analysis, analysis.alternatives.index(alt)):
         grid.add_row("Escalation", escalated)
-    grid.add_row("One-time cost", money(alt.one_time_usd))
+    grid.add_row("One-time cost", fine_usd(alt.one_time_usd))  # as the verdict: "$0.004"
     paid = {k: v for k, v in (alt.one_time_items_usd or {}).items() if v}
     items = [  # written alike: $1,500 beside $160, not $160.00
         f"{ONE_TIME_LABELS.get(k, k)} {shown}"
@@ -274,7 +274,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
-        money(alt.npv_usd),
+        fine_usd(alt.npv_usd),  # as the verdict says it: "-$0.00041", not "$0.00"
     )
     grid.add_row("Pays back within", within_text(alt.pays_back_within))
     plain = alt.infrastructure_only
@@ -288,7 +288,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
                     if month is None
                     else f"break-even {month_text(month, 2)}"
                 )
-                + f"; NPV {money(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
+                + f"; NPV {fine_usd(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
                 style="dim",
             ),
         )
