@@ -1,8 +1,9 @@
 """How every output rounds a figure: money's halves up (:func:`half_up`), a rate the user
 typed as typed (:func:`rate_text`), a computed share never said as 0% or 100% unless it is
-(:func:`share_text`). Pure Python and imports nothing of the package, so every layer (the
-scenario checks, the hardware cautions, the catalog, the reports) writes a figure alike;
-:mod:`payback.analysis.verdict` builds money (``usd``) on it."""
+(:func:`share_text`), the places figures said together take (:func:`tick_places`). Pure
+Python and imports nothing of the package, so every layer (the scenario checks, the
+hardware cautions, the catalog, the reports) writes a figure alike; :mod:`payback.money`
+builds money (``usd``) on it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ __all__ = [
     "rate_text",
     "share_text",
     "shares_alike",
+    "tick_places",
     "typed_number",
     "typed_text",
     "whole_text",
@@ -162,6 +164,28 @@ def fixed_text(value: float, places: int = 2) -> str:
     """
     text = f"{value:.{places}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def tick_places(values: Sequence[float], least: int = 0, most: int = 15) -> int | None:
+    """The fewest decimal places from ``least`` that tell figures said together apart (the
+    ticks of one chart axis, a sentence's money) and write each within 1% of its value,
+    halves up (none but 0 as 0: $0.0015 is not "$0.002", but $2.675 "$2.68"); ``None``
+    where ``most`` do not (under 10^-``most``: a power of ten).
+
+    >>> tick_places([0.5, 1.0, 10.0]), tick_places([0.0001, 0.0002, 0.0005], 2)
+    (1, 4)
+    >>> tick_places([0.0015, 0.002, 0.0025], 2), tick_places([2.675, 5.0], 2)
+    (4, 2)
+    >>> tick_places([1 / 3, 2 / 3]), tick_places([0.0, 3e-17, 6e-17])
+    (2, None)
+    """
+    finite = sorted({v for v in values if math.isfinite(v)})
+    for places in range(least, most + 1):
+        texts = [(f"{half_up(abs(v)):.{places}f}", v) for v in finite]
+        near = all(abs(float(t) - abs(v)) <= 0.01 * abs(v) for t, v in texts)
+        if near and len({(t, v < 0) for t, v in texts}) == len(finite):
+            return places
+    return None
 
 
 def share_text(share: float | None) -> str:

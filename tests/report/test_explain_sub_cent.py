@@ -7,8 +7,9 @@ figures: $0.003 and $0.0003 a month, -$0.0019 after month 3, +$0.0008 after mont
 from __future__ import annotations
 
 from payback import analyze
+from payback.money import small_usd
 from payback.report.explain import explain
-from payback.report.fleet import prose_usd, small_usd, usd_alike
+from payback.report.fleet import prose_usd, usd_alike
 from payback.scenario import parse_scenario, scenario_data_from_text
 
 TINY = """

@@ -13,8 +13,9 @@ import tomlkit
 
 from helpers import build, per_request_dict, run
 from payback import analyze
+from payback.money import tiny_usd
 from payback.report.explain import explain
-from payback.report.per_1k import per_1k_pair, per_1k_usd
+from payback.report.per_1k import per_1k_pair
 
 EMBED = per_request_dict(0.004, 0.001, requests=1e10, horizon=12, data_usd=100_000.0)
 
@@ -53,8 +54,8 @@ def test_explains_sum_adds_up() -> None:
         (1495.2, "$1,495"),
     ],
 )
-def test_per_1k_usd(value: float, text: str) -> None:
-    assert per_1k_usd(value) == text
+def test_tiny_usd(value: float, text: str) -> None:
+    assert tiny_usd(value) == text
 
 
 def test_each_price_tells_the_two_apart() -> None:

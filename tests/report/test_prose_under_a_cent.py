@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from helpers import build, fleet_dict, per_request_dict
 from payback import analyze
+from payback.money import small_usd
 from payback.report import charts as ch
-from payback.report.fleet import fleet_rows, small_usd, why_paragraphs
+from payback.report.fleet import fleet_rows, why_paragraphs
 
 
 def test_the_one_time_note_writes_figures_under_a_cent() -> None:

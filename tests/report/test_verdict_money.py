@@ -70,7 +70,7 @@ def test_prose_money_is_whole_from_ten_dollars(value: float, text: str) -> None:
 
 def test_prose_money_keeps_cents_that_round_to_nothing() -> None:
     assert prose_usd(0.3) == "$0.30"
-    assert prose_usd(-0.004) == "$0.00"
+    assert prose_usd(-0.004) == "-$0.004"  # under a cent as explain writes it, not "$0.00"
     assert prose_usd(0.0) == "$0"
 
 

@@ -1,6 +1,7 @@
-"""An alternative's outcome in words: money (:func:`usd`), months (:func:`months_text`)
-and the sentence for every shape of cash flow (:func:`outcome_text`): pays back within a
-quarter or not, pays back and then falls behind, saves from month 0, never pays back."""
+"""An alternative's outcome in words: money (:func:`~payback.money.usd`, offered here too,
+and in a sentence :func:`sentence_usd`), months (:func:`months_text`) and the sentence for
+every shape of cash flow (:func:`outcome_text`): pays back within a quarter or not, pays
+back and then falls behind, saves from month 0, never pays back."""
 
 from __future__ import annotations
 
@@ -26,9 +27,7 @@ from payback.analysis.gap import (
 from payback.analysis.gap import cents as _cents
 from payback.figures import (
     TIES_BELOW,
-    WRITTEN_OUT,
     counted,
-    digits_text,
     far_text,
     half_up,
     listed,
@@ -38,6 +37,7 @@ from payback.figures import (
 )
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
+from payback.money import fine_usd, usd
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
@@ -101,36 +101,6 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     from payback.finance.cashflow import saves_nothing as none_saved
 
     return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
-
-
-def usd(value: float, decimals: int | None = None) -> str:
-    """Money as text; by default cents below $1,000 and whole dollars from there (999.996
-    rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
-
-    >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
-    ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
-    >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
-    ('$0.00', '$0', '$1,000', '-$999.99')
-
-    Halves round up, as money is rounded: $6.50 is $7 in whole dollars, $1,422.50 $1,423.
-
-    >>> usd(6.5, 0), usd(1422.5), usd(-0.125)
-    ('$7', '$1,423', '-$0.13')
-
-    Past $10^18 in powers of ten (:func:`~payback.figures.far_text`), not 50 digits; a
-    tiny amount rounds to cents as any other:
-
-    >>> usd(1e18), usd(1.3292e50), usd(-2.5e19, 2), usd(1e-320)
-    ('$1,000,000,000,000,000,000', '$1.33×10⁵⁰', '-$2.5×10¹⁹', '$0.00')
-    """
-    if abs(value) > WRITTEN_OUT[1] and (far := far_text(abs(value))) is not None:
-        return ("-" if value < 0 else "") + "$" + far
-    size = half_up(abs(value))
-    if decimals is None:
-        decimals = 2 if round(size, 2) < 1000 else 0
-    text = digits_text(size, decimals)  # past 15 significant digits zeros, not float noise
-    sign = "-" if value < 0 and text.strip("0.,") else ""
-    return f"{sign}${text}"
 
 
 FEWEST_REQUESTS = 1.0
@@ -206,24 +176,30 @@ def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) ->
 
 def usd_column(values: Sequence[float]) -> list[str]:
     """Money down one column of a table, all written alike: cents only where every amount
-    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184.
+    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184; an amount
+    under a cent as a verdict says it (:func:`~payback.money.fine_usd`), never "$0.00".
 
     >>> usd_column([2184.0, 584.0, 0.0]), usd_column([584.0, 218.4]), usd_column([])
     (['$2,184', '$584', '$0'], ['$584.00', '$218.40'], [])
+    >>> usd_column([0.00135, 0.00045, 0.0]), usd_column([2184.0, 0.004])
+    (['$0.00135', '$0.00045', '$0.00'], ['$2,184', '$0.004'])
     """
     decimals = 2 if all(round(abs(v), 2) < 1000 for v in values) else 0
-    return [usd(v, decimals) for v in values]
+    return [fine_usd(v, decimals) for v in values]
 
 
 def prose_usd(value: float) -> str:
     """Money in a verdict's sentence, as the rest of ``analyze`` writes it: whole dollars,
     cents only below $10 (a difference that rounds to $0 keeps its cents), as explain's
-    prose writes money (it read "$873.92 more in month 1" beside "NPV -$30,666").
+    prose writes money (it read "$873.92 more in month 1" beside "NPV -$30,666"); under a
+    cent, as explain writes it (:func:`~payback.money.fine_usd`: "$0.0019", never "$0.00").
 
     >>> prose_usd(873.92), prose_usd(-106.15), prose_usd(7.254), prose_usd(0.3), prose_usd(0.0)
     ('$874', '-$106', '$7.25', '$0.30', '$0')
+    >>> prose_usd(0.0019), prose_usd(-0.0051)
+    ('$0.0019', '-$0.0051')
     """
-    return usd(value, 0 if round(abs(value), 2) >= 10 or value == 0 else 2)
+    return fine_usd(value, 0 if round(abs(value), 2) >= 10 or value == 0 else 2)
 
 
 def sentence_usd(*scale: float) -> Callable[[float], str]:
@@ -231,16 +207,20 @@ def sentence_usd(*scale: float) -> Callable[[float], str]:
     ``analyze`` writes its amounts: where any figure of ``scale`` (the cumulative savings,
     the NPV) is $1,000 or more, whole dollars (:func:`prose_usd`: "$687 more in month 1"
     beside "NPV -$30,666", never "$687.44"); where all are under $1,000, cents, as ``usd``
-    writes such amounts ("$418.79 behind; NPV -$418.79").
+    writes such amounts ("$418.79 behind; NPV -$418.79"). A figure under a cent either way
+    as explain's prose writes it (:func:`~payback.money.fine_usd`): "NPV -$0.00041", never
+    "NPV $0.00"; "$0.0051", never "$0.01".
 
     >>> money = sentence_usd(-12_860.0, -30_666.0); money(687.44), money(-34.53), money(0.3)
     ('$687', '-$35', '$0.30')
     >>> money = sentence_usd(-400.0, -418.79); money(418.79), money(20.0)
     ('$418.79', '$20.00')
+    >>> money = sentence_usd(-0.02, -0.0004); money(-0.00041), money(0.0051), money(0.0)
+    ('-$0.00041', '$0.0051', '$0.00')
     """
     if any(round(abs(v), 2) >= 1000 for v in scale):
         return prose_usd
-    return lambda value: usd(value, 2)
+    return lambda value: fine_usd(value, 2)
 
 
 def month_text(month: float, decimals: int = 1) -> str:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from payback.analysis.verdict import half_up
-from payback.figures import power_text
+from payback.figures import power_text, tick_places
+from payback.money import money_places
 from payback.report.common import metric
-from payback.report.places import money_places, tick_places
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -263,7 +263,7 @@ def money_axis(chart: Chart) -> dict[str, Any]:
 
 def money_hover(values: Sequence[float]) -> str:
     """plotly's format for money figures in a chart's hovers, with the places
-    :func:`~payback.report.places.money_places` gives them: whole dollars from $1,000, as
+    :func:`~payback.money.money_places` gives them: whole dollars from $1,000, as
     the tables write such a column, or where they are exact, cents below (a month of $0.51
     read "$1"), more under a cent.
 

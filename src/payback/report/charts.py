@@ -16,6 +16,7 @@ from payback.analysis.result import Analysis, months_text
 from payback.analysis.verdict import saves_nothing
 from payback.figures import share_text, shares_alike
 from payback.finance._types import FloatArray
+from payback.money import small_usd
 from payback.report.axes import MONTH_STEPS as MONTH_STEPS
 from payback.report.axes import MONTH_TICKS as MONTH_TICKS
 from payback.report.axes import count_ticks as count_ticks
@@ -38,7 +39,7 @@ from payback.report.common import (
     month_text,
     round_figures,
 )
-from payback.report.fleet import part_shares, small_usd
+from payback.report.fleet import part_shares
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
 from payback.report.windows import samples_behind_text

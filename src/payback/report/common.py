@@ -23,7 +23,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
-from payback.figures import complement_text, far_text, power_text, whole_text
+from payback.figures import complement_text, far_text, power_text, tick_places, whole_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -35,7 +35,7 @@ from payback.report.palette import HIGH_END_COLOUR as HIGH_END_COLOUR
 from payback.report.palette import LOW_END_COLOUR as LOW_END_COLOUR
 from payback.report.palette import ZERO_COLOUR as ZERO_COLOUR
 from payback.report.palette import alternative_colour as alternative_colour
-from payback.report.places import same_places, tick_places
+from payback.report.places import same_places
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study

@@ -17,6 +17,7 @@ from payback.analysis.verdict import (
     saves_nothing,
 )
 from payback.figures import rate_text, share_text, whole_text
+from payback.money import small_usd, tiny_usd
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -37,7 +38,6 @@ from payback.report.fleet import (
     part_shares,
     prose_usd,
     quiet_line,
-    small_usd,
     split_drivers,
     why_paragraphs,
 )
@@ -47,7 +47,6 @@ from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
 from payback.report.monthly import monthly_changes as monthly_changes
-from payback.report.per_1k import per_1k_usd
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:
@@ -123,8 +122,8 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     money = usd_alike(base.monthly_cost_usd[0], cost[0], saved)
     served = f"{requests_text(requests)} request{'' if requests == 1 else 's'}"
     if has_cost_per_1k(requests):  # the results' rule: none under one request
-        served += f" at {per_1k_usd(base.usd_per_1k_requests[0])} per 1,000"
-        own = f" ({per_1k_usd(alt.usd_per_1k_requests[0])} per 1,000)"
+        served += f" at {tiny_usd(base.usd_per_1k_requests[0])} per 1,000"
+        own = f" ({tiny_usd(alt.usd_per_1k_requests[0])} per 1,000)"
     else:
         served, own = served + ", too few for a cost per 1,000", ""
     first = (

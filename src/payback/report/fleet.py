@@ -14,9 +14,8 @@ from payback.analysis.utilisation import FleetUtilisation
 from payback.analysis.verdict import requests_text
 from payback.figures import share_text as share_text
 from payback.figures import shares_alike
+from payback.money import small_usd
 from payback.report.common import in_month_text, metric, month_text, quarter_text
-from payback.report.per_1k import per_1k_usd
-from payback.report.places import cents_kept, tick_places
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution
@@ -35,7 +34,6 @@ __all__ = [
     "prose_usd",
     "quiet_line",
     "share_text",
-    "small_usd",
     "split_drivers",
     "usd_alike",
     "why_paragraphs",
@@ -44,7 +42,7 @@ __all__ = [
 
 def prose_usd(value: float) -> str:
     """Money in prose: whole dollars from $10, cents below, and under 50 cents the places
-    that write it within 1% (:func:`small_usd`: "$0.003", never "$0.00").
+    that write it within 1% (:func:`~payback.money.small_usd`: "$0.003", never "$0.00").
 
     >>> prose_usd(1590.6), prose_usd(7.254), prose_usd(0.0), prose_usd(0.0027)
     ('$1,591', '$7.25', '$0', '$0.0027')
@@ -56,7 +54,7 @@ def usd_alike(*values: float) -> Callable[[float], str]:
     """Money for one sentence of prose, every figure of it written alike: whole dollars,
     or cents for all where any figure needs them (one under $10 that rounds to a cent at
     least); never "$442.50 behind" beside "$443". A figure under $10 but not zero takes the
-    places :func:`small_usd` gives the sentence's figures under $10 ("recovered $0.0081 of
+    places :func:`~payback.money.small_usd` gives the sentence's figures under $10 ("recovered $0.0081 of
     the $0.01", never "$0.01 of the $0.01").
 
     >>> money = usd_alike(442.5, -442.5); money(442.5), money(-442.5)
@@ -71,37 +69,6 @@ def usd_alike(*values: float) -> Callable[[float], str]:
     return lambda value: (
         small(value) if value and round(abs(value), 2) < 10 else usd(value, 2 if cents else 0)
     )
-
-
-def small_usd(*values: float) -> Callable[[float], str]:
-    """Money for one sentence of prose, its figures under $10 written alike with the places
-    that write each within 1% and tell them apart (:func:`tick_places`, cents at the least,
-    zeros past them dropped): "$0.0016 of $0.0023", never "$0.00 of $0.00"; those of $10 or
-    more in whole dollars, as :func:`prose_usd` writes them; under 10^-15, two figures each
-    (:func:`~payback.report.per_1k.per_1k_usd`).
-
-    >>> money = small_usd(0.0016, 0.0023); money(0.0016), money(0.0023), money(0.0)
-    ('$0.0016', '$0.0023', '$0')
-    >>> money = small_usd(0.002, 0.007); money(0.002), money(0.007)
-    ('$0.002', '$0.007')
-    >>> small_usd(7.254, 9.5)(9.5), small_usd(0.004, 1_500.0)(1_500.0), small_usd(3e-17)(3e-17)
-    ('$9.50', '$1,500', '$3×10⁻¹⁷')
-    >>> small_usd(0.004, 1_500.0)(0.004)
-    '$0.004'
-    """
-    sizes = [float(f"{abs(v):.12g}") for v in values if math.isfinite(v)]  # float noise off
-    places = tick_places([v for v in sizes if round(v, 2) < 10], 2)
-
-    def money(value: float) -> str:
-        if not value:
-            return "$0"
-        if not math.isfinite(value) or round(abs(value), 2) >= 10:
-            return usd(value, 0)
-        if places is None:
-            return per_1k_usd(value)
-        return cents_kept(usd(value, places))
-
-    return money
 
 
 def part_shares(parts: list[float], one_place: bool = False) -> list[str]:

@@ -11,10 +11,10 @@ from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
 from payback.figures import rate_text
+from payback.money import tiny_usd
 from payback.report.common import in_month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
-from payback.report.per_1k import per_1k_usd
 from payback.report.portfolio_common import (
     baseline_fleet,
     baseline_today,
@@ -109,9 +109,9 @@ def break_even_paragraphs(
         f"{prose_usd(base)} on {today} ({counted(requests, 'request')}"
     )
     first += (
-        (f", {per_1k_usd(base_1k)} per 1,000" if base_1k is not None and not sheds else "")
+        (f", {tiny_usd(base_1k)} per 1,000" if base_1k is not None and not sheds else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
-        + (f" ({per_1k_usd(cost_1k)} per 1,000)" if cost_1k is not None else "")
+        + (f" ({tiny_usd(cost_1k)} per 1,000)" if cost_1k is not None else "")
         + ", so switching "
         + (
             f"saves {prose_usd(saved)} that month."

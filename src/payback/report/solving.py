@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
+from payback.money import cents_kept
 from payback.report.common import input_value, is_money, is_rate
-from payback.report.places import cents_kept, crossing_places
+from payback.report.places import crossing_places
 from payback.scenario.schema import MAX_FLEET_GPUS
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study

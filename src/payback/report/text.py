@@ -28,6 +28,7 @@ from payback.analysis.verdict import (
 from payback.figures import counted, fixed_text, rate_text, whole_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
+from payback.money import fine_usd, tiny_usd
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -51,7 +52,7 @@ from payback.report.fleet import (
     quiet_line,
     split_drivers,
 )
-from payback.report.per_1k import per_1k_pair, per_1k_usd
+from payback.report.per_1k import per_1k_pair
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -155,7 +156,7 @@ def _retraining_per_1k(
     if not any(paid[i] > 0 for i in months if i < len(paid)):
         return []
     return [
-        per_1k_usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
+        tiny_usd(float(usd_per_1k(np.array([paid[i]]), requests[i])[0]))
         if has_cost_per_1k(requests[i])
         else "n/a"
         for i in months
@@ -250,7 +251,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             grid.add_row(label, value)
     if escalated := escalation_words(analysis, analysis.alternatives.index(alt)):
         grid.add_row("Escalation", escalated)
-    grid.add_row("One-time cost", money(alt.one_time_usd))
+    grid.add_row("One-time cost", fine_usd(alt.one_time_usd))  # as the verdict: "$0.004"
     paid = {k: v for k, v in (alt.one_time_items_usd or {}).items() if v}
     items = [  # written alike: $1,500 beside $160, not $160.00
         f"{ONE_TIME_LABELS.get(k, k)} {shown}"
@@ -273,7 +274,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
-        money(alt.npv_usd),
+        fine_usd(alt.npv_usd),  # as the verdict says it: "-$0.00041", not "$0.00"
     )
     grid.add_row("Pays back within", within_text(alt.pays_back_within))
     plain = alt.infrastructure_only
@@ -287,7 +288,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
                     if month is None
                     else f"break-even {month_text(month, 2)}"
                 )
-                + f"; NPV {money(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
+                + f"; NPV {fine_usd(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
                 style="dim",
             ),
         )

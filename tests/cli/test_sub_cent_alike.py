@@ -1,0 +1,130 @@
+"""``analyze`` and ``explain`` write a figure under a cent alike: on a scenario of a
+handful of requests ``analyze``'s verdict read "NPV $0.00" (and its NPV row "$0.00")
+where explain said "a loss of $0.00041", "NPV $0.01" where explain said "$0.0055", and
+"recovered $0.01" for $0.0072; ``analyze --json`` and explain's ``--json`` carried the
+same "$0.00" in their verdict. Their numbers are raw and unchanged.
+
+The scenario: 100 tokens in and 10 out a request, at $3 / $15 per million on the baseline
+(100 × $3 + 10 × $15 = $450 per million requests, $0.00045 a request) and $1 / $5 on the
+alternative ($0.00015 a request); a one-time cost of ``data_usd``; 24 months at 10% a year,
+discounted monthly at 1.1^(1/12) - 1, so the 24 months' present value of $1 a month is
+(1 - 1.1^-2) / (1.1^(1/12) - 1) = 21.7651."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+
+SCENARIO = """
+[scenario]
+name = "a handful of requests"
+horizon_months = 24
+discount_rate_annual = 0.10
+
+[traffic]
+requests_per_month = {requests}
+input_tokens = 100
+output_tokens = 10
+cached_input_share = 0.0
+
+[baseline]
+name = "big api"
+kind = "hosted_api"
+input_usd_per_mtok = 3.0
+cached_input_usd_per_mtok = 0.30
+output_usd_per_mtok = 15.0
+
+[[alternatives]]
+name = "small api"
+kind = "hosted_api"
+input_usd_per_mtok = 1.0
+cached_input_usd_per_mtok = 0.10
+output_usd_per_mtok = 5.0
+
+[alternatives.one_time]
+data_usd = {data}
+"""
+
+ANNUITY = (1 - 1.1**-2) / (1.1 ** (1 / 12) - 1)  # 21.7651
+
+
+def _scenario(tmp_path: Path, requests: int, data: float) -> Path:
+    path = tmp_path / f"tiny-{requests}-{data}.toml"
+    path.write_text(SCENARIO.format(requests=requests, data=data))
+    return path
+
+
+def _said(*args: str | Path) -> str:
+    code, out, err = run(*args)
+    assert code == 0, err
+    return " ".join(out.split())
+
+
+def _json(*args: str | Path) -> dict:
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("requests", "data", "npv", "verdict", "explained"),
+    [
+        # 3 requests: $0.00135 against $0.00045 a month, $0.0009 saved; a $0.02 one-time
+        # cost back in month 0.02 / 0.0009 = 22.2; NPV -0.02 + 0.0009 × 21.7651 = -$0.000414
+        (3, 0.02, -0.02 + 0.0009 * ANNUITY, "NPV -$0.00041 over", "a loss of $0.00041"),
+        # 1 request, $0.0003 saved a month, $0.001 up front: NPV -0.001 + 0.0003 × 21.7651
+        # = $0.00553, which "$0.01" rounded up by 81%
+        (1, 0.001, -0.001 + 0.0003 * ANNUITY, "NPV $0.0055 over", "10% a year is $0.0055"),
+    ],
+)
+def test_the_npv_under_a_cent_reads_alike(
+    tmp_path: Path, requests: int, data: float, npv: float, verdict: str, explained: str
+) -> None:
+    path = _scenario(tmp_path, requests, data)
+    analyzed, told = _said("analyze", path), _said("explain", path)
+    assert verdict in analyzed
+    assert explained in told
+    shown = verdict.split()[1]  # the figure itself: -$0.00041, $0.0055
+    assert f"NPV, 24 months at 10% {shown} " in analyzed  # the NPV row says it as well
+    assert "$0.00 over" not in analyzed
+    assert "NPV $0.01 over" not in analyzed
+    # the JSON: the same sentence in analyze's and explain's, the NPV a raw number
+    answer, explanation = _json("analyze", path), _json("explain", path)
+    alt = answer["alternatives"][0]
+    assert alt["npv_usd"] == pytest.approx(npv, rel=1e-9)
+    assert alt["monthly_cost_usd"][0] == pytest.approx(requests * 0.00015, rel=1e-12)
+    assert answer["baseline"]["monthly_cost_usd"][0] == pytest.approx(requests * 0.00045)
+    assert verdict in answer["verdict"]
+    assert explanation["alternatives"][0]["verdict"] == answer["verdict"]
+
+
+def test_the_costs_table_and_explain_say_the_same_month(tmp_path: Path) -> None:
+    # 3 requests: the baseline $0.00135 a month, the alternative $0.00045 (read "$0.00")
+    analyzed = _said("analyze", _scenario(tmp_path, 3, 0.02))
+    assert re.search(r"baseline \$0\.00135 \$0\.00135 \$0\.03 ", analyzed)  # 24 × 0.00135
+    assert re.search(r"this alternative \$0\.00045 \$0\.00045 \$0\.01 ", analyzed)
+    told = _said("explain", _scenario(tmp_path, 3, 0.02))
+    assert "the baseline costs $0.00135" in told
+    assert "'small api' costs $0.00045" in told
+
+
+def test_a_recovered_sum_under_a_cent_is_not_a_cent(tmp_path: Path) -> None:
+    # 1 request, $0.02 up front: $0.0003 a month recovers 24 × 0.0003 = $0.0072 by month 24
+    path = _scenario(tmp_path, 1, 0.02)
+    said = "by month 24 it has recovered $0.0072 of the $0.02 up front"
+    assert said in _said("analyze", path)
+    assert said in _json("explain", path)["alternatives"][0]["verdict"]
+
+
+def test_a_one_time_cost_under_a_cent_reads_alike(tmp_path: Path) -> None:
+    # $0.001 of data: the row and its item read "$0.00", explain "$0.001 before it saves"
+    analyzed = _said("analyze", _scenario(tmp_path, 1, 0.001))
+    assert "One-time cost $0.001 data (collect, label, clean) $0.001 " in analyzed
+    assert "costs $0.001 before it saves anything" in _said(
+        "explain", _scenario(tmp_path, 1, 0.001)
+    )
