@@ -416,7 +416,10 @@ def load_calibration_with_warnings(
         raise PaybackError([f"{p}: {_misplaced(['calibration', name])}" for name in inside])
     if isinstance(top.get("created"), dt.date | dt.datetime):
         top["created"] = top["created"].isoformat()
-    return calibration_from_data({**top, **data}, str(p)), []
+    cal = calibration_from_data({**top, **data}, str(p))
+    from payback.measure.benchmarks._common import offered_load
+
+    return cal, offered_load(cal.serving, str(p)) if cal.serving else []
 
 
 def _not_text(p: Path, raw: bytes, exc: UnicodeDecodeError) -> str:

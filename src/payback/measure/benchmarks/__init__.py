@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.measure.benchmarks._common import json_objects
+from payback.measure.benchmarks._common import json_objects, offered_load
 from payback.measure.benchmarks.nvidia import from_nvidia, is_nvidia
 from payback.measure.benchmarks.vllm import from_vllm, is_vllm
 from payback.measure.calibration import Calibration
@@ -71,6 +71,8 @@ def read_benchmark_with_warnings(
             f"{where}: not a vLLM --save-result, GenAI-Perf or AIPerf profile export "
             f"(no request_throughput; keys: {keys or 'none'})"
         )
+    assert cal.serving is not None
+    more += offered_load(cal.serving, where)
     return cal.model_copy(update={"file": p.name, "model": catalog_model_id(cal.served_model)}), (
         warnings + more
     )

@@ -28,6 +28,7 @@ __all__ = [
     "json_objects",
     "measured",
     "number",
+    "offered_load",
     "percentiles",
     "short",
     "whole_or_none",
@@ -348,3 +349,27 @@ def percentiles(
                 "(p50 ≤ p90 ≤ p99); correct whichever was changed"
             )
     return Percentiles(**kept) if kept else None
+
+
+KEPT_UP = 0.95
+"""A run at a request rate that served at least this share of the rate it offered kept up
+with it: it measured the load offered, not what the replica can serve. Random (Poisson)
+arrivals put the rate a run actually sends a few % from the one asked for (1/√N of it, 3%
+over 1,000 requests), and the last requests' latency lengthens the run past the last
+arrival, so a server that kept up serves a few % under or over the rate offered; one that
+could not serves well under it. Warned, not refused: the rate served is still a rate the
+replica sustained, a floor under its capacity, which sizes more replicas than needed
+(costs overstated, never understated)."""
+
+
+def offered_load(serving: ServingMeasurement, where: str) -> list[str]:
+    """A warning when a run at a request rate served about the rate it offered
+    (:data:`KEPT_UP`): the server kept up, so the run measured the demand, not capacity."""
+    offered, served = serving.request_rate, serving.replica_requests_per_s
+    if offered is None or serving.concurrency is not None or served < KEPT_UP * offered:
+        return []
+    return [
+        f"{where}: the run offered {short(offered)} requests/s and served {short(served)}: it "
+        "measured the offered load, not the replica's capacity; benchmark at a concurrency, "
+        "or with more requests/s than it serves"
+    ]
