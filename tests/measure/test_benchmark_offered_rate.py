@@ -68,3 +68,26 @@ def test_a_run_at_a_concurrency_is_not_warned_about_even_with_a_rate() -> None:
     code, _, err = run("import-benchmark", _vllm(request_rate=18.0, max_concurrency=64))
     assert code == 0, err
     assert "offered load" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "offered", "served"),
+    [
+        ("gp_nested_rate.json", "8", "17.74"),  # perf_analyzer.stimulus.request_rate
+        ("gp_flat_rate.json", "8", "17.61"),  # request_rate, concurrency null
+        ("ai_rate_only.json", "10", "17.69"),  # loadgen.request_rate
+    ],
+)
+def test_nvidia_runs_at_a_rate_are_read_as_that_rate_not_all_at_once(
+    tmp_path: Path, name: str, offered: str, served: str
+) -> None:
+    shutil.copy(HUNT / name, tmp_path / name)
+    code, out, err = run("import-benchmark", name, "--json")
+    assert code == 0, err
+    serving = json.loads(out)["calibration"]["serving"]
+    assert serving["request_rate"] == float(offered)
+    assert "concurrency" not in serving or serving["concurrency"] is None
+    assert f"the run offered {offered} requests/s and served {served}: it measured" in err
+    code, out, err = run("import-benchmark", name)
+    assert f"{offered} requests/s offered" in out
+    assert "all requests at once" not in out

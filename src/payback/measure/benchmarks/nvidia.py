@@ -86,7 +86,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
     config = data.get("input_config")
-    model, given = _config(config if isinstance(config, dict) else {})
+    model, given, rate = _config(config if isinstance(config, dict) else {})
     concurrency = whole_or_none(given)
     if given not in (None, 0) and concurrency is None:  # as vLLM's: the comparison changes
         warnings.append(
@@ -104,6 +104,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         completed=int(count) if count else None,
         duration_s=duration if duration else (count / rps if count else None),
         concurrency=concurrency,
+        request_rate=_offered(rate) if concurrency is None else None,
         ttft_ms=_stats(metrics, where, "time_to_first_token", "ttft"),
         tpot_ms=_stats(metrics, where, "inter_token_latency"),
         itl_ms=_stats(metrics, where, "inter_chunk_latency"),
@@ -284,9 +285,18 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
     )
 
 
-def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:
-    """The model name and concurrency (as the file gives it) from GenAI-Perf's (flat or
-    nested) or AIPerf's (legacy ``UserConfig`` or v2 ``phases``) ``input_config``."""
+def _offered(rate: Any) -> float | None:
+    """The request rate a run offered [requests/s]; None for anything but a finite
+    positive number (a rate the tools write), read as all requests at once."""
+    if isinstance(rate, bool) or not isinstance(rate, int | float):
+        return None
+    return float(rate) if math.isfinite(rate) and 0 < rate <= 1e6 else None
+
+
+def _config(config: Mapping[str, Any]) -> tuple[str | None, Any, Any]:
+    """The model name, concurrency and request rate (as the file gives them) from
+    GenAI-Perf's (flat or nested ``perf_analyzer.stimulus``) or AIPerf's (legacy
+    ``UserConfig`` ``loadgen`` or v2 ``phases``) ``input_config``."""
 
     def get(*path: str) -> Any:
         node: Any = config
@@ -305,17 +315,20 @@ def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:
     model = (
         names[0] if isinstance(names, list) and names else names if isinstance(names, str) else None
     )
-    concurrency = (
-        get("concurrency")
-        or get("perf_analyzer", "stimulus", "concurrency")
-        or get("loadgen", "concurrency")
-        or next(
-            (
-                p.get("concurrency")
-                for p in get("phases") or []
-                if isinstance(p, dict) and p.get("name") == "profiling"
-            ),
-            None,
+
+    def load(key: str) -> Any:
+        return (
+            get(key)
+            or get("perf_analyzer", "stimulus", key)
+            or get("loadgen", key)
+            or next(
+                (
+                    p.get(key)
+                    for p in get("phases") or []
+                    if isinstance(p, dict) and p.get("name") == "profiling"
+                ),
+                None,
+            )
         )
-    )
-    return str(model) if model else None, concurrency
+
+    return str(model) if model else None, load("concurrency"), load("request_rate")
