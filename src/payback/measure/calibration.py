@@ -453,10 +453,13 @@ def scenario_calibration(
     location = Path(file)
     if not location.is_absolute() and base_dir is not None:
         location = base_dir / location
+    from payback.measure.benchmarks import RUN_ADVICE, SCENARIO_RUN_ADVICE
+
     try:
-        return load_calibration_with_warnings(location)
+        cal, warnings = load_calibration_with_warnings(location)
     except PaybackError as exc:
         raise PaybackError([f"{where} = {file!r}: {m}" for m in exc.messages]) from None
+    return cal, [line.replace(RUN_ADVICE, SCENARIO_RUN_ADVICE) for line in warnings]
 
 
 def _drop_none(value: Any) -> Any:

@@ -20,11 +20,23 @@ from payback.measure.benchmarks.nvidia import from_nvidia, is_nvidia
 from payback.measure.benchmarks.vllm import from_vllm, is_vllm
 from payback.measure.calibration import Calibration
 
-__all__ = ["RUN_ADVICE", "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+__all__ = [
+    "RUN_ADVICE",
+    "SCENARIO_RUN_ADVICE",
+    "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings",
+]
 
 RUN_ADVICE = "read_benchmark(path, run=N)"
 """How the warning of a file holding several runs says to import another (N counts from
 1); the command line gives its own command there."""
+
+SCENARIO_RUN_ADVICE = (
+    "read_benchmark(path, run=N), write it with calibration_toml() and name that file as "
+    "calibration"
+)
+""":data:`RUN_ADVICE` where a scenario's ``calibration`` names the file: the run picked is
+a calibration file of its own, which the scenario then names (the command line says its
+command, and ``cli._advice`` holds its words)."""
 
 
 def read_benchmark(path: str | Path, run: int | None = None) -> Calibration:
