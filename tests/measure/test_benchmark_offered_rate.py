@@ -34,12 +34,12 @@ def test_import_benchmark_warns_that_a_rate_kept_up_with_is_not_capacity() -> No
 
 
 def test_analyze_warns_with_the_result_and_with_the_file_imported_from_it() -> None:
-    code, out, err = run("analyze", "m3.toml")
+    code, _, err = run("analyze", "m3.toml")
     assert code == 0, err
     assert SAID in err
     assert run("import-benchmark", "rate5.json", "-o", "r5.toml")[0] == 0
     Path("m3.toml").write_text(Path("m3.toml").read_text().replace("rate5.json", "r5.toml"))
-    code, out, err = run("analyze", "m3.toml")
+    code, _, err = run("analyze", "m3.toml")
     assert code == 0, err
     assert f"r5.toml: {SAID}" in err
 

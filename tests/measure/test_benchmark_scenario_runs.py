@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 from helpers import DATA, run
-
 from payback.measure.calibration import scenario_calibration
 
 HUNT = Path(__file__).resolve().parents[1] / "data" / "hunt"
@@ -29,7 +28,8 @@ def _two_runs(folder: Path) -> Path:
 def test_the_library_says_to_write_the_run_and_name_it(tmp_path: Path) -> None:
     path = _two_runs(tmp_path)
     cal, warnings = scenario_calibration("runs.json", tmp_path, "alternatives.0.calibration")
-    assert cal.serving is not None and cal.serving.replica_requests_per_s == 9.0
+    assert cal.serving is not None
+    assert cal.serving.replica_requests_per_s == 9.0
     assert warnings == [
         f"{path}: holds 2 runs; using the last (import another with read_benchmark(path, "
         "run=N), write it with calibration_toml() and name that file as calibration, N from "

@@ -23,7 +23,9 @@ from payback.measure.calibration import Calibration
 __all__ = [
     "RUN_ADVICE",
     "SCENARIO_RUN_ADVICE",
-    "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings",
+    "catalog_model_id",
+    "read_benchmark",
+    "read_benchmark_with_warnings",
 ]
 
 RUN_ADVICE = "read_benchmark(path, run=N)"
