@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,31 @@ def _utf16_ascii(head: bytes) -> bool:
     )
 
 
+_SECTION = re.compile(
+    r"^(?:\[\[?\s*(?:scenario|traffic|baseline|alternatives|workloads)\s*[\].]"
+    r"|(?:scenario|traffic|baseline|alternatives|workloads):)",
+    re.MULTILINE,
+)
+"""A payback scenario's top-level table, as TOML (``[scenario]``, ``[[alternatives]]``) or
+YAML (``scenario:``) starts it."""
+_FORMATS = (
+    "vLLM's --save-result file, GenAI-Perf's profile_export_genai_perf.json or AIPerf's "
+    "profile_export_aiperf.json"
+)
+
+
+def _scenario(path: Path, text: str) -> PaybackError | None:
+    """The line for a payback scenario (TOML or YAML) given as a benchmark result: its
+    comments may hold commas, which read as a CSV table's first line."""
+    if not _SECTION.search(text):
+        return None
+    kind = "YAML" if path.suffix.lower() in (".yaml", ".yml") else "TOML"
+    return PaybackError(
+        f"{path}: a payback scenario ({kind}), not a benchmark result; what is imported is a "
+        f"serving benchmark's result (JSON): {_FORMATS}"
+    )
+
+
 _CSV_SUFFIXES = (".csv", ".tsv")
 
 
@@ -208,6 +234,9 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
             f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
         )
+    scenario = _scenario(path, text)
+    if scenario is not None:
+        raise scenario
     csv = _csv(path, text)
     if csv is not None:
         raise csv
