@@ -67,6 +67,17 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     count_block = _block(metrics, "request_count") or {}
     tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     rps, out_tps, isl, osl, count = _throughput(metrics, where)
+    config = data.get("input_config")
+    config = config if isinstance(config, dict) else {}
+    if count is None:  # older GenAI-Perf: the count configured (docs/benchmark-formats.md §4)
+        configured = config.get("request_count")
+        if isinstance(configured, dict):  # nested: perf_analyzer.request_count.num
+            configured = None
+        nested = config.get("perf_analyzer")
+        if configured is None and isinstance(nested, dict):
+            counted = nested.get("request_count")
+            configured = counted.get("num") if isinstance(counted, dict) else None
+        count = whole_or_none(configured)
     duration = _avg(metrics, where, "benchmark_duration", positive=True)
     warnings = []
     if out_tps == 0:  # measured nothing, as null: from the mean output length
@@ -85,8 +96,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         )
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
-    config = data.get("input_config")
-    model, given, rate = _config(config if isinstance(config, dict) else {})
+    model, given, rate = _config(config)
     concurrency = whole_or_none(given)
     if given not in (None, 0) and concurrency is None:  # as vLLM's: the comparison changes
         warnings.append(
