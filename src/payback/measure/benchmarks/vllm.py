@@ -1,5 +1,6 @@
 """vLLM's benchmark results: ``vllm bench serve --save-result`` and the older
-``benchmarks/benchmark_serving.py`` (the fields are in ``docs/benchmark-formats.md``)."""
+``benchmarks/benchmark_serving.py``, and sglang's ``bench_serving --output-file`` (the
+same format under sglang's names; the fields are in ``docs/benchmark-formats.md``)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     """The calibration a vLLM result holds, and what to double-check about it."""
     completed, rps, total_in, total_out, warnings = _totals(data, where)
     e2el = _stats(data, where, "e2el")
+    if e2el is None:  # sglang's bench_serving: the same result, its own name
+        e2el = _stats(data, where, "e2e_latency")
     if e2el is None:
         e2el = _from_latencies(data.get("latencies"))
     output_rate = number(data, "output_throughput", where)
@@ -255,7 +258,13 @@ def _request_rate(rate: Any) -> float | None:
 
 
 def _tool(data: Mapping[str, Any]) -> str:
-    """``vllm bench serve`` writes fields the old script lacks."""
+    """``vllm bench serve`` writes fields the old script lacks; sglang's
+    ``bench_serving`` (vLLM's format, from which it grew) names its end-to-end latency
+    ``*_e2e_latency_ms`` and counts its output retokenized too."""
+    if "total_output_tokens_retokenized" in data or any(
+        key.endswith("_e2e_latency_ms") for key in data
+    ):
+        return "sglang bench_serving"
     if any(k in data for k in ("failed", "endpoint_type", "label")):
         return "vllm bench serve"
     return "vllm benchmark_serving.py"
