@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from helpers import DATA
-
 from payback.measure.benchmarks import read_benchmark
 
 LEGACY = DATA / "genai_perf_legacy_flat_profile_export_genai_perf.json"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import run
-
 from payback.measure.benchmarks import read_benchmark
 
 SGLANG = Path(__file__).resolve().parents[1] / "data" / "hunt" / "sglang.jsonl"
