@@ -88,7 +88,13 @@ def check_use(
     if not benchmark:
         warnings += _size_warning(cal.model, used_model, where)
     far = far_from_gpu(cal.factors) if cal.factors and not benchmark else ""
-    if far:  # a CPU's factors: said more plainly than "may not carry over"
+    if far and cal.gpu is not None:  # a catalog GPU's, measured too low
+        warnings.append(
+            f"{where}: its {far}, though it was measured on {cal.device or cal.gpu}: estimates "
+            f"with it take {gpu or 'the GPU'} to be that slow (was the GPU busy with other work "
+            "or throttled while it was measured?); calibrate again"
+        )
+    elif far:  # a CPU's factors: said more plainly than "may not carry over"
         warnings.append(
             f"{where}: its {far}: it was measured on {cal.device or 'a device'}, "
             "not the GPU served on, and estimates with it take the GPU to be as slow as that device"
