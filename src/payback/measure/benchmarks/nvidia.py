@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.figures import written_number
+from payback.figures import limit_text, written_number
 from payback.measure.benchmarks._common import (
     created_time,
     disagree,
@@ -89,6 +89,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     _requests_agree(metrics, where, tool, rps, count, duration)
     if out_tps is not None:
         _tokens_agree(metrics, where, tool, (out_tps, rps, osl), duration)
+    _in_bounds(metrics, where)
     errors = _avg(metrics, where, "error_request_count")
     if errors:
         warnings.append(
@@ -191,6 +192,28 @@ def _avg(
             f"payback computes with once in {next(iter(_UNITS[names[0]]))}"
         )
     return value * factor
+
+
+_BOUNDS = {
+    "request_throughput": (1e6, "requests/s (completed requests per second)"),
+    "output_token_throughput": (1e9, "tokens/s"),
+    "input_sequence_length": (1e7, "tokens (mean prompt tokens per request)"),
+    "output_sequence_length": (1e6, "tokens (mean output tokens per request)"),
+}
+"""The largest value of each metric a measurement holds (its field's bound in
+:class:`~payback.measure.calibration.ServingMeasurement`), in payback's unit: refused
+naming the file's metric, as vLLM's reader names its fields."""
+
+
+def _in_bounds(metrics: Mapping[str, Any], where: str) -> None:
+    """Refuse a metric past :data:`_BOUNDS`, naming it, its value and unit as the file
+    writes them (after the checks that two figures agree, which say more)."""
+    for name, (bound, unit) in _BOUNDS.items():
+        value = _avg(metrics, where, name)
+        if value is not None and value > bound:
+            raise PaybackError(
+                f"{where}: {name}.avg = {_said(metrics, name)}: must be ≤ {limit_text(bound)} {unit}"
+            )
 
 
 def _unit(
