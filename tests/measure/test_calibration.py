@@ -152,12 +152,12 @@ def test_nested_aiperf_v2_config(tmp_path: Path) -> None:
     data = raw("aiperf_profile_export_aiperf.json")
     data["input_config"] = {
         "models": {"items": [{"name": "qwen/Qwen2.5-7B"}]},
-        "phases": [{"name": "warmup", "concurrency": 1}, {"name": "profiling", "concurrency": 8}],
+        "phases": [{"name": "warmup", "concurrency": 1}, {"name": "profiling", "concurrency": 64}],
     }
     cal = read_benchmark(write_json(tmp_path / "a.json", data))
     assert cal.served_model == "qwen/Qwen2.5-7B"
     assert cal.serving is not None
-    assert cal.serving.concurrency == 8
+    assert cal.serving.concurrency == 64  # the profiling phase's, not the warmup's
 
 
 def test_append_result_runs(tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_append_result_runs(tmp_path: Path) -> None:
         "request_throughput": 9.0,
         "duration": 1000 / 9.0,
         "output_throughput": first["total_output_tokens"] / (1000 / 9.0),
-        "max_concurrency": 8,
+        "max_concurrency": 32,  # 9 requests/s ≤ 32 clients / 3.522 s = 9.09
     }
     path = tmp_path / "runs.json"
     path.write_text(json.dumps(first) + "\n" + json.dumps(second))

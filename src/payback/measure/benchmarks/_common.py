@@ -26,6 +26,7 @@ __all__ = [
     "disagree",
     "empty_prompts",
     "figure",
+    "in_flight_bound",
     "json_objects",
     "measured",
     "number",
@@ -402,3 +403,32 @@ def offered_load(serving: ServingMeasurement, where: str) -> list[str]:
         "measured the offered load, not the replica's capacity; benchmark at a concurrency, "
         "or with more requests/s than it serves"
     ]
+
+
+LITTLE_TOLERANCE = 0.25
+"""How far over its clients' bound a run's requests/s may be: a closed loop of C clients
+whose requests take a mean L seconds end to end completes at most C / L requests a second
+(Little's law: requests in flight = rate × time each spends; never more than C in flight).
+A run's rate and mean latency are taken over slightly different spans (the start, as the
+clients ramp up, and the tail), which moves them a few %: past 25% over, one of the figures
+was edited, mixed from another run, or counts more than one replica."""
+
+
+def in_flight_bound(serving: ServingMeasurement, where: str, names: Mapping[str, str]) -> None:
+    """Refuse a run at a fixed concurrency that completed more requests a second than its
+    clients can at its mean end-to-end latency (:data:`LITTLE_TOLERANCE`), naming the
+    file's fields (``names``: requests/s, concurrency and mean latency)."""
+    clients, latency = serving.concurrency, serving.e2el_ms
+    if clients is None or latency is None or not latency.mean:
+        return
+    bound = clients / (latency.mean / 1e3)
+    rps = serving.replica_requests_per_s
+    if rps <= bound * (1.0 + LITTLE_TOLERANCE):
+        return
+    raise PaybackError(
+        f"{where}: {names['rps']} = {short(rps)} requests/s is more than {names['clients']} = "
+        f"{clients:,} clients can complete at {names['latency']} = {short(latency.mean)} ms: at "
+        f"most {clients:,} / {short(latency.mean / 1e3)} s = {short(bound)} requests/s (each "
+        "client has one request in flight; 25% over is allowed); correct whichever was "
+        "changed, or import one replica's run"
+    )

@@ -16,6 +16,7 @@ from payback.measure.benchmarks._common import (
     disagree,
     empty_prompts,
     figure,
+    in_flight_bound,
     measured,
     number,
     percentiles,
@@ -120,6 +121,15 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         tpot_ms=_stats(metrics, where, "inter_token_latency"),
         itl_ms=_stats(metrics, where, "inter_chunk_latency"),
         e2el_ms=_stats(metrics, where, "request_latency"),
+    )
+    in_flight_bound(
+        serving,
+        where,
+        {
+            "rps": "request_throughput.avg",
+            "clients": "input_config's concurrency",
+            "latency": "request_latency.avg",
+        },
     )
     return (
         Calibration(

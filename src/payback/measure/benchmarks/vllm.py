@@ -18,6 +18,7 @@ from payback.measure.benchmarks._common import (
     disagree,
     empty_prompts,
     figure,
+    in_flight_bound,
     measured,
     number,
     percentiles,
@@ -55,9 +56,10 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     else:
         _output_agrees(data, where, output_rate, total_out, completed / rps)
     warnings += _read_as_unlimited(data, where)
+    tp, tp_key = _tensor_parallel(data, where, warnings)
     serving = measured(
         where,
-        _NAMES,
+        {**_NAMES, "gpus_per_replica": tp_key},
         replica_requests_per_s=rps,
         output_tokens_per_s=output_rate,
         input_tokens=total_in / completed,
@@ -66,10 +68,21 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
         duration_s=number(data, "duration", where, positive=True),
         concurrency=whole_or_none(data.get("max_concurrency")),
         request_rate=_request_rate(data.get("request_rate")),
+        gpus_per_replica=tp,
         ttft_ms=_stats(data, where, "ttft"),
         tpot_ms=_stats(data, where, "tpot"),
         itl_ms=_stats(data, where, "itl"),
         e2el_ms=e2el,
+    )
+    e2el_name = "mean_e2el_ms" if "mean_e2el_ms" in data else "mean_e2e_latency_ms"
+    in_flight_bound(
+        serving,
+        where,
+        {
+            "rps": "request_throughput",
+            "clients": "max_concurrency",
+            "latency": e2el_name if e2el_name in data else "mean of latencies",
+        },
     )
     model = data.get("model_id")
     return (
@@ -130,6 +143,32 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
             "capacity counts completed ones"
         )
     return completed, rps, total_in, total_out, warnings
+
+
+_TP_KEYS = ("tp", "tensor_parallel_size")
+"""The ``--metadata KEY=VALUE`` keys read as the GPUs the served replica used (vLLM writes
+each value as text: ``"tp": "2"``)."""
+
+
+def _tensor_parallel(
+    data: Mapping[str, Any], where: str, warnings: list[str]
+) -> tuple[int | None, str]:
+    """The GPUs per replica a ``--metadata tp=N`` recorded, and its key; None (with a
+    warning) for a value that is no whole number."""
+    key = next((k for k in _TP_KEYS if k in data), _TP_KEYS[0])
+    value = data.get(key)
+    if value is None:
+        return None, key
+    text = (
+        str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    )
+    if text.isdigit() and int(text) >= 1:
+        return int(text), key
+    warnings.append(
+        f"{where}: {key} = {_json(value)} is not a whole number of GPUs: not read as the GPUs "
+        "per replica"
+    )
+    return None, key
 
 
 def _json(value: Any) -> str:
