@@ -28,6 +28,7 @@ __all__ = [
     "figure",
     "in_flight_bound",
     "json_objects",
+    "json_text",
     "measured",
     "number",
     "offered_load",
@@ -94,7 +95,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a bare value)"
     if isinstance(value, int | float):
-        return f"a number ({value!r})"
+        return f"a number ({json_text(value)})"
     return "text" if isinstance(value, str) else "a list"
 
 
@@ -108,7 +109,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise _Twice(f"the key {key!r} is given twice in one object")
+            raise _Twice(f"the key {json.dumps(key)} is given twice in one object")
         seen[key] = value
     return seen
 
@@ -274,9 +275,9 @@ def number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+        raise PaybackError(f"{where}: {key} = {json_text(value)}: expected a finite number")
     if isinstance(value, float) and not math.isfinite(value):
-        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+        raise PaybackError(f"{where}: {key} = {json_text(value)}: expected a finite number")
     problem = None
     if positive and value <= 0:
         problem = "must be > 0"
@@ -291,6 +292,22 @@ def number(
     if problem:
         raise PaybackError(f"{where}: {key} = {written_number(value)}: {problem}")
     return float(value)
+
+
+def json_text(value: Any) -> str:
+    """A value as the result file spells it (``null``, ``true``, ``"17.5"``, ``{"x": 1}``,
+    ``NaN``), a number of 400 digits shortened (``1e+400``), text as JSON writes it
+    (``"µs"``, not Python's ``'µs'``).
+
+    >>> json_text(True), json_text("17.5"), json_text({"x": 1}), json_text(float("nan"))
+    ('true', '"17.5"', '{"x": 1}', 'NaN')
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return written_number(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not a JSON value (never from a file): as Python has it
+        return repr(value)
 
 
 def figure(value: float) -> str:

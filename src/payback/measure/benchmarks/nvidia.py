@@ -17,6 +17,7 @@ from payback.measure.benchmarks._common import (
     empty_prompts,
     figure,
     in_flight_bound,
+    json_text,
     measured,
     number,
     percentiles,
@@ -236,7 +237,9 @@ def _unit(
         return next(iter(units.values())), next(iter(units))
     factor = units.get(given.lower()) if isinstance(given, str) else None
     if factor is None:
-        raise PaybackError(f"{where}: {name}.unit = {given!r}: expected one of {', '.join(units)}")
+        raise PaybackError(
+            f"{where}: {name}.unit = {json_text(given)}: expected one of {', '.join(units)}"
+        )
     return factor, given
 
 
@@ -374,4 +377,5 @@ def _config(config: Mapping[str, Any]) -> tuple[str | None, Any, Any]:
             )
         )
 
-    return str(model) if model else None, load("concurrency"), load("request_rate")
+    named = model if isinstance(model, str) else json_text(model)  # as the file spells it
+    return named if model else None, load("concurrency"), load("request_rate")

@@ -4,7 +4,6 @@ same format under sglang's names; the fields are in ``docs/benchmark-formats.md`
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -12,13 +11,13 @@ from typing import Any
 import numpy as np
 
 from payback.errors import PaybackError
-from payback.figures import written_number
 from payback.measure.benchmarks._common import (
     created_time,
     disagree,
     empty_prompts,
     figure,
     in_flight_bound,
+    json_text,
     measured,
     number,
     percentiles,
@@ -115,7 +114,9 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
         )
     completed = number(data, "completed", where, whole=True)
     if not completed:
-        raise PaybackError(f"{where}: completed = {data.get('completed')!r}: no request completed")
+        raise PaybackError(
+            f"{where}: completed = {_json(data.get('completed'))}: no request completed"
+        )
     rps = number(data, "request_throughput", where, at_most=1e6)
     warnings = []
     if not rps:  # null or 0: from the requests completed and the run's duration
@@ -171,12 +172,7 @@ def _tensor_parallel(
     return None, key
 
 
-def _json(value: Any) -> str:
-    """A value as the result file spells it (``null``, ``0``, ``-1``, ``"fast"``), a
-    number of 400 digits shortened (``1e+400``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return written_number(value)
-    return json.dumps(value)
+_json = json_text
 
 
 def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -> None:
