@@ -67,7 +67,8 @@ def import_benchmark(
     precision: Annotated[
         str | None,
         typer.Option(
-            "--precision", help="Weights served: bf16, fp8, int8 or int4 (recorded only if given)."
+            "--precision",
+            help="Weights served: bf16, fp8, int8, int4 or mxfp4 (recorded only if given).",
         ),
     ] = None,
     gpus_per_replica: Annotated[

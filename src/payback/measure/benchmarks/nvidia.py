@@ -94,8 +94,9 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     _in_bounds(metrics, where)
     errors = _avg(metrics, where, "error_request_count")
     if errors:
+        of = f" of {figure(count + errors)}" if count else ""  # as vLLM's: 250 of 1,250
         warnings.append(
-            f"{where}: {figure(errors)} requests failed; capacity counts completed ones"
+            f"{where}: {figure(errors)}{of} requests failed; capacity counts completed ones"
         )
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
