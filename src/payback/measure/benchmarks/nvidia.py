@@ -72,14 +72,7 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     config = data.get("input_config")
     config = config if isinstance(config, dict) else {}
     if count is None:  # older GenAI-Perf: the count configured (docs/benchmark-formats.md §4)
-        configured = config.get("request_count")
-        if isinstance(configured, dict):  # nested: perf_analyzer.request_count.num
-            configured = None
-        nested = config.get("perf_analyzer")
-        if configured is None and isinstance(nested, dict):
-            counted = nested.get("request_count")
-            configured = counted.get("num") if isinstance(counted, dict) else None
-        count = whole_or_none(configured)
+        count = _configured_count(config)
     duration = _avg(metrics, where, "benchmark_duration", positive=True)
     warnings = []
     if out_tps == 0:  # measured nothing, as null: from the mean output length
@@ -143,6 +136,20 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         ),
         warnings,
     )
+
+
+def _configured_count(config: Mapping[str, Any]) -> int | None:
+    """The requests an older GenAI-Perf run was configured to send (flat
+    ``request_count``, nested ``perf_analyzer.request_count.num``); None for anything but a
+    positive whole number."""
+    configured = config.get("request_count")
+    if isinstance(configured, dict):
+        configured = None
+    nested = config.get("perf_analyzer")
+    if configured is None and isinstance(nested, dict):
+        counted = nested.get("request_count")
+        configured = counted.get("num") if isinstance(counted, dict) else None
+    return whole_or_none(configured)
 
 
 def _throughput(
