@@ -48,6 +48,7 @@ def test_long_prompts_at_four_clients_compare_with_the_closed_loop(tmp_path: Pat
         total_output_tokens=50_000,
         request_throughput=3.0,
         output_throughput=150.0,
+        mean_e2el_ms=1300.0,  # 4 clients / 1.3 s = 3.08 requests/s at most (Little's law)
     )
     data = _imported(path)
     closed = serving_at_concurrency(

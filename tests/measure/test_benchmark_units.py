@@ -147,7 +147,7 @@ def test_a_metric_without_a_unit_is_read_in_the_tools_unit(tmp_path: Path) -> No
 )
 def test_an_unknown_unit_is_one_line(tmp_path: Path, metric: str, unit: str, allowed: str) -> None:
     path = _edited(tmp_path, AIPERF, **{metric: {"unit": unit}})
-    _refused(path, f"{metric}.unit = {unit!r}: expected one of {allowed}")
+    _refused(path, f'{metric}.unit = "{unit}": expected one of {allowed}')  # as JSON spells it
 
 
 def test_a_unit_that_is_not_text_is_one_line(tmp_path: Path) -> None:

@@ -152,12 +152,12 @@ def test_nested_aiperf_v2_config(tmp_path: Path) -> None:
     data = raw("aiperf_profile_export_aiperf.json")
     data["input_config"] = {
         "models": {"items": [{"name": "qwen/Qwen2.5-7B"}]},
-        "phases": [{"name": "warmup", "concurrency": 1}, {"name": "profiling", "concurrency": 8}],
+        "phases": [{"name": "warmup", "concurrency": 1}, {"name": "profiling", "concurrency": 64}],
     }
     cal = read_benchmark(write_json(tmp_path / "a.json", data))
     assert cal.served_model == "qwen/Qwen2.5-7B"
     assert cal.serving is not None
-    assert cal.serving.concurrency == 8
+    assert cal.serving.concurrency == 64  # the profiling phase's, not the warmup's
 
 
 def test_append_result_runs(tmp_path: Path) -> None:
@@ -167,7 +167,7 @@ def test_append_result_runs(tmp_path: Path) -> None:
         "request_throughput": 9.0,
         "duration": 1000 / 9.0,
         "output_throughput": first["total_output_tokens"] / (1000 / 9.0),
-        "max_concurrency": 8,
+        "max_concurrency": 32,  # 9 requests/s ≤ 32 clients / 3.522 s = 9.09
     }
     path = tmp_path / "runs.json"
     path.write_text(json.dumps(first) + "\n" + json.dumps(second))
@@ -210,9 +210,9 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
         # the last of two request_throughput keys won: 10 requests/s read as 1,000
         (
             '{"completed": 100, "request_throughput": 10.0, "request_throughput": 1000.0}',
-            "the key 'request_throughput' is given twice in one object; give each key once",
+            'the key "request_throughput" is given twice in one object; give each key once',
         ),
-        ('{"a": 1}\n{"b": 1, "b": 2}', "the key 'b' is given twice in one object"),
+        ('{"a": 1}\n{"b": 1, "b": 2}', 'the key "b" is given twice in one object'),
         (  # vLLM writes request_throughput as completed / duration
             '{"completed": 100, "duration": 10.0, "request_throughput": 1000.0}',
             "request_throughput = 1,000 disagrees with completed / duration = 100 / 10 s = 10 "
@@ -222,7 +222,7 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
         ('{"completed": 0, "request_throughput": 0, "duration": 1}', "no request completed"),
         (
             '{"completed": 5, "request_throughput": NaN, "duration": 1}',
-            "request_throughput = nan: expected a finite number",
+            "request_throughput = NaN: expected a finite number",
         ),
         (
             '{"completed": 5, "request_throughput": 1.0, "duration": 5}',
@@ -232,7 +232,7 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
         (
             '{"request_throughput": {"unit": "requests/sec", "avg": 2}, "request_latency": {"unit": "h", "avg": 1},'
             ' "input_sequence_length": {"avg": 5}, "output_sequence_length": {"avg": 5}}',
-            "request_latency.unit = 'h'",
+            'request_latency.unit = "h"',
         ),
     ],
 )
@@ -846,11 +846,11 @@ def test_readme_calibrated_and_default_capacity_are_todays() -> None:
         ({"p99_ttft_ms": -1}, "p99_ttft_ms = -1: must be ≥ 0"),
         ({"completed": 0.5}, "completed = 0.5: must be a whole number"),
         ({"completed": -3}, "completed = -3: must be ≥ 0"),
-        ({"completed": "many"}, "completed = 'many': expected a finite number"),
+        ({"completed": "many"}, 'completed = "many": expected a finite number'),
         ({"request_throughput": 1e308}, "request_throughput = 1e+308: must be ≤ 1,000,000"),
         ({"total_output_tokens": 1e308}, "total_output_tokens = 1e+308: must be ≤ 1,000,000,000"),
         ({"duration": 0}, "duration = 0: must be > 0"),
-        ({"completed": None}, "completed = None: no request completed"),
+        ({"completed": None}, "completed = null: no request completed"),
     ],
 )
 def test_bad_numbers_in_a_vllm_file_are_one_line(

@@ -328,8 +328,14 @@ def _benchmarked(
     update: dict[str, Any] = {
         "replica_requests_per_s": ctx.note(f"{path}.replica_requests_per_s", rps, what)
     }
-    if option.gpus_per_replica is None:
-        update["gpus_per_replica"] = int(ctx.note(f"{path}.gpus_per_replica", tp, what))
+    if option.gpus_per_replica is None:  # the benchmark's count, or one assumed for it
+        held = f"the fewest that hold {model.id}" if model is not None and gpu is not None else "1"
+        source = (
+            what
+            if serving.gpus_per_replica is not None
+            else f"assumed ({held}): the benchmark does not say"
+        )
+        update["gpus_per_replica"] = int(ctx.note(f"{path}.gpus_per_replica", tp, source))
     return update
 
 

@@ -20,6 +20,10 @@ LIBRARY_ADVICE = {
     "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
     "a since date of ": "--since ",
     "a since or until date can leave it out": "--since or --until can leave it out",
+    # a scenario's calibration naming a file of several runs (SCENARIO_RUN_ADVICE)
+    "read_benchmark(path, run=N), write it with calibration_toml() and name that file as "
+    "calibration": "`payback import-benchmark FILE --run N -o cal.toml` and point calibration "
+    "at cal.toml",
 }
 """The library's advice in its own words (a function to call) and the command line's for
 it (a command to run), so that the library names no command or flag."""

@@ -71,6 +71,11 @@ def _calibration_output(output: Path, force: bool) -> Path:
             f"-o {output}: a calibration is written as TOML (.toml); not {output.suffix}, "
             "which payback reads as a benchmark result"
         )
+    if output.suffix.lower() in (".yaml", ".yml"):  # TOML under a YAML name misleads
+        raise PaybackError(
+            f"-o {output}: a calibration is written as TOML (.toml); not {output.suffix}, "
+            f"which names YAML: name it {output.with_suffix('.toml').name}"
+        )
     _check_writable(output, force, "calibration.toml", "-o")
     return output
 

@@ -67,7 +67,8 @@ def import_benchmark(
     precision: Annotated[
         str | None,
         typer.Option(
-            "--precision", help="Weights served: bf16, fp8, int8 or int4 (recorded only if given)."
+            "--precision",
+            help="Weights served: bf16, fp8, int8, int4 or mxfp4 (recorded only if given).",
         ),
     ] = None,
     gpus_per_replica: Annotated[
@@ -99,7 +100,7 @@ def import_benchmark(
 
     `payback import-benchmark result.json --gpu h100-sxm --precision bf16 -o h100.toml`
     """
-    from payback.measure.apply import closed_loop_at_load
+    from payback.measure.apply import closed_loop_at_load, far_from_estimate
     from payback.measure.apply import import_benchmark as read_benchmark
     from payback.measure.calibration import calibration_toml
 
@@ -122,10 +123,11 @@ def import_benchmark(
         warnings += _unrecorded(output, gpu_record is None, precision is None)
     elif served is not None and gpu_record is None:
         warnings.append(f"--model {model}: unused without --gpu (to compare) or -o (to record it)")
+    closed = closed_loop_at_load(cal, estimate)
+    warnings += far_from_estimate(cal, estimate, closed, str(file))
     if output is not None:  # before any warning: a refused write is its one error line
         _write_new(output, calibration_toml(cal), force, "-o")
     _warn(warnings)
-    closed = closed_loop_at_load(cal, estimate)
     if as_json:
         _print_json({**_benchmark_json(cal, estimate, closed, output), "warnings": warnings})
         return

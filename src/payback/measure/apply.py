@@ -20,6 +20,7 @@ __all__ = [
     "closed_loop_at_load",
     "estimate_at_load",
     "factor_text",
+    "far_from_estimate",
     "far_from_gpu",
     "import_benchmark",
     "measured_on_cpu",
@@ -88,7 +89,13 @@ def check_use(
     if not benchmark:
         warnings += _size_warning(cal.model, used_model, where)
     far = far_from_gpu(cal.factors) if cal.factors and not benchmark else ""
-    if far:  # a CPU's factors: said more plainly than "may not carry over"
+    if far and cal.gpu is not None:  # a catalog GPU's, measured too low
+        warnings.append(
+            f"{where}: its {far}, though it was measured on {cal.device or cal.gpu}: estimates "
+            f"with it take {gpu or 'the GPU'} to be that slow (was the GPU busy with other work "
+            "or throttled while it was measured?); calibrate again"
+        )
+    elif far:  # a CPU's factors: said more plainly than "may not carry over"
         warnings.append(
             f"{where}: its {far}: it was measured on {cal.device or 'a device'}, "
             "not the GPU served on, and estimates with it take the GPU to be as slow as that device"
@@ -264,6 +271,45 @@ def closed_loop_at_load(cal: Calibration, estimate: Any | None) -> Any | None:
     )
 
 
+FAR_FROM_ESTIMATE = 2.0
+"""A benchmark whose requests/s is over this many times the estimate of the same run, or
+under its inverse, is warned about: the serving rows of docs/accuracy.md lie within
+0.69-1.57× of the estimate (median error 9%), so twice as far is more likely another setup
+than the estimate's error: a whole node's (or several replicas') throughput read as one
+replica's, or a replica on more or fewer GPUs than the estimate's."""
+
+
+def far_from_estimate(
+    cal: Calibration, estimate: Any | None, closed: Any | None, where: str
+) -> list[str]:
+    """A warning when the measured requests/s is far from the estimate it is compared with
+    (:func:`closed_loop_at_load`'s, else ``estimate``'s): :data:`FAR_FROM_ESTIMATE`."""
+    serving = cal.serving
+    if serving is None or estimate is None:
+        return []
+    compared = closed.requests_per_s if closed is not None else estimate.replica_requests_per_s
+    if not compared > 0:
+        return []
+    ratio = serving.replica_requests_per_s / compared
+    if 1.0 / FAR_FROM_ESTIMATE <= ratio <= FAR_FROM_ESTIMATE:
+        return []
+    tp = estimate.gpus_per_replica
+    replica = f"{tp} × {estimate.gpu} ({tp} GPU{'' if tp == 1 else 's'} a replica)"
+    cause = (
+        "did the run measure a whole node (8 GPUs, say) or several replicas behind one "
+        "endpoint? Its requests/s is then theirs, not one replica's: record the GPUs the "
+        "served replica used"
+        if ratio > 1
+        else "did the replica run on fewer GPUs than the estimate's, or share them? A "
+        "per-GPU figure of a replica of several GPUs reads low too: record the GPUs the "
+        "served replica used"
+    )
+    return [
+        f"{where}: measured {serving.replica_requests_per_s:,.4g} requests/s, {ratio:,.2f}× the "
+        f"estimate of the same run on {replica}, {compared:,.4g}: {cause}"
+    ]
+
+
 def benchmark_gpus_per_replica(
     serving: ServingMeasurement,
     model: Any | None,
@@ -333,8 +379,8 @@ def import_benchmark(
         raise PaybackError(problems(exc, str(path))) from None
     estimate = None
     if model is not None and gpu is not None:
-        estimate = estimate_at_load(
-            model, gpu, precision or "bf16", serving, gpus_per_replica=gpus_per_replica
+        estimate = estimate_at_load(  # the GPUs given, else those the file recorded
+            model, gpu, precision or "bf16", serving, gpus_per_replica=serving.gpus_per_replica
         )
     return cal, estimate, warnings
 

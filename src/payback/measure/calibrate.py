@@ -213,6 +213,14 @@ def _check_options(
 def _checked_device(torch: Any, gpu: Gpu | None, device: str | None) -> str:
     """The device to measure (``cuda`` when PyTorch sees one, else ``cpu``); one line when
     PyTorch sees no GPU where one is asked for."""
+    if device is None and gpu is not None and not torch.cuda.is_available():
+        raise PaybackError.bad(
+            "gpu",
+            gpu.id,
+            f"PyTorch {torch.__version__} sees no CUDA GPU: calibrate would measure the CPU, "
+            "where no catalog GPU is used; leave the GPU out to measure the CPU, or run it "
+            "where PyTorch sees the GPU",
+        )
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():

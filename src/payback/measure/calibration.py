@@ -351,7 +351,8 @@ def _meaning(model: type[BaseModel] | None, field: str) -> str:
     if not doc:
         return ""
     doc = doc.split(" (")[0] if len(doc) > 90 else doc
-    return f" ({doc[0].lower()}{doc[1:]})"
+    first = doc.split(" ")[0]  # an acronym keeps its capitals: GPUs, not gPUs
+    return f" ({doc if first[1:2].isupper() else doc[0].lower() + doc[1:]})"
 
 
 def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
@@ -415,7 +416,19 @@ def load_calibration_with_warnings(
         raise PaybackError([f"{p}: {_misplaced(['calibration', name])}" for name in inside])
     if isinstance(top.get("created"), dt.date | dt.datetime):
         top["created"] = top["created"].isoformat()
-    return calibration_from_data({**top, **data}, str(p)), []
+    if isinstance(top.get("precision"), str):  # "FP8" as the command line takes it
+        top["precision"] = top["precision"].lower()
+    cal = calibration_from_data({**top, **data}, str(p))
+    from payback.measure.benchmarks._common import offered_load, percentiles
+
+    if cal.serving is None:
+        return cal, []
+    for name in ("ttft_ms", "tpot_ms", "itl_ms", "e2el_ms"):  # in order, as a result's are
+        latency = getattr(cal.serving, name)
+        if latency is not None:
+            names = {k: f"serving.{name}.{k}" for k in ("p50", "p90", "p99")}
+            percentiles(latency.model_dump(), str(p), names)
+    return cal, offered_load(cal.serving, str(p))
 
 
 def _not_text(p: Path, raw: bytes, exc: UnicodeDecodeError) -> str:
@@ -449,10 +462,13 @@ def scenario_calibration(
     location = Path(file)
     if not location.is_absolute() and base_dir is not None:
         location = base_dir / location
+    from payback.measure.benchmarks import RUN_ADVICE, SCENARIO_RUN_ADVICE
+
     try:
-        return load_calibration_with_warnings(location)
+        cal, warnings = load_calibration_with_warnings(location)
     except PaybackError as exc:
         raise PaybackError([f"{where} = {file!r}: {m}" for m in exc.messages]) from None
+    return cal, [line.replace(RUN_ADVICE, SCENARIO_RUN_ADVICE) for line in warnings]
 
 
 def _drop_none(value: Any) -> Any:

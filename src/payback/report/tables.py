@@ -285,11 +285,8 @@ def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = 
             if s.request_rate
             else "all requests at once"
         )
-        + (
-            f"; {s.completed:,} requests in {s.duration_s:,.1f} s"
-            if s.completed and s.duration_s
-            else ""
-        ),
+        + (f"; {s.completed:,} requests" if s.completed else "")
+        + (f" in {s.duration_s:,.1f} s" if s.completed and s.duration_s else ""),
         "time to first token": _ms(s.ttft_ms),
         "time per output token": _ms(s.tpot_ms),
         "gaps between streamed chunks (vLLM ITL)": _ms(s.itl_ms),

@@ -28,6 +28,7 @@ __all__ = [
     "fleet_problems",
     "gpu_count",
     "growth_warnings",
+    "length_problems",
     "name_problems",
     "repeated_names",
 ]
@@ -73,6 +74,42 @@ def cost_pair_problems(scenario: Scenario) -> list[str]:
                 "training_runs ≥ 1, or leave training out"
             )
     return problems
+
+
+def length_problems(scenario: Scenario) -> list[str]:
+    """The traffic's token lengths each option needs and the scenario lacks, each with why
+    (:func:`_why_lengths`)."""
+    traffic = "workloads.0.traffic" if scenario.workloads else "traffic"  # [traffic]'s source
+    problems = []
+    for path, option in scenario.options():
+        why = _why_lengths(option)
+        for field in ("input_tokens", "output_tokens") if why else ():
+            if getattr(scenario.traffic, field) is None:
+                problems.append(
+                    f"{traffic}.{field}: is required because {path} ({option.name!r}) {why}"
+                )
+    return problems
+
+
+def _why_lengths(option: BaseModel) -> str:
+    """Why an option needs the traffic's token lengths, in words; empty where it does not.
+    A capacity from a calibration is a benchmark's, measured at its own lengths and scaled
+    to the scenario's, or an estimate with measured utilisation factors: either needs the
+    model and GPU, and without them a benchmark's is used as measured (nothing to scale)."""
+    from payback.scenario.schema import HostedApiOption, SelfHostedOption
+
+    if isinstance(option, HostedApiOption):
+        return "is priced per token"
+    if not isinstance(option, SelfHostedOption) or option.replica_requests_per_s is not None:
+        return ""
+    if option.calibration is None:
+        return "is estimated from token lengths"
+    if option.model is None or option.gpu is None:
+        return ""
+    return (
+        "takes its capacity from its calibration: a benchmark's, measured at its own token "
+        "lengths, is scaled to the scenario's (utilisation factors estimate at them)"
+    )
 
 
 def name_problems(scenario: Scenario) -> list[str]:

@@ -512,24 +512,8 @@ class Scenario(_Model):
             + cost_pair_problems(self)
             + name_problems(self)
             + fleet_problems(self)
+            + length_problems(self)
         )
-        traffic = "workloads.0.traffic" if self.workloads else "traffic"  # [traffic]'s source
-        for path, option in self.options():
-            needs_lengths = isinstance(option, HostedApiOption) or (
-                isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
-            )
-            if needs_lengths:
-                for field in ("input_tokens", "output_tokens"):
-                    if getattr(self.traffic, field) is None:
-                        problems.append(
-                            f"{traffic}.{field}: is required because {path} "
-                            f"({option.name!r}) "
-                            + (
-                                "is priced per token"
-                                if isinstance(option, HostedApiOption)
-                                else "is estimated from token lengths"
-                            )
-                        )
         if self.baseline.escalation_share != 0.0:
             problems.append(
                 f"baseline.escalation_share = {self.baseline.escalation_share}: must be 0; "
@@ -586,6 +570,7 @@ class Scenario(_Model):
 from payback.scenario.checks import (  # noqa: E402
     cost_pair_problems,
     fleet_problems,
+    length_problems,
     name_problems,
 )
 from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)

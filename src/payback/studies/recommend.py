@@ -42,6 +42,7 @@ from payback.studies.recommend_benchmark import (
     matches,
     measured_warning,
     option_calibration,
+    scaled_capacity,
 )
 from payback.studies.recommend_inputs import check_provider, searched_gpus, searched_models
 from payback.studies.recommend_portfolio import evaluate, served_scenario
@@ -362,7 +363,8 @@ def _recommend(
     )
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
-    warnings += measured_warning(path, benchmark, candidates)
+    at_lengths = scaled_capacity(scenario, catalog, option, cal, served.traffic)
+    warnings += measured_warning(path, benchmark, candidates, at_lengths)
     today = _today()
     warnings += winner_warnings(path, catalog, candidates, rows.offers, today)
     warnings += winner_cautions(path, open_models, gpus, candidates, option, shown, engine)

@@ -21,6 +21,7 @@ __all__ = [
     "matches",
     "measured_warning",
     "option_calibration",
+    "scaled_capacity",
 ]
 
 
@@ -117,22 +118,88 @@ def calibration_benchmark(
 
 
 def measured_warning(
-    path: str, benchmark: dict[str, Any] | None, candidates: list[Candidate]
+    path: str,
+    benchmark: dict[str, Any] | None,
+    candidates: list[Candidate],
+    at_lengths: Any = None,
 ) -> list[str]:
     """When the calibration's serving benchmark measured a ranked configuration: analyze
-    prices that one with the measured capacity, not the estimate ranked here."""
+    prices that one with the measured capacity, not the estimate ranked here.
+    ``at_lengths(candidate)``: the measured requests/s as analyze scales it to the
+    scenario's token lengths, None where it uses it unscaled."""
     measured = [c for c in candidates if benchmark is not None and matches(benchmark, c)]
     if not measured or benchmark is None:
         return []
     c = measured[0]
+    count = f"{c.gpus_per_replica} GPU{'' if c.gpus_per_replica == 1 else 's'}"
     assumed_text = (
-        f" ({c.gpus_per_replica} GPUs per replica assumed: the benchmark does not say)"
+        f" ({count} per replica assumed: the benchmark does not say)"
         if benchmark.get("gpus_per_replica_assumed")
         else ""
     )
+    rps = benchmark["replica_requests_per_s"]
+    scaled = at_lengths(c) if at_lengths is not None else None
+    figure = (
+        f"the measured {rps:.3g} req/s"
+        if scaled is None
+        else f"{scaled:.3g} req/s (the measured {rps:.3g} scaled to the scenario's token lengths)"
+    )
     return [
         f"{path}.calibration is a serving benchmark of {c.label()}{assumed_text}: analyze prices that "
-        f"configuration with the measured {benchmark['replica_requests_per_s']:.3g} req/s "
-        "(scaled to the scenario's token lengths), not the estimate ranked here "
+        f"configuration with {figure}, not the estimate ranked here "
         f"({c.replica_requests_per_s:.3g} req/s)"
     ]
+
+
+def scaled_capacity(
+    scenario: Scenario,
+    catalog: Catalog,
+    option: SelfHostedOption,
+    cal: Calibration | None,
+    traffic: Any,
+) -> Any:
+    """The function :func:`measured_warning` reads: a candidate's measured requests/s at
+    the scenario's token lengths, scaled as analyze scales it (the ratio of two estimates
+    on the option's engine and KV cache, at the scenario's lengths and at the benchmark's:
+    :func:`payback.analysis.resolve_self_hosted._at_scenario_lengths`); None where the
+    lengths are within 5% of the benchmark's (used unscaled) or cannot be estimated."""
+    from payback.hardware.estimate import engine_named, with_kv_cache
+    from payback.measure.apply import estimate_at_load
+
+    def at_lengths(c: Candidate) -> float | None:
+        serving = cal.serving if cal is not None else None
+        if serving is None:
+            return None
+        lengths = (traffic.input_tokens, traffic.output_tokens)
+        measured = (serving.input_tokens, serving.output_tokens)
+        if all(
+            wanted is None or abs(wanted - got) <= 0.05 * max(got, 1.0)
+            for wanted, got in zip(lengths, measured, strict=True)
+        ):
+            return None
+        engine = with_kv_cache(engine_named(option.engine), option.kv_cache)
+        try:
+            model = catalog.model(c.model, scenario.base_dir)
+            gpu = catalog.gpu(c.gpu)
+
+            def capacity(input_tokens: float, output_tokens: float) -> float:
+                return float(
+                    estimate_at_load(
+                        model,
+                        gpu,
+                        c.precision,
+                        serving,
+                        input_tokens=input_tokens,
+                        output_tokens=output_tokens,
+                        gpus_per_replica=c.gpus_per_replica,
+                        tpot_ms=option.tpot_ms,
+                        engine=engine,
+                    ).replica_requests_per_s
+                )
+
+            at_scenario = capacity(lengths[0] or 0.0, lengths[1] or 0.0)
+            return serving.replica_requests_per_s * at_scenario / capacity(*measured)
+        except PaybackError:
+            return None
+
+    return at_lengths

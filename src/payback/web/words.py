@@ -48,6 +48,9 @@ PAGE_ADVICE = {
     "(usage_sql() gives that DuckDB SQL)": "(`payback usage --sql` gives that DuckDB SQL)",
     "a since date of ": "`payback usage --since` ",
     "a since or until date can leave it out": "`payback usage --since` or `--until` can leave it out",
+    "read_benchmark(path, run=N), write it with calibration_toml() and name that file as "
+    "calibration": "`payback import-benchmark FILE --run N -o cal.toml` and point calibration "
+    "at cal.toml",
 }
 """The library's advice in its own words (a function to call) and the page's for it (a
 choice on the page). Log profiling is not on the page: its advice names the command."""

@@ -15,16 +15,30 @@ from pathlib import Path
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.measure.benchmarks._common import json_objects
+from payback.measure.benchmarks._common import json_objects, offered_load
 from payback.measure.benchmarks.nvidia import from_nvidia, is_nvidia
 from payback.measure.benchmarks.vllm import from_vllm, is_vllm
 from payback.measure.calibration import Calibration
 
-__all__ = ["RUN_ADVICE", "catalog_model_id", "read_benchmark", "read_benchmark_with_warnings"]
+__all__ = [
+    "RUN_ADVICE",
+    "SCENARIO_RUN_ADVICE",
+    "catalog_model_id",
+    "read_benchmark",
+    "read_benchmark_with_warnings",
+]
 
 RUN_ADVICE = "read_benchmark(path, run=N)"
 """How the warning of a file holding several runs says to import another (N counts from
 1); the command line gives its own command there."""
+
+SCENARIO_RUN_ADVICE = (
+    "read_benchmark(path, run=N), write it with calibration_toml() and name that file as "
+    "calibration"
+)
+""":data:`RUN_ADVICE` where a scenario's ``calibration`` names the file: the run picked is
+a calibration file of its own, which the scenario then names (the command line says its
+command, and ``cli._advice`` holds its words)."""
 
 
 def read_benchmark(path: str | Path, run: int | None = None) -> Calibration:
@@ -71,6 +85,8 @@ def read_benchmark_with_warnings(
             f"{where}: not a vLLM --save-result, GenAI-Perf or AIPerf profile export "
             f"(no request_throughput; keys: {keys or 'none'})"
         )
+    assert cal.serving is not None
+    more += offered_load(cal.serving, where)
     return cal.model_copy(update={"file": p.name, "model": catalog_model_id(cal.served_model)}), (
         warnings + more
     )

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,12 @@ __all__ = [
     "disagree",
     "empty_prompts",
     "figure",
+    "in_flight_bound",
     "json_objects",
+    "json_text",
     "measured",
     "number",
+    "offered_load",
     "percentiles",
     "short",
     "whole_or_none",
@@ -91,7 +95,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a bare value)"
     if isinstance(value, int | float):
-        return f"a number ({value!r})"
+        return f"a number ({json_text(value)})"
     return "text" if isinstance(value, str) else "a list"
 
 
@@ -105,7 +109,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise _Twice(f"the key {key!r} is given twice in one object")
+            raise _Twice(f"the key {json.dumps(key)} is given twice in one object")
         seen[key] = value
     return seen
 
@@ -177,6 +181,31 @@ def _utf16_ascii(head: bytes) -> bool:
     )
 
 
+_SECTION = re.compile(
+    r"^(?:\[\[?\s*(?:scenario|traffic|baseline|alternatives|workloads)\s*[\].]"
+    r"|(?:scenario|traffic|baseline|alternatives|workloads):)",
+    re.MULTILINE,
+)
+"""A payback scenario's top-level table, as TOML (``[scenario]``, ``[[alternatives]]``) or
+YAML (``scenario:``) starts it."""
+_FORMATS = (
+    "vLLM's --save-result file, GenAI-Perf's profile_export_genai_perf.json or AIPerf's "
+    "profile_export_aiperf.json"
+)
+
+
+def _scenario(path: Path, text: str) -> PaybackError | None:
+    """The line for a payback scenario (TOML or YAML) given as a benchmark result: its
+    comments may hold commas, which read as a CSV table's first line."""
+    if not _SECTION.search(text):
+        return None
+    kind = "YAML" if path.suffix.lower() in (".yaml", ".yml") else "TOML"
+    return PaybackError(
+        f"{path}: a payback scenario ({kind}), not a benchmark result; what is imported is a "
+        f"serving benchmark's result (JSON): {_FORMATS}"
+    )
+
+
 _CSV_SUFFIXES = (".csv", ".tsv")
 
 
@@ -207,6 +236,9 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
             f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
         )
+    scenario = _scenario(path, text)
+    if scenario is not None:
+        raise scenario
     csv = _csv(path, text)
     if csv is not None:
         raise csv
@@ -243,9 +275,9 @@ def number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+        raise PaybackError(f"{where}: {key} = {json_text(value)}: expected a finite number")
     if isinstance(value, float) and not math.isfinite(value):
-        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+        raise PaybackError(f"{where}: {key} = {json_text(value)}: expected a finite number")
     problem = None
     if positive and value <= 0:
         problem = "must be > 0"
@@ -260,6 +292,22 @@ def number(
     if problem:
         raise PaybackError(f"{where}: {key} = {written_number(value)}: {problem}")
     return float(value)
+
+
+def json_text(value: Any) -> str:
+    """A value as the result file spells it (``null``, ``true``, ``"17.5"``, ``{"x": 1}``,
+    ``NaN``), a number of 400 digits shortened (``1e+400``), text as JSON writes it
+    (``"µs"``, not Python's ``'µs'``).
+
+    >>> json_text(True), json_text("17.5"), json_text({"x": 1}), json_text(float("nan"))
+    ('true', '"17.5"', '{"x": 1}', 'NaN')
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return written_number(value)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not a JSON value (never from a file): as Python has it
+        return repr(value)
 
 
 def figure(value: float) -> str:
@@ -348,3 +396,56 @@ def percentiles(
                 "(p50 ≤ p90 ≤ p99); correct whichever was changed"
             )
     return Percentiles(**kept) if kept else None
+
+
+KEPT_UP = 0.95
+"""A run at a request rate that served at least this share of the rate it offered kept up
+with it: it measured the load offered, not what the replica can serve. Random (Poisson)
+arrivals put the rate a run actually sends a few % from the one asked for (1/√N of it, 3%
+over 1,000 requests), and the last requests' latency lengthens the run past the last
+arrival, so a server that kept up serves a few % under or over the rate offered; one that
+could not serves well under it. Warned, not refused: the rate served is still a rate the
+replica sustained, a floor under its capacity, which sizes more replicas than needed
+(costs overstated, never understated)."""
+
+
+def offered_load(serving: ServingMeasurement, where: str) -> list[str]:
+    """A warning when a run at a request rate served about the rate it offered
+    (:data:`KEPT_UP`): the server kept up, so the run measured the demand, not capacity."""
+    offered, served = serving.request_rate, serving.replica_requests_per_s
+    if offered is None or serving.concurrency is not None or served < KEPT_UP * offered:
+        return []
+    return [
+        f"{where}: the run offered {short(offered)} requests/s and served {short(served)}: it "
+        "measured the offered load, not the replica's capacity; benchmark at a concurrency, "
+        "or with more requests/s than it serves"
+    ]
+
+
+LITTLE_TOLERANCE = 0.25
+"""How far over its clients' bound a run's requests/s may be: a closed loop of C clients
+whose requests take a mean L seconds end to end completes at most C / L requests a second
+(Little's law: requests in flight = rate × time each spends; never more than C in flight).
+A run's rate and mean latency are taken over slightly different spans (the start, as the
+clients ramp up, and the tail), which moves them a few %: past 25% over, one of the figures
+was edited, mixed from another run, or counts more than one replica."""
+
+
+def in_flight_bound(serving: ServingMeasurement, where: str, names: Mapping[str, str]) -> None:
+    """Refuse a run at a fixed concurrency that completed more requests a second than its
+    clients can at its mean end-to-end latency (:data:`LITTLE_TOLERANCE`), naming the
+    file's fields (``names``: requests/s, concurrency and mean latency)."""
+    clients, latency = serving.concurrency, serving.e2el_ms
+    if clients is None or latency is None or not latency.mean:
+        return
+    bound = clients / (latency.mean / 1e3)
+    rps = serving.replica_requests_per_s
+    if rps <= bound * (1.0 + LITTLE_TOLERANCE):
+        return
+    raise PaybackError(
+        f"{where}: {names['rps']} = {short(rps)} requests/s is more than {names['clients']} = "
+        f"{clients:,} clients can complete at {names['latency']} = {short(latency.mean)} ms: at "
+        f"most {clients:,} / {short(latency.mean / 1e3)} s = {short(bound)} requests/s (each "
+        "client has one request in flight; 25% over is allowed); correct whichever was "
+        "changed, or import one replica's run"
+    )

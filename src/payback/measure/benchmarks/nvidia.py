@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.figures import written_number
+from payback.figures import limit_text, written_number
 from payback.measure.benchmarks._common import (
     created_time,
     disagree,
     empty_prompts,
     figure,
+    in_flight_bound,
+    json_text,
     measured,
     number,
     percentiles,
@@ -67,6 +69,10 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     count_block = _block(metrics, "request_count") or {}
     tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     rps, out_tps, isl, osl, count = _throughput(metrics, where)
+    config = data.get("input_config")
+    config = config if isinstance(config, dict) else {}
+    if count is None:  # older GenAI-Perf: the count configured (docs/benchmark-formats.md §4)
+        count = _configured_count(config)
     duration = _avg(metrics, where, "benchmark_duration", positive=True)
     warnings = []
     if out_tps == 0:  # measured nothing, as null: from the mean output length
@@ -78,15 +84,16 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
     _requests_agree(metrics, where, tool, rps, count, duration)
     if out_tps is not None:
         _tokens_agree(metrics, where, tool, (out_tps, rps, osl), duration)
+    _in_bounds(metrics, where)
     errors = _avg(metrics, where, "error_request_count")
     if errors:
+        of = f" of {figure(count + errors)}" if count else ""  # as vLLM's: 250 of 1,250
         warnings.append(
-            f"{where}: {figure(errors)} requests failed; capacity counts completed ones"
+            f"{where}: {figure(errors)}{of} requests failed; capacity counts completed ones"
         )
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
-    config = data.get("input_config")
-    model, given = _config(config if isinstance(config, dict) else {})
+    model, given, rate = _config(config)
     concurrency = whole_or_none(given)
     if given not in (None, 0) and concurrency is None:  # as vLLM's: the comparison changes
         warnings.append(
@@ -104,10 +111,20 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         completed=int(count) if count else None,
         duration_s=duration if duration else (count / rps if count else None),
         concurrency=concurrency,
+        request_rate=_offered(rate) if concurrency is None else None,
         ttft_ms=_stats(metrics, where, "time_to_first_token", "ttft"),
         tpot_ms=_stats(metrics, where, "inter_token_latency"),
         itl_ms=_stats(metrics, where, "inter_chunk_latency"),
         e2el_ms=_stats(metrics, where, "request_latency"),
+    )
+    in_flight_bound(
+        serving,
+        where,
+        {
+            "rps": "request_throughput.avg",
+            "clients": "input_config's concurrency",
+            "latency": "request_latency.avg",
+        },
     )
     return (
         Calibration(
@@ -119,6 +136,20 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         ),
         warnings,
     )
+
+
+def _configured_count(config: Mapping[str, Any]) -> int | None:
+    """The requests an older GenAI-Perf run was configured to send (flat
+    ``request_count``, nested ``perf_analyzer.request_count.num``); None for anything but a
+    positive whole number."""
+    configured = config.get("request_count")
+    if isinstance(configured, dict):
+        configured = None
+    nested = config.get("perf_analyzer")
+    if configured is None and isinstance(nested, dict):
+        counted = nested.get("request_count")
+        configured = counted.get("num") if isinstance(counted, dict) else None
+    return whole_or_none(configured)
 
 
 def _throughput(
@@ -182,6 +213,28 @@ def _avg(
     return value * factor
 
 
+_BOUNDS = {
+    "request_throughput": (1e6, "requests/s (completed requests per second)"),
+    "output_token_throughput": (1e9, "tokens/s"),
+    "input_sequence_length": (1e7, "tokens (mean prompt tokens per request)"),
+    "output_sequence_length": (1e6, "tokens (mean output tokens per request)"),
+}
+"""The largest value of each metric a measurement holds (its field's bound in
+:class:`~payback.measure.calibration.ServingMeasurement`), in payback's unit: refused
+naming the file's metric, as vLLM's reader names its fields."""
+
+
+def _in_bounds(metrics: Mapping[str, Any], where: str) -> None:
+    """Refuse a metric past :data:`_BOUNDS`, naming it, its value and unit as the file
+    writes them (after the checks that two figures agree, which say more)."""
+    for name, (bound, unit) in _BOUNDS.items():
+        value = _avg(metrics, where, name)
+        if value is not None and value > bound:
+            raise PaybackError(
+                f"{where}: {name}.avg = {_said(metrics, name)}: must be ≤ {limit_text(bound)} {unit}"
+            )
+
+
 def _unit(
     block: Mapping[str, Any], where: str, name: str, units: Mapping[str, float]
 ) -> tuple[float, str]:
@@ -192,7 +245,9 @@ def _unit(
         return next(iter(units.values())), next(iter(units))
     factor = units.get(given.lower()) if isinstance(given, str) else None
     if factor is None:
-        raise PaybackError(f"{where}: {name}.unit = {given!r}: expected one of {', '.join(units)}")
+        raise PaybackError(
+            f"{where}: {name}.unit = {json_text(given)}: expected one of {', '.join(units)}"
+        )
     return factor, given
 
 
@@ -284,9 +339,18 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
     )
 
 
-def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:
-    """The model name and concurrency (as the file gives it) from GenAI-Perf's (flat or
-    nested) or AIPerf's (legacy ``UserConfig`` or v2 ``phases``) ``input_config``."""
+def _offered(rate: Any) -> float | None:
+    """The request rate a run offered [requests/s]; None for anything but a finite
+    positive number (a rate the tools write), read as all requests at once."""
+    if isinstance(rate, bool) or not isinstance(rate, int | float):
+        return None
+    return float(rate) if math.isfinite(rate) and 0 < rate <= 1e6 else None
+
+
+def _config(config: Mapping[str, Any]) -> tuple[str | None, Any, Any]:
+    """The model name, concurrency and request rate (as the file gives them) from
+    GenAI-Perf's (flat or nested ``perf_analyzer.stimulus``) or AIPerf's (legacy
+    ``UserConfig`` ``loadgen`` or v2 ``phases``) ``input_config``."""
 
     def get(*path: str) -> Any:
         node: Any = config
@@ -305,17 +369,21 @@ def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:
     model = (
         names[0] if isinstance(names, list) and names else names if isinstance(names, str) else None
     )
-    concurrency = (
-        get("concurrency")
-        or get("perf_analyzer", "stimulus", "concurrency")
-        or get("loadgen", "concurrency")
-        or next(
-            (
-                p.get("concurrency")
-                for p in get("phases") or []
-                if isinstance(p, dict) and p.get("name") == "profiling"
-            ),
-            None,
+
+    def load(key: str) -> Any:
+        return (
+            get(key)
+            or get("perf_analyzer", "stimulus", key)
+            or get("loadgen", key)
+            or next(
+                (
+                    p.get(key)
+                    for p in get("phases") or []
+                    if isinstance(p, dict) and p.get("name") == "profiling"
+                ),
+                None,
+            )
         )
-    )
-    return str(model) if model else None, concurrency
+
+    named = model if isinstance(model, str) else json_text(model)  # as the file spells it
+    return named if model else None, load("concurrency"), load("request_rate")

@@ -1,9 +1,9 @@
 """vLLM's benchmark results: ``vllm bench serve --save-result`` and the older
-``benchmarks/benchmark_serving.py`` (the fields are in ``docs/benchmark-formats.md``)."""
+``benchmarks/benchmark_serving.py``, and sglang's ``bench_serving --output-file`` (the
+same format under sglang's names; the fields are in ``docs/benchmark-formats.md``)."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 
 from payback.errors import PaybackError
-from payback.figures import written_number
 from payback.measure.benchmarks._common import (
     created_time,
     disagree,
     empty_prompts,
     figure,
+    in_flight_bound,
+    json_text,
     measured,
     number,
     percentiles,
@@ -38,6 +39,8 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     """The calibration a vLLM result holds, and what to double-check about it."""
     completed, rps, total_in, total_out, warnings = _totals(data, where)
     e2el = _stats(data, where, "e2el")
+    if e2el is None:  # sglang's bench_serving: the same result, its own name
+        e2el = _stats(data, where, "e2e_latency")
     if e2el is None:
         e2el = _from_latencies(data.get("latencies"))
     output_rate = number(data, "output_throughput", where)
@@ -52,9 +55,10 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     else:
         _output_agrees(data, where, output_rate, total_out, completed / rps)
     warnings += _read_as_unlimited(data, where)
+    tp, tp_key = _tensor_parallel(data, where, warnings)
     serving = measured(
         where,
-        _NAMES,
+        {**_NAMES, "gpus_per_replica": tp_key},
         replica_requests_per_s=rps,
         output_tokens_per_s=output_rate,
         input_tokens=total_in / completed,
@@ -63,10 +67,21 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
         duration_s=number(data, "duration", where, positive=True),
         concurrency=whole_or_none(data.get("max_concurrency")),
         request_rate=_request_rate(data.get("request_rate")),
+        gpus_per_replica=tp,
         ttft_ms=_stats(data, where, "ttft"),
         tpot_ms=_stats(data, where, "tpot"),
         itl_ms=_stats(data, where, "itl"),
         e2el_ms=e2el,
+    )
+    e2el_name = "mean_e2el_ms" if "mean_e2el_ms" in data else "mean_e2e_latency_ms"
+    in_flight_bound(
+        serving,
+        where,
+        {
+            "rps": "request_throughput",
+            "clients": "max_concurrency",
+            "latency": e2el_name if e2el_name in data else "mean of latencies",
+        },
     )
     model = data.get("model_id")
     return (
@@ -99,7 +114,9 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
         )
     completed = number(data, "completed", where, whole=True)
     if not completed:
-        raise PaybackError(f"{where}: completed = {data.get('completed')!r}: no request completed")
+        raise PaybackError(
+            f"{where}: completed = {_json(data.get('completed'))}: no request completed"
+        )
     rps = number(data, "request_throughput", where, at_most=1e6)
     warnings = []
     if not rps:  # null or 0: from the requests completed and the run's duration
@@ -129,12 +146,33 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
     return completed, rps, total_in, total_out, warnings
 
 
-def _json(value: Any) -> str:
-    """A value as the result file spells it (``null``, ``0``, ``-1``, ``"fast"``), a
-    number of 400 digits shortened (``1e+400``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return written_number(value)
-    return json.dumps(value)
+_TP_KEYS = ("tp", "tensor_parallel_size")
+"""The ``--metadata KEY=VALUE`` keys read as the GPUs the served replica used (vLLM writes
+each value as text: ``"tp": "2"``)."""
+
+
+def _tensor_parallel(
+    data: Mapping[str, Any], where: str, warnings: list[str]
+) -> tuple[int | None, str]:
+    """The GPUs per replica a ``--metadata tp=N`` recorded, and its key; None (with a
+    warning) for a value that is no whole number."""
+    key = next((k for k in _TP_KEYS if k in data), _TP_KEYS[0])
+    value = data.get(key)
+    if value is None:
+        return None, key
+    text = (
+        str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    )
+    if text.isdigit() and int(text) >= 1:
+        return int(text), key
+    warnings.append(
+        f"{where}: {key} = {_json(value)} is not a whole number of GPUs: not read as the GPUs "
+        "per replica"
+    )
+    return None, key
+
+
+_json = json_text
 
 
 def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -> None:
@@ -255,7 +293,13 @@ def _request_rate(rate: Any) -> float | None:
 
 
 def _tool(data: Mapping[str, Any]) -> str:
-    """``vllm bench serve`` writes fields the old script lacks."""
+    """``vllm bench serve`` writes fields the old script lacks; sglang's
+    ``bench_serving`` (vLLM's format, from which it grew) names its end-to-end latency
+    ``*_e2e_latency_ms`` and counts its output retokenized too."""
+    if "total_output_tokens_retokenized" in data or any(
+        key.endswith("_e2e_latency_ms") for key in data
+    ):
+        return "sglang bench_serving"
     if any(k in data for k in ("failed", "endpoint_type", "label")):
         return "vllm bench serve"
     return "vllm benchmark_serving.py"
