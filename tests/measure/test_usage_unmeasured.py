@@ -63,6 +63,15 @@ def test_no_cached_column_gives_a_new_scenario_the_starters_share(tmp_path: Path
         "measured (the new scenario has the starter's 0.2; set yours); name the column with "
         "--columns cached=COLUMN if they have one"
     ]
+    # the file says so beside the figure (its comment read as if the logs had measured it)
+    assert (
+        "cached_input_share = 0.2          # the starter's, not in the logs: share of input "
+        "tokens billed at the cached price\n"
+    ) in new.read_text(encoding="utf-8")
+    yaml = tmp_path / "new.yaml"
+    code, _, err = run("usage", logs(tmp_path / "a.csv", dt.date(2026, 10, 1), 61), "-o", yaml)
+    assert code == 0, err
+    assert "# the starter's, not in the logs: share of input" in yaml.read_text(encoding="utf-8")
 
 
 def test_a_cached_column_of_zeros_measures_zero(tmp_path: Path) -> None:

@@ -150,3 +150,15 @@ def test_any_starter_field_misspelt_is_one_line_that_names_it(
     assert len(err.splitlines()) == 1, err
     assert f"{wrong}: unknown field in " in err
     assert f"did you mean {key!r}?" in err
+
+
+def test_a_baselines_allowed_fields_leave_out_those_it_refuses(tmp_path: Path) -> None:
+    """A baseline refuses escalation_share (must be 0), one_time (must be empty) and
+    portfolio: its list of allowed fields named all three (tried as a new user would)."""
+    [line] = _lines(tmp_path, 'kind = "hosted_api"', 'kind = "hosted_api"\nfoo = 1')
+    assert line.startswith(
+        'baseline.foo: unknown field in baseline of kind "hosted_api"; allowed: '
+    )
+    allowed = line.split("allowed: ")[1].split(", ")
+    assert "input_usd_per_mtok" in allowed
+    assert not {"escalation_share", "one_time", "portfolio"} & set(allowed)

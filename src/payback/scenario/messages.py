@@ -263,6 +263,11 @@ def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
     return f"did you mean {_header(owner)} {field}? (move it under {_header(owner)}); "
 
 
+_NOT_OF_A_BASELINE = frozenset({"escalation_share", "one_time", "portfolio"})
+"""Fields of an option's kind a baseline refuses (what you do today escalates nowhere, pays
+nothing up front and serves every workload): never listed as allowed in the baseline."""
+
+
 def _explain_one(
     err: Any,
     path: str,
@@ -300,6 +305,8 @@ def _explain_one(
     elif kind == "extra_forbidden":
         model = _model_at(raw_loc)
         allowed = list(model.model_fields) if model else []
+        if loc[0] == "baseline":  # fields an alternative's kind has, refused of a baseline
+            allowed = [f for f in allowed if f not in _NOT_OF_A_BASELINE]
         owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
         this, others = _kind_of(raw_loc), _other_kinds(model, raw_loc, field)
         kind_note = f" of kind {_show(this)}" if model and "kind" in model.model_fields else ""

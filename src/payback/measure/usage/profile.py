@@ -240,6 +240,8 @@ def monthly(
             f"{', '.join(quiet)}: covered by the logs without a request (empty buckets); left "
             "out of requests_per_month, growth_monthly and peak_to_average"
         )
+    if full and (drift := _token_drift(months, full[-1])):
+        notes.append(drift)
     growth = _growth(full)
     if growth is None:
         notes.append(_unfitted(full, model))
@@ -394,6 +396,29 @@ def _rate(
         f"{HOURS_PER_MONTH:g}-hour month (365.25 / 12 days)"
     )
     return months, hours, rate, [note]
+
+
+TOKEN_DRIFT = 0.2
+"""How far the month ``requests_per_month`` is taken from may stand from the whole logs in
+tokens per request (20%) before a note says so: the token means are the whole logs'."""
+
+
+def _token_drift(months: list[Month], last: Month) -> str | None:
+    """A note where the last complete month's tokens per request stand 20% or more from the
+    whole logs' (:data:`TOKEN_DRIFT`), the figures the scenario gets: its requests are that
+    month's, its tokens per request every month's."""
+    said = []
+    for name in ("input", "output"):
+        whole = sum(getattr(m, name) for m in months) / max(sum(m.requests for m in months), 1)
+        recent = getattr(last, name) / last.requests if last.requests else 0.0
+        if whole and recent and abs(recent / whole - 1) >= TOKEN_DRIFT:
+            said.append(f"{name}_tokens {whole:,.0f} over the logs, {recent:,.0f} in that month")
+    if not said:
+        return None
+    return (
+        f"tokens per request are the whole logs' while requests_per_month is {last.start:%Y-%m}'s: "
+        f"{'; '.join(said)} (a since date of {last.start:%Y-%m-%d} measures that month alone)"
+    )
 
 
 def months_said(months: Sequence[Month | str]) -> str:

@@ -266,6 +266,8 @@ STARTER_CAPACITY = re.compile(
     r"(?P<input>[0-9,]+)/(?P<output>[0-9,]+) tokens, .*\((?P<engine>\w+) [0-9.]+\); measure yours$",
     re.M,
 )
+STARTERS = "the starter's, not in the logs"
+"""How a new scenario's comment marks a ``[traffic]`` figure the logs do not measure."""
 GROWTH_LINE = re.compile(r"^(?P<key>growth_monthly = \S+)(?P<pad> *)# .*$", re.M)
 
 
@@ -332,6 +334,10 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
     text = STARTER_HEAD.sub(lambda _: traffic_head(profile), text, count=1)  # (a name may hold \\)
     if not written:
         text = GROWTH_LINE.sub(lambda m: growth_comment(m, profile), text, count=1)
+    for name in UNMEASURED:  # the starter's figure stays: its comment says so
+        if name != "growth_monthly" and name not in profile.traffic:
+            line = re.compile(rf"^(?P<key>{name} = \S+)(?P<pad> *)# (?P<said>.*)$", re.M)
+            text = line.sub(lambda m: f"{m['key']}{m['pad']}# {STARTERS}: {m['said']}", text, 1)
     text = with_values(text, "toml", {"scenario.name": title})
     found = STARTER_CAPACITY.search(text)
     ids = _starter_ids(found, data)
