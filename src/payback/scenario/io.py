@@ -15,18 +15,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, long_number, read_input
-from payback.scenario.distributions import (
-    Distribution,
-    range_problem,
-    stated_end_problem,
-    undeclared_range,
-)
-from payback.scenario.followed import followed, not_sampled
-from payback.scenario.messages import explain_distribution, explain_errors, explain_key
+from payback.scenario.distributions import Distribution
+from payback.scenario.messages import explain_errors, explain_key
 from payback.scenario.nulls import (
     SpelledNulls,
     non_text_key,
@@ -34,7 +28,7 @@ from payback.scenario.nulls import (
     scalars_as_written,
     unset_nulls,
 )
-from payback.scenario.paths import field_range
+from payback.scenario.ranges_read import check_distributions, take_distributions
 from payback.scenario.schema import Scenario
 from payback.scenario.toml_errors import explain_toml_error
 from payback.scenario.words import read_float, yaml_tab_hint
@@ -248,7 +242,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     check_tree(dict(data), source)
     found: dict[str, Distribution | None] = {}
     problems: list[str] = []
-    central = unset_nulls(_take_distributions(dict(data), "", found, problems), [Scenario])
+    central = unset_nulls(take_distributions(dict(data), "", found, problems), [Scenario])
     try:
         scenario = Scenario.model_validate(central)
     except ValidationError as exc:
@@ -257,7 +251,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
         problems += explain_errors(exc, found, workload_default_paths(central), nulls, fmt)
         raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
-    problems += _check_distributions(scenario, valid)
+    problems += check_distributions(scenario, valid)
     if problems:
         raise PaybackError([f"{source}: {line}" for line in problems])
     scenario._distributions = valid
@@ -306,64 +300,6 @@ def dump_scenario(scenario: Scenario, fmt: Format = "toml") -> str:
     for key, value in data.items():
         document[key] = _toml_item(value)
     return tomlkit.dumps(document)
-
-
-# ---------------------------------------------------------------- distributions
-
-_DIST_ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
-
-_NOT_REAL = "a distribution needs a field that holds any number; this one holds a whole-number count, a flag or text"
-
-
-def _take_distributions(
-    node: Any, prefix: str, found: dict[str, Distribution | None], problems: list[str]
-) -> Any:
-    """A copy of the raw table with every ``{dist = ...}`` table replaced by its central
-    value; a table that is not a valid distribution is recorded as ``None``."""
-    if isinstance(node, dict):
-        if "dist" in node:
-            path = prefix[:-1]
-            try:
-                dist = _DIST_ADAPTER.validate_python(node)
-            except ValidationError as exc:
-                problems.extend(explain_distribution(path, node, exc))
-                found[path] = None
-                return 1.0  # a placeholder number, so that only the distribution is reported
-            found[path] = dist
-            return dist.central()
-        if (line := undeclared_range(prefix[:-1], node)) is not None:
-            problems.append(line)
-            found[prefix[:-1]] = None
-            return 1.0
-        return {
-            k: _take_distributions(v, f"{prefix}{k}.", found, problems) for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [
-            _take_distributions(v, f"{prefix}{i}.", found, problems) for i, v in enumerate(node)
-        ]
-    return node
-
-
-def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) -> list[str]:
-    """Distributions must sit on real-valued fields, inside the field's range as
-    :func:`~payback.scenario.distributions.stated_end_problem` and
-    :func:`~payback.scenario.distributions.range_problem` rule (a triangular's or uniform's
-    ends inside it; at most 10% of a normal's or lognormal's mass past a bound, truncation
-    moving its median little; what lies outside is sampled truncated to the range)."""
-    problems = []
-    for path, dist in found.items():
-        if not followed(scenario, path, found):
-            problems.append(not_sampled(path, dist))
-            continue
-        allowed = field_range(scenario, path)
-        if not allowed.is_real:
-            problems.append(f"{path}: {_NOT_REAL}")
-            continue
-        problem = stated_end_problem(path, dist, allowed) or range_problem(path, dist, allowed)
-        if problem is not None:
-            problems.append(problem)
-    return problems
 
 
 # ---------------------------------------------------------------- writing
