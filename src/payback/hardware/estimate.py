@@ -420,21 +420,17 @@ def _kv_room(
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
     that fit in it, each holding its whole context, its cached prefix too (conservative:
-    see :func:`attended_tokens`); one line when not even one does, naming
-    ``gpus_per_replica`` when the caller chose ``tp`` (``given``)."""
+    see :func:`attended_tokens`); one line when not even one does (the GPUs each format
+    needs for one: :func:`_does_not_fit`), naming ``gpus_per_replica`` when the caller
+    chose ``tp`` (``given``)."""
 
     def refuse(why: str) -> PaybackError:
         return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)
 
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
-    if capacity <= 0:
-        raise refuse(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // attended_tokens(model, mean_context))
     if by_memory < 1:
-        raise refuse(
-            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
-            f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
-        )
+        raise refuse(_does_not_fit(model, gpu, precision, tp, engine, mean_context))
     return capacity, by_memory
 
 

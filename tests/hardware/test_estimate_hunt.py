@@ -1,0 +1,62 @@
+"""Serving estimates found wrong by a hunt through ``estimate serving``: a long prompt the
+weights hold but the KV cache does not told as weights that do not fit, a time per
+output token target binding a request of one output token, and plain-word slips."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from helpers import assert_user_error, run
+from payback.catalog import default_catalog
+from payback.hardware import serving as sv
+from payback.hardware.estimate import weight_bytes
+
+CAT = default_catalog()
+LONG = ("estimate", "serving", "--model", "llama-3.1-70b", "--gpu", "l4")
+
+
+def test_a_prompt_the_kv_cache_cannot_hold_is_said_so_with_gpus_for_it() -> None:
+    # 141 GB of BF16 weights fit 8 x L4 (162 GB usable); one sequence of 100,000 + 200/2
+    # tokens is 100,100 x 327,680 B (80 layers x 8 KV heads x 128 x K,V x 2 B) = 32.8 GB
+    # more than the 20.7 GB left: 63,174 tokens fit
+    model, gpu = CAT.model("llama-3.1-70b"), CAT.gpu("l4")
+    usable = gpu.memory_bytes * sv.VLLM.memory_utilization - sv.VLLM.runtime_overhead_bytes
+    sequence = 100_100 * 80 * 8 * 128 * 2 * 2
+    assert sequence == 32_800_768_000
+    assert math.floor((8 * usable - weight_bytes(model, "bf16")) / (sequence / 100_100)) == 63_174
+    assert math.ceil((weight_bytes(model, "bf16") + sequence) / usable) == 9
+    why = (
+        "llama-3.1-70b at bf16 on 8 × l4: no room for one sequence of 100,100 tokens in the "
+        "KV cache (63,174 tokens fit); it needs at least 9 × l4 at bf16 (more than one "
+        "node); 8 at fp8; 8 at int8; 4 at int4; one node of 8 holds it at fp8, int8, int4 only"
+    )
+    code, out, err = run(*LONG, "--input-tokens", "100000")
+    assert_user_error(code, out, err, why)
+    assert "GB of weights" not in err
+    code, out, err = run(*LONG, "--input-tokens", "100000", "--gpus-per-replica", "8")
+    assert_user_error(code, out, err, f"--gpus-per-replica 8: {why}")
+    # the hints hold: 8 x L4 at fp8 hold 2 such sequences, 4 x L4 at int4 one
+    code, out, _ = run(*LONG, "--input-tokens", "100000", "--precision", "fp8", "--json")
+    assert code == 0
+    assert (json.loads(out)["gpus_per_replica"], json.loads(out)["max_batch"]) == (8, 2)
+    code, out, _ = run(*LONG, "--input-tokens", "100000", "--precision", "int4", "--json")
+    assert code == 0
+    assert (json.loads(out)["gpus_per_replica"], json.loads(out)["max_batch"]) == (4, 1)
+
+
+def test_analyze_says_the_same_of_a_long_prompt(tmp_path: Path) -> None:
+    scenario = tmp_path / "long.toml"
+    scenario.write_text(
+        '[scenario]\nname = "t"\nhorizon_months = 12\n'
+        "[traffic]\nrequests_per_month = 1000000\ninput_tokens = 100000\n"
+        "output_tokens = 200\ncached_input_share = 0.0\n"
+        '[baseline]\nname = "api"\nkind = "per_request"\nusd_per_1k_requests = 5.0\n'
+        '[[alternatives]]\nname = "self"\nkind = "self_hosted"\nmodel = "llama-3.1-70b"\n'
+        'gpu = "l4"\nprecision = "bf16"\nengine = "vllm"\n'
+    )
+    code, out, err = run("analyze", str(scenario))
+    assert code == 2, (out, err)
+    assert "no room for one sequence of 100,100 tokens in the KV cache" in err
+    assert "it needs at least 9 × l4 at bf16 (more than one node); 8 at fp8" in err
