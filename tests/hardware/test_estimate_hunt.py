@@ -60,3 +60,57 @@ def test_analyze_says_the_same_of_a_long_prompt(tmp_path: Path) -> None:
     assert code == 2, (out, err)
     assert "no room for one sequence of 100,100 tokens in the KV cache" in err
     assert "it needs at least 9 × l4 at bf16 (more than one node); 8 at fp8" in err
+
+
+ONE_TOKEN = (
+    "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--precision",
+    "fp8", "--input-tokens", "1000", "--output-tokens", "1", "--json",
+)  # fmt: skip
+
+
+def test_a_request_of_one_output_token_meets_any_time_per_output_token() -> None:
+    # no token after the first: no gap between tokens, so no target binds the batch (it
+    # cut it to 1, "met" at 0.0 ms: 57.68 requests/s against 64.03 at the budget's 8)
+    code, out, _ = run(*ONE_TOKEN)
+    assert code == 0
+    free = json.loads(out)
+    assert (free["batch"], free["limited_by"]) == (8, "token budget")
+    assert round(free["replica_requests_per_s"], 2) == 64.03
+    code, out, _ = run(*ONE_TOKEN, "--tpot-ms", "1")
+    assert code == 0
+    held = json.loads(out)
+    for key in ("batch", "limited_by", "replica_requests_per_s", "tpot_ms"):
+        assert held[key] == free[key], key
+
+
+def test_a_batch_cap_of_one_whose_every_step_carries_a_prompt_sees_the_decode_step() -> None:
+    # f = 1 at c = 1: no step decodes the sequence beside a prompt, the 0/0 of the
+    # weighting; its limit as f -> 1 is the decode step (1.0), not 0
+    from payback.hardware.rates import held_slot_step
+
+    assert float(held_slot_step(1.0, 3.0, 1.0, 1.0, 1.0)) == 1.0
+    assert float(held_slot_step(0.999999, 3.0, 1.0, 1.0, 1.0)) == 1.0
+
+
+def test_analyze_and_recommend_agree_on_one_output_token(tmp_path: Path) -> None:
+    scenario = tmp_path / "one.toml"
+    body = (
+        '[scenario]\nname = "one"\nhorizon_months = 12\n'
+        "[traffic]\nrequests_per_month = 20000000\ninput_tokens = 1000\noutput_tokens = 1\n"
+        '[baseline]\nname = "api"\nkind = "per_request"\nusd_per_1k_requests = 5.0\n'
+        '[[alternatives]]\nname = "self"\nkind = "self_hosted"\nmodel = "llama-3.1-8b"\n'
+        'gpu = "h100-sxm"\nprecision = "fp8"\ngpus_per_replica = 1\n'
+    )
+    got = {}
+    for name, extra in (("free", ""), ("held", "tpot_ms = 1\n")):
+        scenario.write_text(body + extra)
+        code, out, err = run("analyze", str(scenario), "--json")
+        assert code == 0, err
+        rps = json.loads(out)["alternatives"][0]["configuration"]["replica_requests_per_s"]
+        code, out, err = run("recommend", str(scenario), "--json")
+        assert code == 0, err
+        best = json.loads(out)["candidates"][0]
+        got[name] = (rps, best["gpu"], best["batch"], best["replica_requests_per_s"])
+        assert best["meets_targets"]
+    assert got["held"] == got["free"]
+    assert round(got["held"][0], 2) == 64.03

@@ -53,6 +53,7 @@ from payback.hardware.placement import (
     weight_bytes,
 )
 from payback.hardware.prompts import prompt_service_seconds
+from payback.hardware.rates import paces
 
 __all__ = [
     "COMPUTED_CACHED_SHARE",
@@ -234,6 +235,7 @@ def estimate_serving(
         model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
     check_engine(engine, gpu, precision)
+    tpot_ms = tpot_ms if paces(output_tokens) else None  # one token: no gap to meet
     cached_input_share = min(cached_input_share, COMPUTED_CACHED_SHARE)
     engine = on_gpu(engine, gpu)
     budget = np.inf if engine.max_num_batched_tokens is None else engine.max_num_batched_tokens
