@@ -114,3 +114,18 @@ def test_analyze_and_recommend_agree_on_one_output_token(tmp_path: Path) -> None
         assert best["meets_targets"]
     assert got["held"] == got["free"]
     assert round(got["held"][0], 2) == 64.03
+
+
+def test_gemma3s_published_config_serves_as_the_catalog_record() -> None:
+    # read with every layer sliding it held 41 sequences and 1.665 requests/s
+    config = Path(__file__).parents[1] / "data" / "hf_configs" / "gemma-3-27b-it.json"
+    shape = ("--gpu", "h100-sxm", "--gpus-per-replica", "1", "--input-tokens", "3000")
+    got = []
+    for model in (str(config), "gemma-3-27b"):
+        code, out, err = run(
+            "estimate", "serving", "--model", model, *shape, "--output-tokens", "500", "--json"
+        )
+        assert code == 0, err
+        got.append(json.loads(out))
+    assert [g["max_batch"] for g in got] == [30, 30]
+    assert [round(g["replica_requests_per_s"], 3) for g in got] == [1.359, 1.359]
