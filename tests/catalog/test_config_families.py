@@ -345,7 +345,8 @@ def test_gemma3s_published_config_reads_with_its_class_defaults() -> None:
 
 def test_a_field_the_file_gives_wins_over_the_class_default(tmp_path: Path) -> None:
     text = {
-        k: v for k, v in GEMMA3["text_config"].items()  # type: ignore[attr-defined]
+        k: v
+        for k, v in GEMMA3["text_config"].items()  # type: ignore[attr-defined]
         if k not in ("vocab_size", "max_position_embeddings", "sliding_window_pattern")
     }
     text["max_position_embeddings"] = 32_768  # gemma-3-1b's

@@ -427,6 +427,4 @@ def choose_tensor_parallel(
         for tp in candidates:
             if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * attended:
                 return tp
-    raise PaybackError(
-        _does_not_fit(model, gpu, precision, max(candidates), engine, mean_context)
-    )
+    raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine, mean_context))
