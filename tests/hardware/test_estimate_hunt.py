@@ -129,3 +129,46 @@ def test_gemma3s_published_config_serves_as_the_catalog_record() -> None:
         got.append(json.loads(out))
     assert [g["max_batch"] for g in got] == [30, 30]
     assert [round(g["replica_requests_per_s"], 3) for g in got] == [1.359, 1.359]
+
+
+def _said(out: str) -> str:
+    return " ".join(out.split())
+
+
+def test_one_sequence_is_said_in_the_singular() -> None:
+    code, out, _ = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l4",
+        "--input-tokens", "120000", "--output-tokens", "1000",
+    )  # fmt: skip
+    assert code == 0
+    assert "max batch 1 sequence at 120,500 tokens" in _said(out)
+
+
+def test_a_gpu_lacking_a_format_is_advised_the_engines_formats() -> None:
+    # lean serves BF16 only: the A100's INT8 and INT4 are no advice for it
+    args = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "a100-80gb")
+    code, out, err = run(*args, "--precision", "fp8", "--engine", "lean")
+    assert_user_error(
+        code, out, err, "a100-80gb has no FP8 tensor cores; use bf16 on it, or a GPU that has them"
+    )
+    code, out, err = run(*args, "--precision", "fp8")
+    assert_user_error(code, out, err, "use bf16, int8, int4 on it")
+
+
+def test_a_batch_the_token_budget_cannot_hold_is_said_so() -> None:
+    # a step of 2,048 tokens holds B (1 + 4,000 / 100) tokens: B = 2,048 / 41 = 49.95, 49
+    args = (
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision",
+        "fp8", "--input-tokens", "4000", "--output-tokens", "100", "--batch", "60",
+    )  # fmt: skip
+    code, out, _ = run(*args)
+    assert code == 0
+    assert (
+        "batch at full load 49 (limited by token budget: of the 60 set by --batch, a step's "
+        "2,048 tokens hold 49 decoding beside their prompts' chunks)"
+    ) in _said(out)
+    assert "decode at batch 49, context 4,050" in _said(out)
+    code, out, _ = run(*args, "--json")
+    got = json.loads(out)
+    assert (got["decode_batch"], got["batch"], got["context_batch"]) == (60, 49, 49)
+    assert got["limited_by"] == "token budget"

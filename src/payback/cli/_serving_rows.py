@@ -17,9 +17,23 @@ def per_1k(result: ServingEstimate) -> float | None:
     return per_hour / (result.replica_requests_per_s * 3.6)
 
 
-def serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
+def _budget_holds_fewer(result: ServingEstimate, asked: int | None) -> str:
+    """Where a step's token budget holds fewer sequences than ``--batch`` asked: the batch
+    asked and why fewer run (a step carries each decoding sequence's token and, spread
+    over its steps, its prompt's)."""
+    if asked is None or result.batch >= asked or result.max_num_batched_tokens is None:
+        return ""
+    return (
+        f": of the {asked:,} set by --batch, a step's {result.max_num_batched_tokens:,.0f} "
+        f"tokens hold {result.batch:,} decoding beside their prompts' chunks"
+    )
+
+
+def serving_rows(
+    result: ServingEstimate, cached: float = 0.0, asked: int | None = None
+) -> dict[str, str]:
     """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
-    prefix cache holds)."""
+    prefix cache holds; ``asked``: the batch ``--batch`` gave)."""
     from payback.hardware.estimate import COMPUTED_CACHED_SHARE
     from payback.report.common import rate_text, rent_text, usd
 
@@ -50,9 +64,11 @@ def serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]
         f"({result.kv_cache.upper()}, "
         + ("set by --kv-cache" if result.kv_cache_reason == "as asked" else result.kv_cache_reason)
         + ")",
-        "max batch": f"{result.max_batch:,} sequences at {mean:,.0f} tokens",
+        "max batch": f"{result.max_batch:,} sequence{'s' * (result.max_batch != 1)} at "
+        f"{mean:,.0f} tokens",
         "batch at full load": f"{result.batch:,} ("
         + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
+        + _budget_holds_fewer(result, asked)
         + ")",
         f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s"
         + (

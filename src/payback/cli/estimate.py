@@ -219,7 +219,7 @@ def estimate_serving(
     from payback.report import tables
     from payback.report.common import usd
 
-    rows = serving_rows(result, cached_input_share)
+    rows = serving_rows(result, cached_input_share, batch)
     if gpus_per_replica is None:
         rows["GPUs per replica"] += f", the {_chosen(result)}"
     if larger:

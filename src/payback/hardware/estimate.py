@@ -170,9 +170,9 @@ class ServingEstimate:
     largest the memory, the engine and the latency target allow. ``batch`` is fewer when
     the token budget of a step holds fewer at full load."""
     context_batch: int = 0
-    """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: the
-    batch given, else ``batch`` at the mean context (the batch at full load: fewer than
-    ``decode_batch`` where the token budget binds), and at another context the
+    """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: at the
+    mean context ``batch`` (the batch at full load: fewer than ``decode_batch``, a batch
+    given too, where the token budget binds); at another context the batch given, else the
     largest whose KV cache fits at that context, within the engine's sequence limit and
     the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
     100,000)."""
@@ -230,7 +230,7 @@ def estimate_serving(
     ``gpus_per_server`` GPUs (an owned server's) when given.
     """
     engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
-    check_precision(model, precision)
+    check_precision(model, precision, gpu, engine)
     _check_serving_inputs(
         model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )

@@ -76,9 +76,12 @@ def model_parameters(model: OpenModel) -> ParameterSplit:
     return parameter_split(**{k: getattr(model, k) for k in SHAPE_FIELDS})
 
 
-def check_precision(model: OpenModel, precision: str) -> None:
+def check_precision(
+    model: OpenModel, precision: str, gpu: Gpu | None = None, engine: sv.ServingEngine = sv.VLLM
+) -> None:
     """One line when a weight format does not apply to the model (an expert-only format
-    on a dense model)."""
+    on a dense model), or (``gpu`` given) the GPU has no rate for it: the line names the
+    formats the GPU runs that ``engine`` serves (the engine's own refusal comes later)."""
     if precision in EXPERT_ONLY_PRECISIONS and not model.is_moe:
         dense = (
             f"{precision} quantizes a mixture of experts' expert weights (as gpt-oss ships "
@@ -87,6 +90,9 @@ def check_precision(model: OpenModel, precision: str) -> None:
         raise PaybackError(
             f"{model.id} at {precision}: {dense}", param="precision", value=precision, allowed=dense
         )
+    if gpu is not None:
+        served = tuple(p for p in PRECISIONS if p in engine.precisions or p == precision)
+        peak_flops(gpu, precision, served if precision in served else PRECISIONS)
 
 
 def context_overflow(
