@@ -323,3 +323,35 @@ def test_a_family_that_ties_by_default_is_read_tied(tmp_path: Path) -> None:
     assert read.params_b == pytest.approx(9.24, rel=0.01)
     untied = model_from_hf_config(_write(tmp_path, {**GEMMA2, "tie_word_embeddings": False}))
     assert untied.params_b - read.params_b == pytest.approx(256000 * 3584 / 1e9)
+
+
+PUBLISHED = Path(__file__).parents[1] / "data" / "hf_configs"
+
+
+def test_gemma3s_published_config_reads_with_its_class_defaults() -> None:
+    """google/gemma-3-27b-it's config.json as published (transformers 4.50 saved it): its
+    text_config leaves out what equals Gemma3TextConfig's defaults (vocab_size 262,208,
+    max_position_embeddings 131,072, sliding_window_pattern 6, tied embeddings). Read
+    without them it was refused (no vocab_size), and with vocab_size alone had a context
+    of 4,096 and all 62 layers sliding; every 6th is global: 62 - 62 // 6 = 52 slide."""
+    read = model_from_hf_config(PUBLISHED / "gemma-3-27b-it.json")
+    catalog = CAT.model("gemma-3-27b")
+    for field in COMPARED:
+        assert getattr(read, field) == getattr(catalog, field), field
+    assert (read.vocab_size, read.max_context, read.sliding_layers) == (262_208, 131_072, 52)
+    assert read.tied_embeddings
+    assert read.params_b == pytest.approx(catalog.params_b, rel=0.003)
+
+
+def test_a_field_the_file_gives_wins_over_the_class_default(tmp_path: Path) -> None:
+    text = {
+        k: v
+        for k, v in GEMMA3["text_config"].items()  # type: ignore[attr-defined]
+        if k not in ("vocab_size", "max_position_embeddings", "sliding_window_pattern")
+    }
+    text["max_position_embeddings"] = 32_768  # gemma-3-1b's
+    read = model_from_hf_config(_write(tmp_path, GEMMA3 | {"text_config": text}))
+    assert (read.vocab_size, read.max_context, read.sliding_layers) == (262_208, 32_768, 52)
+    del text["model_type"]  # the outer model_type names the family then
+    read = model_from_hf_config(_write(tmp_path, GEMMA3 | {"text_config": text}))
+    assert (read.vocab_size, read.sliding_layers) == (262_208, 52)

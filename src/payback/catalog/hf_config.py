@@ -2,8 +2,9 @@
 dense, mixture-of-experts (routed, shared and dense-first layers), sliding-window and
 chunked attention (``layer_types``), and multi-head latent attention (``kv_lora_rank``).
 A field payback cannot model (Mamba or linear-attention layers, a plain two-matrix MLP
-by ``model_type``), or one out of range, is one line naming it; ``tie_word_embeddings``
-left out is read as the family's transformers config class defaults it."""
+by ``model_type``), or one out of range, is one line naming it; a field left out is read
+as the family's transformers config class defaults it (``tie_word_embeddings`` for every
+family, Gemma 3's shape, context and window pattern)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,34 @@ _TIED_BY_DEFAULT = frozenset(
 embeddings when ``tie_word_embeddings`` is left out (transformers 5.23; a config.json
 saved by transformers omits a value equal to its class's default, as google/gemma-2-9b's
 does); every other family's class unties them (Llama, Qwen, Mistral, DeepSeek, gpt-oss)."""
+
+_GEMMA3_TEXT = {
+    "vocab_size": 262_208,
+    "hidden_size": 2304,
+    "intermediate_size": 9216,
+    "num_hidden_layers": 26,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 4,
+    "head_dim": 256,
+    "max_position_embeddings": 131_072,
+    "sliding_window": 4096,
+    "sliding_window_pattern": 6,
+    "tie_word_embeddings": True,
+}
+"""transformers' ``Gemma3TextConfig`` defaults for the fields the reader reads
+(configuration_gemma3.py; its ``rope_*`` fields change no count payback makes). Without
+``layer_types`` the class makes every ``sliding_window_pattern``-th layer global (layer
+i slides unless (i + 1) % 6 = 0), which :func:`_windows` reads from the pattern."""
+
+_CLASS_DEFAULTS: dict[str, dict[str, Any]] = {
+    "gemma3_text": _GEMMA3_TEXT,
+    "gemma3": _GEMMA3_TEXT,  # a multimodal config's text_config without its own model_type
+}
+"""The config class defaults of families whose published config.json files leave fields
+out (a config saved by transformers omits a value equal to its class's default:
+google/gemma-3-27b-it's ``text_config`` gives no ``vocab_size``, context or window
+pattern), by ``model_type``; a field the file gives, null included, wins. Other families'
+files give the fields read (``tie_word_embeddings`` aside: :data:`_TIED_BY_DEFAULT`)."""
 
 _PLAIN_MLP = frozenset(
     {
@@ -112,7 +141,11 @@ def _read_config(p: Path) -> dict[str, Any]:
     if not isinstance(cfg, dict):
         raise PaybackError(f"{p}: expected a JSON object with the model's configuration")
     if isinstance(cfg.get("text_config"), dict):  # multimodal configs nest the language model
+        outer = cfg.get("model_type")
         cfg = cfg["text_config"]
+        if "model_type" not in cfg and outer is not None:
+            cfg = {**cfg, "model_type": outer}
+    cfg = {**_CLASS_DEFAULTS.get(str(cfg.get("model_type", "")), {}), **cfg}
     missing = [k for k in _CONFIG_FIELDS if k not in cfg]
     if missing:
         raise PaybackError(

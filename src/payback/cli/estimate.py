@@ -18,6 +18,7 @@ from payback.cli._common import (
     user_errors,
 )
 from payback.cli._rents import no_rent_text
+from payback.cli._serving_rows import per_1k, priced, serving_rows
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def estimate_serving(
         _print_json(
             result.to_dict()
             | {
-                "usd_per_1k_requests": _per_1k(result),
+                "usd_per_1k_requests": per_1k(result),
                 "gpus_per_replica_chosen": "given" if gpus_per_replica else _chosen(result),
                 "larger_replicas": larger,
                 "factors": used,
@@ -218,7 +219,7 @@ def estimate_serving(
     from payback.report import tables
     from payback.report.common import usd
 
-    rows = _serving_rows(result, cached_input_share)
+    rows = serving_rows(result, cached_input_share, batch)
     if gpus_per_replica is None:
         rows["GPUs per replica"] += f", the {_chosen(result)}"
     if larger:
@@ -299,108 +300,11 @@ def _larger_replicas(
         {
             "gpus_per_replica": tp,
             "replica_requests_per_s": other.replica_requests_per_s,
-            "usd_per_1k_requests": _per_1k(other),
+            "usd_per_1k_requests": per_1k(other),
         }
         for tp, other in serving_by_replica(model, gpu, result.precision, **options).items()
         if tp > result.gpus_per_replica
     ]
-
-
-def _per_1k(result: ServingEstimate) -> float | None:
-    """The cost of 1,000 requests at full load [USD], ``None`` without a GPU price."""
-    if not result.usd_per_gpu_hour:
-        return None
-    per_hour = result.usd_per_gpu_hour * result.gpus_per_replica
-    return per_hour / (result.replica_requests_per_s * 3.6)
-
-
-def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
-    """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
-    prefix cache holds)."""
-    from payback.hardware.estimate import COMPUTED_CACHED_SHARE
-    from payback.report.common import rate_text, rent_text, usd
-
-    lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens"
-    mean = result.input_tokens + result.output_tokens / 2
-    apart = result.context_tokens != mean  # --context: its decode line alone
-    cache = (
-        {
-            "prefix cache": f"{rate_text(cached)} of each prompt, its prefill skipped"
-            + (
-                f" (estimated as {rate_text(COMPUTED_CACHED_SHARE)}: the last block is recomputed)"
-                if cached > COMPUTED_CACHED_SHARE
-                else ""
-            )
-        }
-        if cached
-        else {}
-    )
-    rows = {
-        "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
-        "engine": result.engine
-        + (
-            f" ({result.max_num_batched_tokens:,.0f} tokens a step, prompts chunked)"
-            if result.max_num_batched_tokens
-            else " (prompts prefilled apart)"
-        ),
-        "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB "
-        f"({result.kv_cache.upper()}, "
-        + ("set by --kv-cache" if result.kv_cache_reason == "as asked" else result.kv_cache_reason)
-        + ")",
-        "max batch": f"{result.max_batch:,} sequences at {mean:,.0f} tokens",
-        "batch at full load": f"{result.batch:,} ("
-        + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
-        + ")",
-        f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s"
-        + (
-            f" (one sequence takes {result.context_tpot_missed_ms:,.1f} ms per token here: "
-            "--tpot-ms is missed at this context)"
-            if result.context_tpot_missed_ms is not None
-            else ""
-        ),
-        "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s"
-        + (" (of the prompts' uncached part)" if cached else ""),
-        "time per output token (full load)": f"{result.tpot_ms:,.1f} ms"
-        + (f" (at {mean:,.0f} tokens of context, not --context's)" if apart else ""),
-        "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
-        **(
-            {
-                f"at {rate_text(result.utilization)} of capacity": (
-                    f"{result.tpot_at_utilization_ms:,.1f} ms per output token, first token "
-                    + _loaded_first_token(result)
-                )
-            }
-            if result.utilization is not None
-            and result.tpot_at_utilization_ms is not None
-            and result.ttft_at_utilization_ms is not None
-            else {}
-        ),
-        **cache,
-        f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
-        "GPU price": _priced(f"{rent_text(result.usd_per_gpu_hour)}/h", result.price_source)
-        if result.usd_per_gpu_hour
-        else "not in the catalog",
-    }
-    per_1k = _per_1k(result)
-    if per_1k is not None:
-        rows["cost per 1k requests at full load"] = usd(per_1k, 4)
-    return rows
-
-
-def _loaded_first_token(result: ServingEstimate) -> str:
-    """The first token at the planned utilisation, in words: its mean with the wait for a
-    free slot when that is a millisecond or more, or unbounded at the capacity."""
-    if result.first_token_unbounded:
-        where = "at" if (result.utilization or 1.0) >= 1.0 else "within a billionth of"
-        budget = result.limited_by == "token budget"  # the prompts' queue saturates first
-        queue = "of prompts for the steps' token budget" if budget else "for a free sequence slot"
-        return (
-            f"unbounded: arrivals {where} the capacity (the queue {queue} grows without bound; "
-            "plan below 100%)"
-        )
-    slot = result.slot_wait_at_utilization_ms or 0.0
-    waits = f", {slot:,.0f} ms of it waiting for a free slot" if slot >= 0.5 else ""
-    return f"after {result.ttft_at_utilization_ms:,.0f} ms (queueing included{waits})"
 
 
 @app.command("training")
@@ -551,7 +455,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         f"({duration_text(result.gpu_hours, 'GPU-')})",
         "cost": (
             f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at "
-            + _priced(f"{rent_text(result.usd_per_gpu_hour)}/GPU-h", result.price_source)
+            + priced(f"{rent_text(result.usd_per_gpu_hour)}/GPU-h", result.price_source)
             if result.usd is not None and result.usd_per_gpu_hour is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
@@ -563,17 +467,6 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         if result.adapters:
             rows["LoRA adapters"] = result.adapters
     return rows
-
-
-def _priced(rate: str, source: str | None) -> str:
-    """A rent with where it comes from, the catalog's source (which ends with its page in
-    parentheses) after a colon so that no parentheses nest; a rent given on the command
-    line is marked "(given)"."""
-    if source is None:
-        return rate
-    if source == "given":
-        return f"{rate} (given)"
-    return f"{rate}: {source}"
 
 
 def _check_rent(usd_per_gpu_hour: float | None) -> None:

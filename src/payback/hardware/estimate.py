@@ -53,6 +53,7 @@ from payback.hardware.placement import (
     weight_bytes,
 )
 from payback.hardware.prompts import prompt_service_seconds
+from payback.hardware.rates import paces
 
 __all__ = [
     "COMPUTED_CACHED_SHARE",
@@ -169,9 +170,9 @@ class ServingEstimate:
     largest the memory, the engine and the latency target allow. ``batch`` is fewer when
     the token budget of a step holds fewer at full load."""
     context_batch: int = 0
-    """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: the
-    batch given, else ``batch`` at the mean context (the batch at full load: fewer than
-    ``decode_batch`` where the token budget binds), and at another context the
+    """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: at the
+    mean context ``batch`` (the batch at full load: fewer than ``decode_batch``, a batch
+    given too, where the token budget binds); at another context the batch given, else the
     largest whose KV cache fits at that context, within the engine's sequence limit and
     the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
     100,000)."""
@@ -229,11 +230,12 @@ def estimate_serving(
     ``gpus_per_server`` GPUs (an owned server's) when given.
     """
     engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
-    check_precision(model, precision)
+    check_precision(model, precision, gpu, engine)
     _check_serving_inputs(
         model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
     check_engine(engine, gpu, precision)
+    tpot_ms = tpot_ms if paces(output_tokens) else None  # one token: no gap to meet
     cached_input_share = min(cached_input_share, COMPUTED_CACHED_SHARE)
     engine = on_gpu(engine, gpu)
     budget = np.inf if engine.max_num_batched_tokens is None else engine.max_num_batched_tokens
@@ -420,21 +422,17 @@ def _kv_room(
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
     that fit in it, each holding its whole context, its cached prefix too (conservative:
-    see :func:`attended_tokens`); one line when not even one does, naming
-    ``gpus_per_replica`` when the caller chose ``tp`` (``given``)."""
+    see :func:`attended_tokens`); one line when not even one does (the GPUs each format
+    needs for one: :func:`_does_not_fit`), naming ``gpus_per_replica`` when the caller
+    chose ``tp`` (``given``)."""
 
     def refuse(why: str) -> PaybackError:
         return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)
 
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
-    if capacity <= 0:
-        raise refuse(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // attended_tokens(model, mean_context))
     if by_memory < 1:
-        raise refuse(
-            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
-            f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
-        )
+        raise refuse(_does_not_fit(model, gpu, precision, tp, engine, mean_context))
     return capacity, by_memory
 
 

@@ -76,9 +76,12 @@ def model_parameters(model: OpenModel) -> ParameterSplit:
     return parameter_split(**{k: getattr(model, k) for k in SHAPE_FIELDS})
 
 
-def check_precision(model: OpenModel, precision: str) -> None:
+def check_precision(
+    model: OpenModel, precision: str, gpu: Gpu | None = None, engine: sv.ServingEngine = sv.VLLM
+) -> None:
     """One line when a weight format does not apply to the model (an expert-only format
-    on a dense model)."""
+    on a dense model), or (``gpu`` given) the GPU has no rate for it: the line names the
+    formats the GPU runs that ``engine`` serves (the engine's own refusal comes later)."""
     if precision in EXPERT_ONLY_PRECISIONS and not model.is_moe:
         dense = (
             f"{precision} quantizes a mixture of experts' expert weights (as gpt-oss ships "
@@ -87,6 +90,9 @@ def check_precision(model: OpenModel, precision: str) -> None:
         raise PaybackError(
             f"{model.id} at {precision}: {dense}", param="precision", value=precision, allowed=dense
         )
+    if gpu is not None:
+        served = tuple(p for p in PRECISIONS if p in engine.precisions or p == precision)
+        peak_flops(gpu, precision, served if precision in served else PRECISIONS)
 
 
 def context_overflow(
@@ -279,20 +285,56 @@ def kv_cache_tokens(
     )
 
 
+def _gpus_for(
+    model: OpenModel, gpu: Gpu, precision: str, engine: sv.ServingEngine, context: float
+) -> int:
+    """The fewest GPUs whose memory holds the weights at ``precision`` and the KV cache of
+    one sequence of ``context`` tokens (0: the weights alone): of the counts the heads
+    split over, else, past one node, the fewest whose memory adds up to it (KV heads
+    split, not copied)."""
+    need = attended_tokens(model, context) if context > 0 else 0.0
+    for tp in valid_tensor_parallel(model):
+        room = kv_cache_tokens(model, gpu, precision, tp, engine)
+        if room > 0 and room >= need:
+            return tp
+    usable = _usable_bytes(gpu, engine)
+    if usable <= 0:
+        return 10**6
+    per_token = model_kv_bytes_per_token(model, kv_cache_dtype(engine, precision))
+    least = int(np.ceil((weight_bytes(model, precision) + need * per_token) / usable))
+    return max(least, NODE_GPUS + 1)
+
+
 def _does_not_fit(
-    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    tp: int,
+    engine: sv.ServingEngine,
+    context: float = 0.0,
 ) -> str:
-    splits = valid_tensor_parallel(model)
-
-    def need(p: str) -> int:  # the fewest GPUs the heads split over that hold the weights
-        usable = _usable_bytes(gpu, engine)
-        least = int(np.ceil(weight_bytes(model, p) / usable)) if usable > 0 else 10**6
-        return next((tp for tp in splits if tp >= least), least)
-
+    """Why ``tp`` GPUs cannot serve the model: its weights do not fit, or (``context``
+    given) no sequence of ``context`` tokens fits in the KV cache beside them; then the
+    fewest GPUs that hold the weights and one such sequence, at ``precision`` and at each
+    lighter format the GPU and the engine run."""
     weights = weight_bytes(model, precision)
+    room = kv_cache_tokens(model, gpu, precision, tp, engine)
+    if context > 0 and room > 0:
+        head = (
+            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
+            f"{context:,.0f} tokens in the KV cache ({room:,.0f} tokens fit)"
+        )
+    else:
+        head = (
+            f"{model.id} at {precision} has {weights / 1e9:,.0f} GB of weights; "
+            f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:,.0f} GB usable"
+        )
+
+    def need(p: str) -> int:
+        return _gpus_for(model, gpu, p, engine, context)
+
     parts = [
-        f"{model.id} at {precision} has {weights / 1e9:,.0f} GB of weights; "
-        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:,.0f} GB usable",
+        head,
         f"it needs at least {need(precision):,} × {gpu.id} at {precision}"
         + (" (more than one node)" if need(precision) > NODE_GPUS else ""),
     ]
@@ -381,7 +423,9 @@ def choose_tensor_parallel(
     engine: sv.ServingEngine = sv.VLLM,
 ) -> int:
     """The fewest GPUs (1, 2, 4, 8) whose KV cache holds :data:`MIN_AUTO_BATCH` sequences of
-    ``mean_context`` tokens (or the engine's limit if lower); else the fewest that fit one."""
+    ``mean_context`` tokens (or the engine's limit if lower); else the fewest that fit one;
+    else one line: the weights do not fit, or they do and one sequence does not, and the
+    GPUs each format needs for one sequence (:func:`_does_not_fit`)."""
     candidates = valid_tensor_parallel(model)
     target = min(MIN_AUTO_BATCH, engine.max_num_seqs)
     attended = attended_tokens(model, mean_context)
@@ -389,4 +433,4 @@ def choose_tensor_parallel(
         for tp in candidates:
             if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * attended:
                 return tp
-    raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine))
+    raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine, mean_context))

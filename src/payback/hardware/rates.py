@@ -119,11 +119,28 @@ def held_slot_step(share: Any, carrying: Any, plain: Any, slots: Any, held: Any)
     1.0
     >>> float(held_slot_step(0.5, 3.0, 1.0, 2.0, 1.0))  # (0.5 · 1 · 3 + 0.5 · 2 · 1) / 1.5
     1.6666666666666667
+    >>> float(held_slot_step(1.0, 3.0, 1.0, 1.0, 1.0))  # every step carries a prompt
+    1.0
     """
     c = np.maximum(np.asarray(slots, dtype=np.float64), 1.0)
     carried = share * np.maximum(c - held, 0.0)
     alone = (1.0 - share) * c
-    return (carried * carrying + alone * plain) / np.maximum(carried + alone, 1e-300)
+    weight = carried + alone
+    # every step carrying a prompt at c = 1 (f = 1, a request of one output token): the
+    # limit as f → 1, the decode step, as at c = 1 for any f
+    seen = (carried * carrying + alone * plain) / np.maximum(weight, 1e-300)
+    return np.where(weight > 0.0, seen, plain)
+
+
+def paces(output_tokens: float) -> bool:
+    """Whether a request of ``output_tokens`` (a mean) has tokens after its first: the time
+    per output token is defined over them (as vLLM's serving benchmark takes it), so a
+    ``tpot_ms`` target binds only then; a request of one token has no gap between tokens.
+
+    >>> paces(1.0), paces(200.0)
+    (False, True)
+    """
+    return bool(output_tokens > 1.0)
 
 
 def full_load_decoding(

@@ -41,6 +41,7 @@ from payback.hardware.estimate import (
     valid_tensor_parallel,
     with_kv_cache,
 )
+from payback.hardware.rates import paces
 from payback.scenario import Scenario, SelfHostedOption
 
 __all__ = ["Candidate", "LeftOut", "Load", "Rows", "evaluate_rows", "gather", "pareto", "rank"]
@@ -381,7 +382,7 @@ def _serving(
         "engine": engine,
     }
     allowed = grid <= max_batch[:, np.newaxis]
-    if option.tpot_ms is not None:
+    if option.tpot_ms is not None and paces(load.output_tokens):
         _, steps, _ = loaded_steps(col, grid, budget=a["budget"][:, np.newaxis], **load_args)
         allowed &= steps * 1000.0 <= option.tpot_ms
     batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
@@ -420,7 +421,8 @@ def evaluate_rows(
     a = rows.arrays()
     served = _serving(option, a, load, option_engine(option, engine))
     tpot_ms, ttft_ms = served.tpot_ms, served.ttft_ms
-    tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
+    paced = option.tpot_ms is not None and paces(load.output_tokens)  # else nothing to meet
+    tpot_ok = tpot_ms <= option.tpot_ms if paced else np.ones_like(served.fits)
     ttft_ok = first_token_meets(ttft_ms, option.ttft_ms)  # the rule analyze judges by
     # the fleet each month, and its cost, for every configuration at once
     cost, replicas, paid, at_start = fleet_sizes(
