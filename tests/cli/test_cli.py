@@ -38,14 +38,18 @@ FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
 
 
 def test_quick_prints_the_seed_answer_exactly() -> None:
-    """The seed's line, exactly, then what it leaves out (test_terminal.py), wrapped."""
+    """The seed's line, exactly, then what it leaves out (test_terminal.py), wrapped; growth
+    is said with its flag as when is (it read "when (--requests-per-month N), growth,"
+    while --growth exists)."""
     code, out, err = run(
         "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400"
     )
     assert (code, err) == (0, "")
     first, *rest = out.splitlines()
     assert first == "Break even after ~30,769 requests"
-    assert " ".join(rest).startswith("This leaves out when")
+    assert " ".join(rest).startswith(
+        "This leaves out when (--requests-per-month N), growth (--growth G), GPU fleet sizing"
+    )
 
 
 def test_quick_shows_huge_counts_to_three_figures() -> None:
