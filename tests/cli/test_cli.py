@@ -223,7 +223,7 @@ def test_analyze_json_null_when_never(tmp_path: Path) -> None:
     assert alt["break_even_month"] is None
     assert alt["break_even_requests"] is None
     assert alt["reason"] == "the alternative costs more every month ($20.00 more in month 1)"
-    assert alt["pays_back_within"] == {"3": False, "6": False, "12": None, "horizon": False}
+    assert alt["pays_back_within"] == {"3": False, "6": False, "12": False, "horizon": False}
 
 
 @pytest.fixture

@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from payback.figures import half_up
+from payback.finance import share_paid_back_within, window_months
 
 __all__ = [
     "NOTHING_LATER",
@@ -22,7 +25,9 @@ __all__ = [
     "costly_months",
     "falling_trend",
     "months_list",
+    "never_pays_back",
     "on_average",
+    "pays_back_within",
     "recovered_in",
     "recovered_in_falling",
     "retrained_words",
@@ -72,6 +77,36 @@ def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float])
     # last_alt / last_base < first_alt / first_base, without dividing
     earlier, later = first_alt * last_base, last_alt * first_base
     return earlier - later > _RELATIVE * abs(earlier)
+
+
+def never_pays_back(saved: Sequence[float], alternative_usd: Sequence[float]) -> bool:
+    """Whether the horizon alone shows that the alternative never pays back, as the
+    verdict says it: it saves nothing or costs more than the baseline every month, and the
+    gap does not shrink toward the baseline (:func:`closes_on_baseline`); so a window past
+    the horizon ("pays back within 12 months") is no, not unknown.
+
+    The seed at $16/1k against $15/1k, 20,000 requests a month: $20 more every month.
+
+    >>> never_pays_back([-20.0] * 6, [320.0] * 6), never_pays_back([-1920.0, -1420.0], [2920.0] * 2)
+    (True, False)
+    >>> never_pays_back([-20.0, 5.0], [320.0, 295.0])  # it saves in month 2
+    False
+    """
+    monthly = [float(m) for m in saved]
+    if not monthly or any(m > 0 for m in monthly):
+        return False
+    narrows = monthly[-1] > monthly[0] and cents(monthly[-1] - monthly[0])
+    return not (narrows and closes_on_baseline(monthly, alternative_usd))
+
+
+def pays_back_within(
+    month: float | None, horizon: int, cumulative: Sequence[float], never: bool = False
+) -> dict[str, bool | None]:
+    """By each window's month: broken even, not behind again (:func:`share_paid_back_within`);
+    ``never``: a window past the horizon is no, not unknown (:func:`never_pays_back`)."""
+    at = np.asarray(cumulative)[window_months(horizon)]
+    shares = share_paid_back_within(math.nan if month is None else month, horizon, at)
+    return {k: (False if never else None) if v is None else v == 1.0 for k, v in shares.items()}
 
 
 def recovered_in(horizon: int, shortfall: float, saving: float) -> float | None:
