@@ -28,3 +28,17 @@ def test_every_number_has_a_comment(text: str) -> None:
     assert "Every number in it is an assumption with a\ncomment" in (
         ROOT / "docs" / "tutorial.md"
     ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "text", [QUARTER.read_text(encoding="utf-8"), STARTER.read_text(encoding="utf-8")]
+)
+def test_the_horizon_comment_gives_both_limits(text: str) -> None:
+    """It said "(>= 1)" while 601 is refused ("must be ≤ 600")."""
+    from payback.scenario.schema import ScenarioInfo
+
+    metadata = ScenarioInfo.model_fields["horizon_months"].metadata
+    limits = [getattr(m, "ge", None) or getattr(m, "le", None) for m in metadata]
+    assert limits[:2] == [1, 600]
+    line = next(line for line in text.splitlines() if line.startswith("horizon_months ="))
+    assert line.endswith("# how long the comparison runs (1-600)")
