@@ -130,7 +130,7 @@ def test_never_pays_back_costs_more_every_month() -> None:
     assert alt.break_even_month is None
     assert alt.break_even_requests is None
     assert alt.reason == "the alternative costs more every month ($20.00 more in month 1)"
-    assert alt.pays_back_within == {"3": False, "6": False, "12": None, "horizon": False}
+    assert alt.pays_back_within == {"3": False, "6": False, "12": False, "horizon": False}
 
 
 def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
@@ -222,7 +222,7 @@ def test_zero_one_time_but_more_expensive_never_pays_back() -> None:
     analysis = analyze(build(data))
     alt = analysis.alternatives[0]
     assert alt.break_even_month is None
-    assert alt.pays_back_within == {"3": False, "6": False, "12": None, "horizon": False}
+    assert alt.pays_back_within == {"3": False, "6": False, "12": False, "horizon": False}
     assert alt.reason == "the alternative costs more every month ($20.00 more in month 1)"
     assert "does not pay back within 6 months" in analysis.verdict()
 

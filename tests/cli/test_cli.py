@@ -38,14 +38,18 @@ FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
 
 
 def test_quick_prints_the_seed_answer_exactly() -> None:
-    """The seed's line, exactly, then what it leaves out (test_terminal.py), wrapped."""
+    """The seed's line, exactly, then what it leaves out (test_terminal.py), wrapped; growth
+    is said with its flag as when is (it read "when (--requests-per-month N), growth,"
+    while --growth exists)."""
     code, out, err = run(
         "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400"
     )
     assert (code, err) == (0, "")
     first, *rest = out.splitlines()
     assert first == "Break even after ~30,769 requests"
-    assert " ".join(rest).startswith("This leaves out when")
+    assert " ".join(rest).startswith(
+        "This leaves out when (--requests-per-month N), growth (--growth G), GPU fleet sizing"
+    )
 
 
 def test_quick_shows_huge_counts_to_three_figures() -> None:
@@ -219,7 +223,7 @@ def test_analyze_json_null_when_never(tmp_path: Path) -> None:
     assert alt["break_even_month"] is None
     assert alt["break_even_requests"] is None
     assert alt["reason"] == "the alternative costs more every month ($20.00 more in month 1)"
-    assert alt["pays_back_within"] == {"3": False, "6": False, "12": None, "horizon": False}
+    assert alt["pays_back_within"] == {"3": False, "6": False, "12": False, "horizon": False}
 
 
 @pytest.fixture

@@ -79,3 +79,20 @@ def test_a_yaml_tab_says_yaml_indents_with_spaces(tmp_path: Path) -> None:
     path.write_text("scenario:\n  horizon_months:\t12\n", encoding="utf-8")
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err, "YAML takes spaces, not tabs, between tokens: replace the")
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".yaml"])
+def test_a_utf16_scenario_is_said_to_be_utf16(tmp_path: Path, suffix: str) -> None:
+    """Windows PowerShell 5's `>` writes UTF-16 with a byte-order mark (ff fe): it was "not
+    a text file ... byte 0xff at line 1, column 1 (byte 0) is not UTF-8"."""
+    path = tmp_path / f"u16{suffix}"
+    path.write_text("# a starter\n[scenario]\n", encoding="utf-16")
+    assert path.read_bytes()[:4] == b"\xff\xfe#\x00"
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err == (
+        f"error: {path}: UTF-16 text (as Windows PowerShell 5's > and Out-File write it); "
+        "save the file as UTF-8 (a scenario is UTF-8 TOML or YAML)\n"
+    )
+    path.write_bytes(b"\xfe\xff" + "x = 1\n".encode("utf-16-be"))  # big-endian: the same
+    assert "UTF-16 text" in run("analyze", path)[2]

@@ -283,7 +283,7 @@ def test_recommend_with_targets_still_marks_them(tmp_path: Path) -> None:
     path = tmp_path / "targets.toml"
     path.write_text(
         QUARTER.read_text().replace(
-            "min_replicas = 1\n", 'model = "qwen2.5-7b"\ntpot_ms = 30\nmin_replicas = 1\n'
+            "min_replicas = 1 ", 'model = "qwen2.5-7b"\ntpot_ms = 30\nmin_replicas = 1 '
         )
     )
     code, out, err = run_at(120, "recommend", path, "--top", "3")

@@ -324,7 +324,7 @@ def test_exercises_six_seven_and_eight_say_what_payback_says(
     ranged = _mine(
         tmp_path,
         ("requests_per_month = 200000 ", requests + " "),
-        ("engineer_hours = 60\n", hours + "\n"),
+        ("engineer_hours = 60 ", hours + " "),
     )
     code, out, err = run("analyze", ranged, "--samples", "2000")
     assert code == 0, err

@@ -195,25 +195,25 @@ def test_text_left_open_and_a_value_left_out(tmp_path: Path) -> None:
         'q.toml line 20: baseline.name = "hosted big model: text needs its closing quote (") '
         "before the line ends"
     )
-    empty = QUARTER.replace("gpus_per_replica = 1\n", "gpus_per_replica =\n")
+    empty = QUARTER.replace("gpus_per_replica = 1 ", "gpus_per_replica = ")
     assert _analyze_error(tmp_path, "q.toml", empty) == (
         "q.toml line 31: alternatives.0.gpus_per_replica = : no value after '='; write one, "
         "or leave the line out"
     )
     # a field that takes a whole number: said so
-    after = QUARTER.replace("min_replicas = 1\n", "min_replicas = 1 2\n")
+    after = QUARTER.replace("min_replicas = 1 ", "min_replicas = 1 2 ")
     assert _analyze_error(tmp_path, "q.toml", after) == (
         "q.toml line 33: alternatives.0.min_replicas = 1 2: must be a whole number (use "
         "always_on = false for a fleet that scales to zero)"
     )
     # a fault not known (a name the scenario does not take): the parser's words, on its line
-    after = QUARTER.replace("min_replicas = 1\n", "min_replicas = 1\nreplicas = 1 2\n")
+    after = QUARTER.replace("min_replicas = 1 ", "min_replicas = 1\nreplicas = 1 2 ")
     assert _analyze_error(tmp_path, "q.toml", after) == (
         "q.toml line 34: alternatives.0.replicas = 1 2: Expected newline or end of "
         "document after a statement"
     )
     # the value reads and the fault lies past it (an inline table's next key): as before
-    inline = QUARTER.replace("min_replicas = 1\n", "min_replicas = { dist = 1 }}\n")
+    inline = QUARTER.replace("min_replicas = 1 ", "min_replicas = { dist = 1 }} ")
     said = _analyze_error(tmp_path, "q.toml", inline)
     assert said.startswith("q.toml: not valid TOML: ")
 

@@ -191,7 +191,7 @@ def test_an_estimated_capacity_is_held_to_the_same_fleet_cap(tmp_path: Path) -> 
         ("requests_per_month = 200000 ", "requests_per_month = 1e13 "),
         ("usd_per_gpu_hour = 0.80 ", 'model = "qwen2.5-7b"\ngpu = "l4"\n#'),
         ("replica_requests_per_s = 0.85 ", "#"),
-        ("gpus_per_replica = 1\n", ""),
+        ("gpus_per_replica = 1 ", "#"),
     ):
         assert old in text
         text = text.replace(old, new)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from payback.figures import half_up
+from payback.finance import share_paid_back_within, window_months
 
 __all__ = [
     "NOTHING_LATER",
@@ -20,9 +23,13 @@ __all__ = [
     "cents",
     "closes_on_baseline",
     "costly_months",
+    "falling_trend",
     "months_list",
+    "never_pays_back",
     "on_average",
+    "pays_back_within",
     "recovered_in",
+    "recovered_in_falling",
     "retrained_words",
 ]
 
@@ -70,6 +77,36 @@ def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float])
     # last_alt / last_base < first_alt / first_base, without dividing
     earlier, later = first_alt * last_base, last_alt * first_base
     return earlier - later > _RELATIVE * abs(earlier)
+
+
+def never_pays_back(saved: Sequence[float], alternative_usd: Sequence[float]) -> bool:
+    """Whether the horizon alone shows that the alternative never pays back, as the
+    verdict says it: it saves nothing or costs more than the baseline every month, and the
+    gap does not shrink toward the baseline (:func:`closes_on_baseline`); so a window past
+    the horizon ("pays back within 12 months") is no, not unknown.
+
+    The seed at $16/1k against $15/1k, 20,000 requests a month: $20 more every month.
+
+    >>> never_pays_back([-20.0] * 6, [320.0] * 6), never_pays_back([-1920.0, -1420.0], [2920.0] * 2)
+    (True, False)
+    >>> never_pays_back([-20.0, 5.0], [320.0, 295.0])  # it saves in month 2
+    False
+    """
+    monthly = [float(m) for m in saved]
+    if not monthly or any(m > 0 for m in monthly):
+        return False
+    narrows = monthly[-1] > monthly[0] and cents(monthly[-1] - monthly[0])
+    return not (narrows and closes_on_baseline(monthly, alternative_usd))
+
+
+def pays_back_within(
+    month: float | None, horizon: int, cumulative: Sequence[float], never: bool = False
+) -> dict[str, bool | None]:
+    """By each window's month: broken even, not behind again (:func:`share_paid_back_within`);
+    ``never``: a window past the horizon is no, not unknown (:func:`never_pays_back`)."""
+    at = np.asarray(cumulative)[window_months(horizon)]
+    shares = share_paid_back_within(math.nan if month is None else month, horizon, at)
+    return {k: (False if never else None) if v is None else v == 1.0 for k, v in shares.items()}
 
 
 def recovered_in(horizon: int, shortfall: float, saving: float) -> float | None:
@@ -144,14 +181,96 @@ def on_average(
     horizon: int, shortfall: float, monthly: list[float], money: Callable[[float], str]
 ) -> str:
     """Whether the average monthly saving over the horizon, kept up, recovers
-    ``shortfall``: how long it takes, or that it never does."""
+    ``shortfall``: how long it takes, or that it never does. A saving that falls over the
+    horizon's last months (a price or traffic trend, :func:`falling_trend`) is not kept up
+    at the average: it goes on falling at that trend past the horizon, and the month is
+    said only where the savings so projected recover the gap before they reach nothing.
+
+    The starter with prices falling 30% a year saves $491.90 in month 13 down to $138.10 in
+    month 23 (retraining months 18 and 24 cost more): months 13 to 24 average $157.23 a
+    month, falling $35.37 a month, so month 25 is projected to cost more; it had said "at
+    its average of $409 a month that takes until about month 31.4" (month 30 costs $854):
+
+    >>> pc = [491.9, 451.6, 412.5, 374.5, 337.7, -498.1, 267.2, 233.5, 200.7, 169.0, 138.1, -691.8]
+    >>> print(on_average(24, 3046.0, [1000.0] * 12 + pc, lambda v: f"${v:,.0f}"))
+    its saving is falling: months 13 to 24 average $157 a month, down about $35 a month, so
+    at that trend it is never recovered
+    """
     average = sum(monthly) / len(monthly)
     needed = recovered_in(horizon, shortfall, average) if average > 0 else None
     if needed is None:
         return f"at its average of {money(average)} a month it is never recovered"
-    return (
-        f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
+    trend = falling_trend(monthly)
+    if trend is None:
+        return (
+            f"at its average of {money(average)} a month that takes until about "
+            f"{about_month(needed)}"
+        )
+    first, level, slope = trend
+    falling = (
+        f"its saving is falling: months {first} to {horizon} average {money(level)} a month, "
+        f"down about {money(-slope)} a month"
     )
+    centre = (first + horizon) / 2
+    projected = recovered_in_falling(
+        horizon, shortfall, level + slope * (horizon + 1 - centre), slope
+    )
+    if projected is None:
+        return f"{falling}, so at that trend it is never recovered"
+    return (
+        f"{falling}; if that trend kept up, the rest would be recovered by about "
+        f"{about_month(projected)}"
+    )
+
+
+def falling_trend(monthly: Sequence[float]) -> tuple[int, float, float] | None:
+    """The trend of the horizon's last half, where its saving falls by a cent a month or
+    more: the first month of that half (1-based), its average saving a month (months that
+    cost more, retraining months say, counted) and the least-squares fall a month of the
+    months in it that save (so that retraining months, where the months between them save
+    the same, are no trend); ``None`` where it does not fall or fewer than two months save.
+
+    >>> falling_trend([10.0, 9.0, 8.0, -5.0, 6.0, 5.0])
+    (4, 2.0, -1.0)
+    >>> falling_trend([5.0, -1.0, 5.0, -1.0, 5.0, -1.0]) is None  # flat between retrainings
+    True
+    """
+    first = len(monthly) // 2
+    half = [float(m) for m in monthly[first:]]
+    points = [(i, m) for i, m in enumerate(half) if m > 0]
+    if len(points) < 2:
+        return None
+    mean_x = sum(i for i, _ in points) / len(points)
+    mean_y = sum(m for _, m in points) / len(points)
+    spread = sum((i - mean_x) ** 2 for i, _ in points)
+    slope = sum((i - mean_x) * (m - mean_y) for i, m in points) / spread
+    if slope >= 0 or not cents(slope):
+        return None
+    return first + 1, sum(half) / len(half), slope
+
+
+def recovered_in_falling(
+    horizon: int, shortfall: float, next_saving: float, slope: float
+) -> float | None:
+    """The month savings of ``next_saving`` in month ``horizon + 1``, changing by ``slope``
+    (< 0) a month after it, recover ``shortfall`` (months elapsed, as :func:`recovered_in`):
+    the first n with n * next_saving + slope * n * (n - 1) / 2 = shortfall; ``None`` where
+    they reach nothing first.
+
+    >>> recovered_in_falling(12, 27.0, 10.0, -1.0)  # 10 + 9 + 8 = 27
+    15.0
+    >>> recovered_in_falling(12, 60.0, 10.0, -1.0) is None  # at most 10 + 9 + ... + 0 = 55
+    True
+    """
+    if next_saving <= 0:
+        return None
+    half = slope / 2  # n**2 * half + n * (next_saving - half) - shortfall = 0
+    linear = next_saving - half
+    discriminant = linear * linear + 4 * half * shortfall
+    if discriminant < 0:
+        return None
+    months = (linear - math.sqrt(discriminant)) / -slope
+    return horizon + months if math.isfinite(months) else None
 
 
 def retrained_words(

@@ -29,6 +29,7 @@ from payback.analysis.cashflows import (
     numeric_paths,
 )
 from payback.analysis.curve import PerThousandCurve, per_1k_curve
+from payback.analysis.gap import never_pays_back, pays_back_within
 from payback.analysis.resolve import Resolved, resolve
 from payback.analysis.utilisation import FLEET_COMPONENTS, FleetUtilisation, fleet_utilisation
 from payback.analysis.verdict import (
@@ -42,7 +43,7 @@ from payback.analysis.verdict import (
     usd,
     usd_per_1k,
 )
-from payback.finance import monthly_savings, share_paid_back_within, window_months
+from payback.finance import monthly_savings
 from payback.finance._types import FloatArray
 from payback.finance.costs import servers_held
 from payback.scenario import (
@@ -323,7 +324,7 @@ class Analysis(
         )
         outcome = evaluate(dataclasses.replace(self.resolved, scenario=changed)).alternatives[index]
         month = _maybe(outcome.break_even_month)
-        within = _pays_back_within(
+        within = pays_back_within(
             month, self.horizon_months, floats(outcome.cumulative_savings_usd)
         )
         return {
@@ -367,15 +368,6 @@ class Analysis(
             "estimates": self.resolved.details,
             "warnings": self.resolved.warnings,
         }
-
-
-def _pays_back_within(
-    month: float | None, horizon: int, cumulative: list[float]
-) -> dict[str, bool | None]:
-    """By each window's month: broken even, not behind again (:func:`share_paid_back_within`)."""
-    at = np.asarray(cumulative)[window_months(horizon)]
-    shares = share_paid_back_within(math.nan if month is None else month, horizon, at)
-    return {k: None if v is None else v == 1.0 for k, v in shares.items()}
 
 
 def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
@@ -502,7 +494,12 @@ def _alternative_result(
         pays_back_within=(
             dict.fromkeys(("3", "6", "12", "horizon"), False)  # the same price: nothing to gain
             if nothing
-            else _pays_back_within(month, horizon, floats(outcome.cumulative_savings_usd))
+            else pays_back_within(
+                month,
+                horizon,
+                floats(outcome.cumulative_savings_usd),
+                never_pays_back(floats(saved), floats(outcome.costs.monthly_usd)),
+            )
         ),
         monthly_savings_usd=floats(saved),
         reason=never_reason(  # the months the verdict reads (verdict.outcome_text)

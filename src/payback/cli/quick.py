@@ -9,8 +9,8 @@ import typer
 from payback.cli._common import JsonFlag, _print_json, _warn, echo, user_errors
 
 LEAVES_OUT = (
-    "This leaves out when (--requests-per-month N), growth, GPU fleet sizing and idle time, "
-    "retraining, ops and NPV; for those: payback init scenario.toml, then payback analyze "
+    "This leaves out when (--requests-per-month N), growth (--growth G), GPU fleet sizing and "
+    "idle time, retraining, ops and NPV; for those: payback init scenario.toml, then payback analyze "
     "scenario.toml"
 )
 """What the quick answer does not count, and the commands for the full one (wrapped to the
@@ -29,6 +29,7 @@ others' flag is their own name: ``requests_per_month`` is ``--requests-per-month
 
 KEPT_WHOLE = (
     "(--requests-per-month N)",
+    "(--growth G)",
     "payback init scenario.toml,",
     "payback analyze scenario.toml",
 )

@@ -31,7 +31,7 @@ from payback.scenario.nulls import (
 from payback.scenario.ranges_read import check_distributions, take_distributions
 from payback.scenario.schema import Scenario
 from payback.scenario.toml_errors import explain_toml_error
-from payback.scenario.words import read_float, yaml_tab_hint
+from payback.scenario.words import is_utf16, read_float, yaml_tab_hint
 from payback.scenario.workloads import workload_default_paths
 
 __all__ = [
@@ -65,6 +65,11 @@ def scenario_text(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # text in another encoding (cp1252) is text all the same
+        if is_utf16(raw):
+            raise PaybackError(
+                f"{source}: UTF-16 text (as Windows PowerShell 5's > and Out-File write it); "
+                "save the file as UTF-8 (a scenario is UTF-8 TOML or YAML)"
+            ) from None
         what = "not a text file" if b"\x00" in raw else "not UTF-8 text"
         raise PaybackError(
             f"{source}: {what} (a scenario is UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
@@ -76,7 +81,7 @@ def _bad_byte(raw: bytes, exc: UnicodeDecodeError) -> str:
     (characters before it on its line, plus one), and the byte offset in the file.
 
     >>> raw = "x = 1\nname = 'caf".encode() + b"\xe9'"
-    >>> _bad_byte(raw, _decode_error(raw))
+    >>> _bad_byte(raw, UnicodeDecodeError("utf-8", raw, 17, 18, "invalid continuation byte"))
     'byte 0xe9 at line 2, column 12 (byte 17) is not UTF-8; save the file as UTF-8'
     """
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
@@ -88,15 +93,6 @@ def _bad_byte(raw: bytes, exc: UnicodeDecodeError) -> str:
         f"byte 0x{raw[offset]:02x} at line {line}, column {column} (byte {offset}) is not "
         "UTF-8; save the file as UTF-8"
     )
-
-
-def _decode_error(raw: bytes) -> UnicodeDecodeError:
-    """The error decoding ``raw`` as UTF-8 (with or without a byte-order mark) raises."""
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return exc
-    raise ValueError("valid UTF-8")
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:

@@ -43,14 +43,24 @@ def explain_toml_error(text: str, message: str) -> str | None:
     if message.startswith(("Cannot overwrite a value", "Cannot declare")):
         return _repeated(lines)
     at = _AT.search(message)
-    if at is None or not 1 <= int(at.group(1)) <= len(lines):
+    opened = _open_literal(lines) if message.startswith('Expected "\'"') else None
+    if opened is not None:  # text in '...' left open: the parser says only the document's end
+        number, column = opened, len(lines[opened - 1]) + 1
+    elif at is None or not 1 <= int(at.group(1)) <= len(lines):
         return None
-    number, column = int(at.group(1)), int(at.group(2))
+    else:
+        number, column = int(at.group(1)), int(at.group(2))
     line = lines[number - 1]
     key = _KEY.match(line)
     if key is None or _HEADER.match(line):
         return None
     names, value = _parts(key.group(1)), line[key.end() :]
+    if _unclosed_brace(value):  # the parser's words name the next line's first character
+        path = ".".join(_table_of(lines, number - 1) + names)
+        return (
+            f"line {number}: {path} = {_value_text(value)}: an inline table {{ ... }} must "
+            "stay on one line in TOML 1.0; write it on one line, with its closing }"
+        )
     if value.lstrip().startswith("{"):  # an inline table: the key before the error
         inner = [m for m in _KEY.finditer(value) if m.start() < column - 1 - key.end()]
         if inner:
@@ -63,12 +73,51 @@ def explain_toml_error(text: str, message: str) -> str | None:
     path = ".".join(_table_of(lines, number - 1) + names)
     problem = _problem(written, names[-1])
     hint = f" ({_HINTS[names[-1]]})" if problem and names[-1] in _HINTS else ""
-    if problem is None:
-        problem = message[: at.start()]  # the parser's words, on the field's line
-    if written[:1] in "\"'" and "'\\n'" in message:  # text left open at the line's end
+    if problem is None:  # the parser's words, on the field's line
+        problem = message if at is None else message[: at.start()]
+    if written[:1] in "\"'" and ("'\\n'" in message or opened):  # text left open at its end
         problem = f"text needs its closing quote ({written[0]}) before the line ends"
     shown = written if len(written) <= 60 else written[:57] + "..."
     return f"line {number}: {path} = {shown}: {problem}{hint}"
+
+
+def _open_literal(lines: Sequence[str]) -> int | None:
+    """The line (from 1) of the first field whose text in single quotes is not closed on
+    it: tomllib says only ``Expected "'" (at end of document)`` where no later ``'`` ends
+    it; None where there is none.
+
+    >>> _open_literal(["[a]", "name = 'fine-tuned 7B", 'kind = "self_hosted"'])
+    2
+    """
+    for number, line in enumerate(lines, 1):
+        key = _KEY.match(line)
+        value = "" if key is None else line[key.end() :].lstrip()
+        if value.startswith("'") and not value.startswith("'''") and "'" not in value[1:]:
+            return number
+    return None
+
+
+def _unclosed_brace(value: str) -> bool:
+    """Whether the value as written opens an inline table ``{`` that its line does not
+    close (quoted text and a comment left out), as a table wrapped over two lines does.
+
+    >>> _unclosed_brace('{ dist = "triangular",'), _unclosed_brace('{ a = "}", b = 1 } # {')
+    (True, False)
+    """
+    value = value.strip()
+    if not value.startswith("{"):
+        return False
+    depth, quote = 0, ""
+    for char in value:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            break
+        else:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+    return depth > 0
 
 
 def _reads(written: str) -> bool:

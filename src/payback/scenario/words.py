@@ -6,6 +6,7 @@ number in quotes, a value past a bound, a value of the wrong type)."""
 from __future__ import annotations
 
 import calendar
+import codecs
 import math
 import re
 import sys
@@ -28,6 +29,7 @@ __all__ = [
     "beyond_float_words",
     "bound_words",
     "date_problem",
+    "is_utf16",
     "overflowed",
     "read_float",
     "yaml_tab_hint",
@@ -206,3 +208,22 @@ def yaml_tab_hint(text: str, line: int, column: int) -> str:
     indent = line < len(lines) and not lines[line][:column].strip()
     said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
     return f"; YAML {said}: replace the tab on line {line + 1}"
+
+
+def is_utf16(raw: bytes) -> bool:
+    r"""Whether ``raw`` is UTF-16 text with a byte-order mark (not UTF-32's, which starts
+    as UTF-16 little-endian's does), mostly ASCII as a scenario is (four bytes of binary
+    after the mark, ``00 81``, read as one CJK character).
+
+    >>> is_utf16("x = 1".encode("utf-16")), is_utf16(b"\xff\xfe\x00"), is_utf16(b"x = 1")
+    (True, False, False)
+    >>> is_utf16(b"\xff\xfe\x00\x81"), is_utf16("# 1 × l4 ≤ 600".encode("utf-16"))
+    (False, True)
+    """
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[2:4] == b"\0\0":
+        return False
+    try:
+        text = raw.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    return sum(c.isascii() for c in text) * 2 >= len(text) > 0  # not bytes read as CJK
