@@ -31,6 +31,7 @@ __all__ = [
     "Solution",
     "Target",
     "alternatives_held",
+    "another_alternatives",
     "catalog_rent_given",
     "check_alternative",
     "check_horizon",
@@ -298,13 +299,20 @@ def check_own_input(scenario: Scenario, parameter: str, alternative: int) -> Non
     """Another alternative's input cannot move this one's answer: solve had called every
     value of it already met (or none), as if it had been weighed."""
     if local_path(parameter, alternative) is None:
-        other = int(parameter.split(".")[1])
-        raise PaybackError.bad(
-            "vary",
-            parameter,
-            f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
-            f"cannot move alternative {alternative}'s answer; solve for alternative {other}",
-        )
+        raise another_alternatives(scenario, parameter, int(parameter.split(".")[1]), alternative)
+
+
+def another_alternatives(
+    scenario: Scenario, parameter: str, other: int, alternative: int
+) -> PaybackError:
+    """The refusal of ``parameter``, an input of alternative ``other``, as the input to vary
+    for alternative ``alternative``'s answer, which it cannot move."""
+    return PaybackError.bad(
+        "vary",
+        parameter,
+        f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
+        f"cannot move alternative {alternative}'s answer; solve for alternative {other}",
+    )
 
 
 def check_horizon(target: Target, horizon: int) -> None:
