@@ -197,6 +197,9 @@ class Solution:
     """For a step in a break-even target: on the side with the later break-even the
     savings reach zero in an earlier month and fall back below it (a retraining month), so
     the first month they reach zero jumps across the step."""
+    behind_again_month: int | None = None
+    """For a break-even target met: the first month after it, at the value solved, whose
+    cumulative savings are below zero again (analyze's "behind again from month m")."""
     holds_past: bool = False
     """Every value tried past :attr:`value` on its :attr:`met_above` side meets the target:
     "at least" / "at most" holds there over the range checked. Where
@@ -249,6 +252,7 @@ class Solution:
             ),
             "holds_everywhere": self.holds_everywhere,
             "savings_dip": self.savings_dip,
+            "behind_again_month": self.behind_again_month,
             "current": {
                 "value": self.current,
                 "achieved": self.current_achieved,
