@@ -83,3 +83,10 @@ def test_a_distribution_is_refused_in_one_wording_for_scenario_and_portfolio() -
     )  # fmt: skip
     assert code == 2
     assert err == f"error: --vary traffic.requests_per_month: {DIST.format('triangular')}\n"
+
+
+def test_a_field_the_workload_lacks_is_named_by_the_path_given() -> None:
+    path = "workloads.0.alternatives.0.quality.error_rate"
+    code, out, err = run("solve", PORTFOLIO, "--vary", path, "--target", "npv_usd=0")
+    assert (code, out) == (2, "")  # it named alternatives.0.quality.error_rate, no flag
+    assert err == f"error: --vary {path}: no such field in the scenario\n"

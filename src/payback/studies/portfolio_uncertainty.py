@@ -282,7 +282,11 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         raise PaybackError.bad("vary", path, unread)
     if (owner := _owner(where, path)) is not None and owner != alternative:
         raise another_alternatives(scenario, path, owner, alternative)
-    current = central_value(p, path)
+    try:
+        current = central_value(p, path)
+    except PaybackError as exc:  # said of the workload's own path: the one given instead
+        said = exc.messages[0].removeprefix(f"{where.local}: ")
+        raise PaybackError.bad("vary", path, said) from None
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
 
