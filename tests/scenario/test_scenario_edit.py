@@ -105,8 +105,10 @@ def test_apply_keeps_the_yaml_comments_and_the_replaced_lines(tmp_path: Path) ->
     places = [text.find(comment) for comment in comments(QUARTER_YAML)]
     assert -1 not in places
     assert places == sorted(places)
-    # the rent is kept: the file does not say which GPU it rents (no gpu)
-    assert "    usd_per_gpu_hour: 0.80  # on-demand L4 rent\n" in text
+    # the rent is replaced: the file does not say which GPU it rents (no gpu)
+    assert (
+        "    # replaced by payback recommend: usd_per_gpu_hour: 0.80  # on-demand L4 rent\n" in text
+    )
     assert (
         "    # replaced by payback recommend: replica_requests_per_s: 2.0  # measure it\n" in text
     )
@@ -119,10 +121,10 @@ def test_apply_keeps_the_yaml_comments_and_the_replaced_lines(tmp_path: Path) ->
     assert note.startswith(
         "alternatives.0: replaced by the winner (kept as comments in the file): "
     )
-    assert rent.startswith("alternatives.0.usd_per_gpu_hour = 0.8 kept: the file does not say")
+    assert rent.startswith("alternatives.0.usd_per_gpu_hour = 0.8 replaced: the file does not say")
     option = load_scenario(out).alternatives[0]
     assert isinstance(option, payback.scenario.SelfHostedOption)
-    assert (option.replica_requests_per_s, option.usd_per_gpu_hour) == (None, 0.80)
+    assert (option.replica_requests_per_s, option.usd_per_gpu_hour) == (None, None)
 
 
 def test_yaml_and_toml_apply_write_the_same_scenario_and_cost(tmp_path: Path) -> None:
@@ -135,8 +137,8 @@ def test_yaml_and_toml_apply_write_the_same_scenario_and_cost(tmp_path: Path) ->
     assert result.best is not None
     for out in (toml_out, yaml_out):
         gpus = gpu_cost(out)
-        kept = 0.80 / (result.best.usd_per_gpu_hour or 0)  # the file's rent, not the catalog's
-        assert sum(gpus) / len(gpus) == pytest.approx(result.best.monthly_cost_usd * kept, rel=1e-9)
+        # the file's $0.80 (no gpu) is replaced: analyze pays the rent recommend ranked at
+        assert sum(gpus) / len(gpus) == pytest.approx(result.best.monthly_cost_usd, rel=1e-9)
     assert gpu_cost(yaml_out) == gpu_cost(toml_out)
     assert "replaced by the winner (kept as comments in the file)" in toml_edit.notes[0]
 

@@ -268,9 +268,8 @@ def test_applied_winner_costs_the_same_in_analyze(tmp_path: Path, edits: dict[st
     assert "# in month 1" in text  # comments kept
     analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
     gpus = analysis["alternatives"][0]["components_usd"]["gpus"]
-    # the file's $0.80 (no gpu) is kept for an L4, near its catalog rents; replaced otherwise
-    kept = 0.80 / best["usd_per_gpu_hour"] if best["gpu"] == "l4" else 1.0
-    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"] * kept, rel=1e-9)
+    # the file's $0.80 (no gpu) is replaced: analyze pays the rent recommend ranked at
+    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"], rel=1e-9)
     assert analysis["alternatives"][0]["gpus"][0] == best["replicas"] * best["gpus_per_replica"]
     written = payback.load_scenario(out).alternatives[0]
     assert (written.gpu, written.precision, written.gpus_per_replica) == (  # type: ignore[union-attr]

@@ -32,8 +32,9 @@ def _on_llama(tmp_path: Path) -> Path:
 
 def test_the_applied_portfolio_analyzes_with_the_winner(tmp_path: Path) -> None:
     """The winner, qwen2.5-7b fp8 on 1 x L4, 2 replicas, is what analyze then prices: 2
-    GPUs at the kept $0.86/GPU-h, 2 x 730 x 0.86 = $1,255.60, + $500 ops + 5% of the
-    baseline's $4,181.50 escalated ($209.075) = $1,964.675 a month."""
+    GPUs at the catalog's $0.8048/GPU-h it was ranked at (the file's $0.86 names no gpu),
+    2 x 730 x 0.8048 = $1,175.008, + $500 ops + 5% of the baseline's $4,181.50 escalated
+    ($209.075) = $1,884.083 a month."""
     out = tmp_path / "applied.toml"
     code, _, err = run(
         "recommend", _on_llama(tmp_path), "--model", "qwen2.5-7b", "--apply", "-o", out
@@ -52,7 +53,7 @@ def test_the_applied_portfolio_analyzes_with_the_winner(tmp_path: Path) -> None:
     alt = json.loads(stdout)["portfolio"]["alternatives"][0]
     assert alt["name"] == NEW
     assert alt["gpus"][0] == 2.0
-    assert alt["monthly_cost_usd"][0] == pytest.approx(2 * 730 * 0.86 + 500 + 0.05 * 4181.5)
+    assert alt["monthly_cost_usd"][0] == pytest.approx(2 * 730 * 0.8048 + 500 + 0.05 * 4181.5)
 
 
 TABLES = """[[alternatives]]
@@ -98,13 +99,13 @@ def test_a_yaml_portfolio_applied_analyzes_too(tmp_path: Path) -> None:
     alt = json.loads(stdout)["portfolio"]["alternatives"][0]
     assert (alt["name"], alt["gpus"][0]) == (NEW, 2.0)
     written = out.read_text(encoding="utf-8")
-    assert "# kept by payback recommend for the l4; written before it: an L40S, on" in written
+    assert "# replaced by payback recommend: usd_per_gpu_hour: 0.86" in written
 
 
-def test_a_rent_kept_for_the_winner_marks_its_words_as_written_before(tmp_path: Path) -> None:
-    """The frozen portfolio's $0.86 for an L40S is kept for the winner's L4 (no gpu in the
-    file, within 1.5x of the L4's rents): its comment, "an L40S, on demand", is marked as
-    written before the L4; the other alternative's rent line is left as it was."""
+def test_an_l40s_rent_with_no_gpu_is_not_kept_for_the_winners_l4(tmp_path: Path) -> None:
+    """The frozen portfolio's $0.86 for an L40S (no gpu in the file) is replaced for the
+    winner's L4, which recommend ranked at the catalog's rent; the other alternative's rent
+    line is left as it was."""
     out = tmp_path / "applied.toml"
     code, _, err = run(
         "recommend", _on_llama(tmp_path), "--model", "qwen2.5-7b", "--apply", "-o", out
@@ -114,8 +115,8 @@ def test_a_rent_kept_for_the_winner_marks_its_words_as_written_before(tmp_path: 
         line for line in out.read_text(encoding="utf-8").splitlines() if "usd_per_gpu_hour" in line
     ]
     assert rents == [
-        "usd_per_gpu_hour = 0.86          # kept by payback recommend for the l4; written before "
-        "it: an L40S, on demand; an 8B model in FP8 fits one",
+        "# replaced by payback recommend: usd_per_gpu_hour = 0.86          # an L40S, on demand; "
+        "an 8B model in FP8 fits one",
         "usd_per_gpu_hour = 0.86",
     ]
 

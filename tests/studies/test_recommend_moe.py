@@ -109,5 +109,5 @@ def test_the_winner_is_analyzed_by_id_at_the_same_cost(tmp_path: Path) -> None:
     )
     analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
     gpus = analysis["alternatives"][0]["components_usd"]["gpus"]
-    kept = 0.80 / best["usd_per_gpu_hour"] if best["gpu"] == "l4" else 1.0  # the file's L4 rent
-    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"] * kept, rel=1e-9)
+    # the file's $0.80 (no gpu) is replaced: analyze pays the rent recommend ranked at
+    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"], rel=1e-9)

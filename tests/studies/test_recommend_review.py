@@ -312,9 +312,9 @@ def test_apply_keeps_models_and_replaced_lines_as_comments(tmp_path: Path) -> No
     original = before["replica_requests_per_s"].strip()
     assert f"# replaced by payback recommend: {original}" in written
     assert "replica_requests_per_s" in result.stderr
-    # the rent is kept (the file does not say which GPU it rents) and said to be
-    assert before["usd_per_gpu_hour"] in written.splitlines()
-    assert "usd_per_gpu_hour = 0.8 kept" in result.stderr
+    # the rent is replaced (the file does not say which GPU it rents) and said to be
+    assert "# replaced by payback recommend: " + before["usd_per_gpu_hour"] in written.splitlines()
+    assert "usd_per_gpu_hour = 0.8 replaced" in result.stderr
     assert "replaced by the winner" in result.stderr
     resolve(payback.load_scenario(out))  # analyze reads it
     # onto the input itself: never, even with --force (no command writes over a file it

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -326,7 +326,7 @@ def recommend(  # long: most of it is its options and their help text
         output = through_missing(output)  # newd/../new.toml is new.toml: no newd needed
         _check_same_format(file, output)
         _check_writable(output, force, flag="-o")
-    scenario = read_scenario(file)
+    scenario = _searched_scenario(file, alternative, models or [])
     with _busy("searching configurations", enabled=not as_json):
         try:
             result = recommend_setup(
@@ -361,6 +361,36 @@ def recommend(  # long: most of it is its options and their help text
         )
     if written and not as_json:
         echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+
+
+def _searched_scenario(file: Path, alternative: int | None, models: list[str]) -> Scenario:
+    """The scenario ``recommend`` searches: the file, or, where it names no model, GPU or
+    rent for the self-hosted alternative searched and ``--model`` gives the models, the
+    file with those models in it (the search supplies the GPU and prices it from the
+    catalog; the file alone is refused for want of a rent)."""
+    from payback.scenario import parse_scenario, read_scenario_data
+
+    try:
+        return read_scenario(file)
+    except PaybackError:
+        if not models:
+            raise
+        data = read_scenario_data(file)
+        listed = data.get("alternatives")
+        alternatives: list[Any] = listed if isinstance(listed, list) else []
+        hosted = [
+            i
+            for i, alt in enumerate(alternatives)
+            if isinstance(alt, dict) and alt.get("kind") == "self_hosted"
+        ]
+        i = hosted[0] if alternative is None and hosted else alternative
+        if i not in hosted or {"model", "models", "gpu"} & set(alternatives[i]):
+            raise
+        alternatives[i] = {**alternatives[i], "models": list(models)}
+    scenario = parse_scenario(data, source=str(file))  # another problem: said as the file's
+    scenario.base_dir = file.resolve().parent
+    scenario.source = str(file)
+    return scenario
 
 
 def _check_same_format(file: Path, output: Path) -> None:

@@ -460,6 +460,8 @@ def solution_lines(solution: Solution) -> list[str]:
             f"{name}: {p} = {crossing} gives {metric_text(metric, solution.achieved)}, the "
             f"target ({solution.target}); {holds(value)}",
         ]
+    if (again := solution.behind_again_month) is not None:  # as analyze says it
+        lines.append(f"At that value the savings fall below zero again in month {again}.")
     return [*lines, today, found]
 
 

@@ -33,6 +33,8 @@ from payback.studies.fleet_cap import (
     sample_peaks,
 )
 from payback.studies.sample_noise import few_samples_line
+from payback.studies.solve_inputs import distribution_refused
+from payback.studies.targets import another_alternatives
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution, Target
@@ -270,15 +272,21 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         raise PaybackError.bad(
             "alternative", alternative, f"must be 0..{len(scenario.alternatives) - 1}"
         )
-    if path in scenario.distributions:
-        raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
     try:
-        route(p, path)  # names an input, or PaybackError
+        where = route(p, path)  # names an input, or PaybackError
     except PaybackError as exc:  # about --vary, as a scenario's solve says it
         raise PaybackError.bad("vary", path, exc.messages[0].removeprefix(f"{path}: ")) from None
+    if (dist := _distribution_at(p, path)) is not None:
+        raise distribution_refused(path, dist)
     if (unread := _unread_line(p, path)) is not None:
         raise PaybackError.bad("vary", path, unread)
-    current = central_value(p, path)
+    if (owner := _owner(where, path)) is not None and owner != alternative:
+        raise another_alternatives(scenario, path, owner, alternative)
+    try:
+        current = central_value(p, path)
+    except PaybackError as exc:  # said of the workload's own path: the one given instead
+        said = exc.messages[0].removeprefix(f"{where.local}: ")
+        raise PaybackError.bad("vary", path, said) from None
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
 
@@ -299,6 +307,37 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
     held = portfolio_capacity_held_line(p, [path])
     edges, refused = refused_edges(found, peaks)  # past a model's context, say
     return replace(found, warnings=[*([held] if held else []), *edges], refused_past=refused)
+
+
+def _owner(where: Any, path: str) -> int | None:
+    """The alternative whose own input ``path`` is (``alternatives.I.…``, a workload's
+    ``workloads.N.alternatives.I.…`` by index or name, routed to ``alternatives.I.…``);
+    None for an input every alternative reads (traffic, a baseline, the scenario's)."""
+    for read in (path, where.local):
+        head, _, rest = read.partition(".")
+        number = rest.partition(".")[0]
+        if head == "alternatives" and number.isdigit():
+            return int(number)
+    return None
+
+
+def _distribution_at(p: Portfolio, path: str) -> str | None:
+    """The distribution ``path`` holds, None for a single value: a workload's term keyed by
+    the alternative's name is found by its index too (it was solved at the range's middle)."""
+    from payback.analysis.portfolio_setup import _alternative_key
+
+    dists = p.scenario.distributions
+    if path in dists:
+        return dists[path].dist
+    parts = path.split(".", 3)
+    if len(parts) == 4 and parts[0] == "workloads" and parts[2] == "alternatives":
+        found = _alternative_key(p, parts[3])
+        if found is not None:
+            i, field = found
+            named = f"workloads.{parts[1]}.alternatives.{p.scenario.alternatives[i].name}"
+            if (dist := dists.get(f"{named}.{field}")) is not None:
+                return dist.dist
+    return None
 
 
 def _unread_line(p: Portfolio, path: str) -> str | None:

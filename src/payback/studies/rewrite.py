@@ -36,10 +36,6 @@ __all__ = [
     "with_winner",
 ]
 
-NEAR = 1.5
-"""A rent for a GPU the file does not name is taken for the winner's when it lies within
-this factor of the catalog's rents for it (:func:`rent_kept`)."""
-
 
 def apply_winner(
     data: Any,
@@ -365,7 +361,9 @@ def with_winner(
             f"{where}: replaced by the winner (kept as comments in the file): "
             + "; ".join(replaced)
         )
-    rent_note = rent_kept(option, best, ran_on, catalog)[1]
+    dist = scenario.distributions.get(f"{where}.usd_per_gpu_hour")
+    written = f"usd_per_gpu_hour (a {dist.dist} distribution)" if dist else None
+    rent_note = rent_kept(option, best, ran_on, catalog, written)[1]
     notes += _measured_note(measured, fmt) + ([f"{where}.{rent_note}"] if rent_note else [])
     if training_follows(option, model):
         notes.append(
@@ -543,38 +541,28 @@ def rent_kept(
     winner: Candidate,
     benchmark_gpu: str | None = None,
     catalog: Catalog | None = None,
+    written: str | None = None,
 ) -> tuple[bool, str | None]:
     """Whether :func:`apply_winner` keeps the alternative's ``usd_per_gpu_hour``, and why in
     words (``None`` where there is nothing to say). Kept where the winner runs on the GPU
-    the rent is for (:func:`rented_gpu`); replaced where that is another GPU. Where the file
-    does not say which GPU it rents, kept when the rent is near the catalog's rents for the
-    winner's GPU (from the cheapest / :data:`NEAR` to the dearest × :data:`NEAR`: a quote for
-    it, as the starter scenario's $0.80 for an L4 is), else replaced (an L4's $0.80 would
-    price an MI300X at half its rent); both said."""
+    the rent is for (:func:`rented_gpu`), which recommend ranked it at; replaced where that
+    is another GPU, or where the file does not say which GPU it rents: recommend ranked the
+    winner at the catalog's rent (its own rent is used only beside a ``gpu``), and analyze
+    pays what recommend said only with that rent (a $1.09 L40S rent kept for an L4 ranked at
+    $0.8048 had analyze pay $1,591 a month against the $1,175 ranked). ``written``: the rent
+    as the file gives it, where it is not one number (a distribution)."""
     rent = option.usd_per_gpu_hour
     runs_on = rented_gpu(option, benchmark_gpu)
     if rent is None or option.owned is not None:  # nothing to keep; owned servers pay no rent
         return runs_on == winner.gpu, None
+    said = written or f"usd_per_gpu_hour = {rent:g}"
     if runs_on is not None:
         if runs_on == winner.gpu:
-            return (
-                True,
-                f"usd_per_gpu_hour = {rent:g} kept: the rent of the {runs_on} the winner runs on",
-            )
+            return True, f"{said} kept: the rent of the {runs_on} the winner runs on"
         return False, None  # said among the lines replaced
-    gpu = (catalog or default_catalog()).gpus.get(winner.gpu)
-    rents = sorted(p.usd_per_gpu_hour for p in gpu.prices) if gpu is not None else []
-    span = f"{rent_text(rents[0])}-{rent_text(rents[-1])}/GPU-h" if rents else "none"
-    unknown = "the file does not say which GPU it rents (no gpu)"
-    if rents and rents[0] / NEAR <= rent <= rents[-1] * NEAR:
-        return True, (
-            f"usd_per_gpu_hour = {rent:g} kept: {unknown}, and it is near the catalog's rents "
-            f"for the winner's {winner.gpu} ({span}, within {NEAR:g}x), so analyze pays it for the {winner.gpu}"
-            f"{_ranked_at(winner)}; delete it to pay the catalog's rent"
-        )
     return False, (
-        f"usd_per_gpu_hour = {rent:g} replaced: {unknown}, and it is not near the catalog's "
-        f"rents for the winner's {winner.gpu} ({span}, within {NEAR:g}x), so analyze pays the catalog's"
+        f"{said} replaced: the file does not say which GPU it rents (no gpu), so analyze pays "
+        f"the catalog's rent for the winner's {winner.gpu}{_ranked_at(winner)}"
     )
 
 

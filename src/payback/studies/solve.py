@@ -150,6 +150,19 @@ class _Search:
         touch = 1e-6 * max(1.0, float(np.max(np.abs(path))))
         return bool(before.size) and float(np.max(before)) >= -touch
 
+    def behind_again(self, x: float) -> int | None:
+        """The first month after the break-even, with the input at ``x``, whose cumulative
+        savings are below zero again (by a cent or more: analyze's "behind again from
+        month m"), None where it stays ahead or never breaks even (one engine call, at a
+        value already tried: not counted again)."""
+        outcome = self._outcome_at(np.array([x]))
+        path = np.asarray(outcome.cumulative_savings_usd, dtype=float).reshape(-1)
+        month = float(np.asarray(outcome.break_even_month, dtype=float).reshape(-1)[0])
+        if math.isnan(month):
+            return None
+        behind = [m for m in range(math.floor(month) + 1, path.size) if path[m] <= -0.005]
+        return behind[0] if behind else None
+
     def gap(self, values: FloatArray) -> FloatArray:
         """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
         missed = np.where(np.isnan(values), np.inf * self.sign, values)
@@ -545,6 +558,7 @@ def _crossing(
     value, achieved = (a, ma) if use_a else (b, mb)
     other = (b, mb) if use_a else (a, ma)
     dip = not reached and search.target.metric in BREAK_EVEN and search.dips(a, b)
+    again = search.behind_again(value) if search.target.metric in BREAK_EVEN else None
     return Solution(
         **base,
         value=value,
@@ -560,4 +574,5 @@ def _crossing(
         iterations=search.calls,
         evaluations=search.evaluations,
         savings_dip=dip,
+        behind_again_month=again,
     )

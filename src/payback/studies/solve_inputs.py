@@ -12,7 +12,18 @@ from payback.nearby import nearest
 from payback.scenario import Scenario, value_at
 from payback.studies.fleet_cap import estimated_by
 
-__all__ = ["check_parameter", "takes"]
+__all__ = ["check_parameter", "distribution_refused", "takes"]
+
+
+def distribution_refused(path: str, dist: str) -> PaybackError:
+    """The refusal of ``path``, which holds a distribution (``dist``), as solve's input:
+    one wording for a scenario's and a portfolio's paths."""
+    return PaybackError.bad(
+        "vary",
+        path,
+        f"holds a distribution ({dist}); "
+        "solve needs one number: give it a single value, or vary another input",
+    )
 
 
 def takes(scenario: Scenario | Resolved, path: str) -> bool:
@@ -32,12 +43,7 @@ def check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> N
     paths = numeric_paths(resolved)
     if path in paths:
         if path in scenario.distributions and not over_distribution:
-            raise PaybackError.bad(
-                "vary",
-                path,
-                f"holds a distribution ({scenario.distributions[path].dist}); "
-                "solve needs one number: give it a single value, or vary another input",
-            )
+            raise distribution_refused(path, scenario.distributions[path].dist)
         _check_estimated_replica(resolved, path)
         return
     if path == "baseline.escalation_share":

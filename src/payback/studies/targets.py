@@ -31,6 +31,7 @@ __all__ = [
     "Solution",
     "Target",
     "alternatives_held",
+    "another_alternatives",
     "catalog_rent_given",
     "check_alternative",
     "check_horizon",
@@ -196,6 +197,9 @@ class Solution:
     """For a step in a break-even target: on the side with the later break-even the
     savings reach zero in an earlier month and fall back below it (a retraining month), so
     the first month they reach zero jumps across the step."""
+    behind_again_month: int | None = None
+    """For a break-even target met: the first month after it, at the value solved, whose
+    cumulative savings are below zero again (analyze's "behind again from month m")."""
     holds_past: bool = False
     """Every value tried past :attr:`value` on its :attr:`met_above` side meets the target:
     "at least" / "at most" holds there over the range checked. Where
@@ -248,6 +252,7 @@ class Solution:
             ),
             "holds_everywhere": self.holds_everywhere,
             "savings_dip": self.savings_dip,
+            "behind_again_month": self.behind_again_month,
             "current": {
                 "value": self.current,
                 "achieved": self.current_achieved,
@@ -298,13 +303,20 @@ def check_own_input(scenario: Scenario, parameter: str, alternative: int) -> Non
     """Another alternative's input cannot move this one's answer: solve had called every
     value of it already met (or none), as if it had been weighed."""
     if local_path(parameter, alternative) is None:
-        other = int(parameter.split(".")[1])
-        raise PaybackError.bad(
-            "vary",
-            parameter,
-            f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
-            f"cannot move alternative {alternative}'s answer; solve for alternative {other}",
-        )
+        raise another_alternatives(scenario, parameter, int(parameter.split(".")[1]), alternative)
+
+
+def another_alternatives(
+    scenario: Scenario, parameter: str, other: int, alternative: int
+) -> PaybackError:
+    """The refusal of ``parameter``, an input of alternative ``other``, as the input to vary
+    for alternative ``alternative``'s answer, which it cannot move."""
+    return PaybackError.bad(
+        "vary",
+        parameter,
+        f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
+        f"cannot move alternative {alternative}'s answer; solve for alternative {other}",
+    )
 
 
 def check_horizon(target: Target, horizon: int) -> None:
