@@ -19,6 +19,7 @@ __all__ = [
     "fine_usd",
     "money_places",
     "small_usd",
+    "stated",
     "tiny_usd",
     "usd",
 ]
@@ -135,6 +136,18 @@ def fine_usd(value: float, decimals: int | None = None) -> str:
     if 0 < abs(value) < CENT:
         return small_usd(value)(value)
     return usd(value, decimals)
+
+
+def stated(value: float) -> bool:
+    """Whether an amount a sentence could give (a month's saving, what a month costs more)
+    is one to give: a cent or more, or under a cent one written out in full (from 10^-12 dollars,
+    :data:`~payback.figures.WRITTEN_OUT`: "$0.0003", as :func:`fine_usd` writes it);
+    smaller, as traffic shrunk toward nothing leaves, it is no cost and no saving to state.
+
+    >>> stated(0.005), stated(0.0003), stated(-2e-12), stated(2e-37), stated(0.0)
+    (True, True, True, False, False)
+    """
+    return abs(value) >= WRITTEN_OUT[0]  # a cent or more, and what fine_usd writes out
 
 
 def money_places(values: Sequence[float]) -> int:

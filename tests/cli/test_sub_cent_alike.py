@@ -128,3 +128,71 @@ def test_a_one_time_cost_under_a_cent_reads_alike(tmp_path: Path) -> None:
     assert "costs $0.001 before it saves anything" in _said(
         "explain", _scenario(tmp_path, 1, 0.001)
     )
+
+
+# ------------------------------------------------------------------ every output, one rule
+# The reports' summary table, the portfolio's tables and verdict, the page's figures, the
+# sparkline's ends, the charts' central NPV and the verdict's words wrote the same scenario's
+# figures under a cent with plain usd ("$0.00") or whole dollars ("$0 → $0").
+
+
+def test_per_1k_text_writes_a_price_under_a_cent() -> None:
+    from payback.analysis.verdict import per_1k_text
+
+    # $10,000 and $40,000 for 10^10 requests: $0.001 and $0.004 per 1,000
+    assert per_1k_text(10_000.0, 40_000.0, 1e10) == "$0.001 vs $0.004"
+    assert per_1k_text(730.0, 2000.0, 1e6) == "$0.73 vs $2.00"  # a cent or more as before
+
+
+def test_a_saving_under_a_cent_is_said_with_its_month(tmp_path: Path) -> None:
+    # 1 request, $0.02 up front: $0.0003 saved a month recovers 24 × 0.0003 = $0.0072 by
+    # month 24; the 0.02 - 0.0072 = $0.0128 left takes 0.0128 / 0.0003 = 42.7 months more,
+    # about month 66.7: not "at under a cent a month ... never recovered"
+    path = _scenario(tmp_path, 1, 0.02)
+    analyzed = _said("analyze", path)
+    assert (
+        "by month 24 it has recovered $0.0072 of the $0.02 up front; if month 24's $0.0003 "
+        "saving kept up, with no later retraining or price change counted, the rest would take "
+        "until about month 66.7" in analyzed
+    )
+    reason = _json("analyze", path)["alternatives"][0]["reason"]
+    assert reason.startswith("saves $0.0003/month (month 24); if that saving kept up")
+    assert reason.endswith("it would recover the $0.01 still owed at month 24 by about month 66.7")
+    assert "under a cent" not in analyzed + _said("explain", path)
+
+
+def test_a_cost_under_a_cent_more_is_said(tmp_path: Path) -> None:
+    # the two prices swapped: the alternative costs $0.00045 against $0.00015, $0.0003 more
+    swapped = _scenario(tmp_path, 1, 0.02).read_text()
+    swapped = swapped.replace("= 3.0", "= x").replace("= 1.0", "= 3.0").replace("= x", "= 1.0")
+    swapped = swapped.replace("= 15.0", "= x").replace("= 5.0", "= 15.0").replace("= x", "= 5.0")
+    path = tmp_path / "dearer.toml"
+    path.write_text(swapped)
+    analyzed = _said("analyze", path)
+    assert (
+        "it costs more than the baseline every month ($0.0003 more in month 1), so the $0.02 "
+        "up front is never recovered" in analyzed
+    )
+    reason = _json("analyze", path)["alternatives"][0]["reason"]
+    assert reason == "the alternative costs more every month ($0.0003 more in month 1)"
+
+
+def test_savings_that_end_say_the_cost_under_a_cent(tmp_path: Path) -> None:
+    # the baseline's price falls 90% a year: month m costs $0.00045 × 0.1^((m-1)/12), under
+    # the alternative's $0.00015 from month 7 (0.00045 × 0.1^0.5 = $0.000142); month 24's
+    # 0.00045 × 0.1^(23/12) = $0.0000055 is $0.000145 under it
+    path = _scenario(tmp_path, 1, 0.02)
+    path.write_text(
+        path.read_text().replace(
+            "output_usd_per_mtok = 15.0", "output_usd_per_mtok = 15.0\nprice_change_annual = -0.9"
+        )
+    )
+    analyzed = _said("analyze", path)
+    assert (
+        "it saves from month 1 to month 6, then costs more than the baseline from month 7 on "
+        "($0.000145 more in month 24); by month 24 it is $0.02 behind" in analyzed
+    )
+    reason = _json("analyze", path)["alternatives"][0]["reason"]
+    assert reason == (
+        "savings end in month 7 (costs $0.000145 more in month 24), $0.02 is never recovered"
+    )
