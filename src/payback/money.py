@@ -16,6 +16,7 @@ from payback.figures import WRITTEN_OUT, digits_text, far_text, half_up, tick_pl
 __all__ = [
     "CENT",
     "cents_kept",
+    "ends_usd",
     "fine_usd",
     "money_places",
     "small_usd",
@@ -148,6 +149,24 @@ def stated(value: float) -> bool:
     (True, True, True, False, False)
     """
     return abs(value) >= WRITTEN_OUT[0]  # a cent or more, and what fine_usd writes out
+
+
+def ends_usd(values: Sequence[float], short: Callable[[float], str]) -> list[str]:
+    """Money figures read as a pair (a sparkline's first and last month, an NPV's low and
+    high end), each by ``short`` (a compact form: whole dollars below $1,000, "$2.9k"),
+    but where one is under a cent (not zero) those under $10 as one sentence writes them
+    (:func:`small_usd`): "-$0.02 → $0.0016", where whole dollars read "$0 → $0".
+
+    >>> short = lambda v: f"{'-' if round(v) < 0 else ''}${abs(v):,.0f}"
+    >>> ends_usd([-0.02, 0.0016], short), ends_usd([-0.001, 0.0062], short)
+    (['-$0.02', '$0.0016'], ['-$0.001', '$0.0062'])
+    >>> ends_usd([-2_859.0, 0.004], short), ends_usd([-0.3, 400.0], short)
+    (['-$2,859', '$0.004'], ['$0', '$400'])
+    """
+    if not any(0 < abs(v) < CENT for v in values):
+        return [short(v) for v in values]
+    money = small_usd(*values)
+    return [money(v) if round(abs(v), 2) < 10 else short(v) for v in values]
 
 
 def money_places(values: Sequence[float]) -> int:

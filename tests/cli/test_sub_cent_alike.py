@@ -136,6 +136,81 @@ def test_a_one_time_cost_under_a_cent_reads_alike(tmp_path: Path) -> None:
 # figures under a cent with plain usd ("$0.00") or whole dollars ("$0 → $0").
 
 
+def _priced_errors(path: Path) -> Path:
+    """The scenario with its errors priced at $0.01 each: 2% of the baseline's replies and
+    1% of the alternative's, so each request saves 0.01 × $0.01 = $0.0001 more."""
+    text = path.read_text()
+    for price, rate in (("15.0", 0.02), ("5.0", 0.01)):
+        rule = f"output_usd_per_mtok = {price}\n"
+        text = text.replace(
+            rule, f"{rule}quality = {{ error_rate = {rate}, usd_per_error = 0.01 }}\n"
+        )
+    path.write_text(text)
+    return path
+
+
+def test_the_reports_summary_table_writes_the_month_and_the_npv(tmp_path: Path) -> None:
+    # 3 requests, $0.02 up front: month 1 costs 3 × $0.00015 = $0.00045 (read "$0.00"), the
+    # NPV is -$0.000414 (read "$0.00"), as analyze's table and verdict say them
+    path = _scenario(tmp_path, 3, 0.02)
+    code, _, err = run("report", path, "-o", tmp_path / "r.md")
+    assert code == 0, err
+    md = (tmp_path / "r.md").read_text()
+    assert "| small api | \\$0.02 | \\$0.00045 | month 22.2 | 67 | -\\$0.00041 | no |" in md
+    code, _, err = run("report", path, "-o", tmp_path / "r.html")
+    assert code == 0, err
+    page = (tmp_path / "r.html").read_text()
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page.split("</table>")[0])
+    assert cells == ["$0.02", "$0.00045", "67", "-$0.00041"]
+    assert "central NPV -$0.00041" in page  # the drivers chart's line
+    assert "central NPV $0.00" not in page
+    # errors priced: month 1 costs $0.00045 + 3 × $0.0001 = $0.00075, the NPV is -0.02 +
+    # 0.0012 × 21.7651 = $0.0061 and without the errors the scenario's -$0.00041 (read
+    # "$0.00" in the column of the answer with quality and latency left out)
+    code, _, err = run("report", _priced_errors(path), "-o", tmp_path / "q.md")
+    assert code == 0, err
+    row = "| small api | \\$0.02 | \\$0.00075 | month 16.7 | 50 | \\$0.0061 | no |"
+    assert f"{row} month 22.2, -\\$0.00041 |" in (tmp_path / "q.md").read_text()
+
+
+def test_the_markdown_drivers_chart_says_the_central_npv(tmp_path: Path) -> None:
+    import payback
+    from payback.report import charts
+    from payback.report.markdown import draw
+
+    analysis = payback.analyze(payback.load_scenario(_scenario(tmp_path, 3, 0.02)))
+    figure = draw(charts.drivers(analysis, 0))
+    texts = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert "central NPV -$0.00041" in texts
+
+
+def test_the_sentence_under_a_headline_says_the_npv() -> None:
+    from payback.report.common import shown_below
+
+    # the alternative a page shows below a better one: its NPV in whole dollars, but one
+    # under a cent as the verdict says it ("NPV $0" read as nothing at all)
+    assert shown_below("small api", 22.2, -0.000414, 24) == (
+        " Shown below: 'small api', which pays back in month 22.2; NPV -$0.00041."
+    )
+    assert shown_below("small api", None, -1234.5, 24).endswith("NPV -$1,235.")
+
+
+def test_the_sparklines_ends_say_the_figures(tmp_path: Path) -> None:
+    # 3 requests: -$0.02 up front, then 24 × $0.0009 saved: -0.02 + 0.0216 = $0.0016
+    assert "█ -$0.02 → $0.0016 " in _said("analyze", _scenario(tmp_path, 3, 0.02))
+    # 1 request: -$0.001 up front, then 24 × $0.0003: -0.001 + 0.0072 = $0.0062
+    assert "█ -$0.001 → $0.0062 " in _said("analyze", _scenario(tmp_path, 1, 0.001))
+
+
+def test_the_tornado_says_the_central_npv_and_its_ends(tmp_path: Path) -> None:
+    # the data cost ±25%: $0.015 and $0.025 up front, NPV -0.015 + 0.0009 × 21.7651 =
+    # $0.0046 and -0.025 + 0.019589 = -$0.0054 (explain: "NPV $0.0046 to -$0.0054")
+    said = _said("sensitivity", _scenario(tmp_path, 3, 0.02))
+    assert said.startswith("small api: NPV -$0.00041 with every input central")
+    assert "$0.015 → $0.025: NPV $0.0046 → -$0.0054;" in said
+    assert "NPV $0 → $0" not in said
+
+
 def test_per_1k_text_writes_a_price_under_a_cent() -> None:
     from payback.analysis.verdict import per_1k_text
 
