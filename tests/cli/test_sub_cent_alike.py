@@ -136,6 +136,38 @@ def test_a_one_time_cost_under_a_cent_reads_alike(tmp_path: Path) -> None:
 # figures under a cent with plain usd ("$0.00") or whole dollars ("$0 → $0").
 
 
+PORTFOLIO = """
+[scenario]
+name = "a handful of requests, two tasks"
+horizon_months = 24
+discount_rate_annual = 0.10
+
+[baseline]
+name = "big api"
+kind = "hosted_api"
+input_usd_per_mtok = 3.0
+cached_input_usd_per_mtok = 0.30
+output_usd_per_mtok = 15.0
+
+[[alternatives]]
+name = "small api"
+kind = "hosted_api"
+input_usd_per_mtok = 1.0
+cached_input_usd_per_mtok = 0.10
+output_usd_per_mtok = 5.0
+
+[[workloads]]
+name = "one"
+traffic = {{ requests_per_month = {one}, input_tokens = 100, output_tokens = 10, cached_input_share = 0.0 }}
+one_time = {{ data_usd = {data} }}
+
+[[workloads]]
+name = "two"
+traffic = {{ requests_per_month = {two}, input_tokens = 100, output_tokens = 10, cached_input_share = 0.0 }}
+one_time = {{ data_usd = {data} }}
+"""
+
+
 def _priced_errors(path: Path) -> Path:
     """The scenario with its errors priced at $0.01 each: 2% of the baseline's replies and
     1% of the alternative's, so each request saves 0.01 × $0.01 = $0.0001 more."""
@@ -146,6 +178,12 @@ def _priced_errors(path: Path) -> Path:
             rule, f"{rule}quality = {{ error_rate = {rate}, usd_per_error = 0.01 }}\n"
         )
     path.write_text(text)
+    return path
+
+
+def _portfolio(tmp_path: Path, one: float, two: float, data: float) -> Path:
+    path = tmp_path / f"tiny-portfolio-{one}-{two}-{data}.toml"
+    path.write_text(PORTFOLIO.format(one=one, two=two, data=data))
     return path
 
 
@@ -217,6 +255,39 @@ def test_per_1k_text_writes_a_price_under_a_cent() -> None:
     # $10,000 and $40,000 for 10^10 requests: $0.001 and $0.004 per 1,000
     assert per_1k_text(10_000.0, 40_000.0, 1e10) == "$0.001 vs $0.004"
     assert per_1k_text(730.0, 2000.0, 1e6) == "$0.73 vs $2.00"  # a cent or more as before
+
+
+def test_the_portfolio_says_its_npv_under_a_cent(tmp_path: Path) -> None:
+    # 2 + 1 requests and $0.01 + $0.01 up front: the scenario's figures, NPV -$0.000414
+    path = _portfolio(tmp_path, 2, 1, 0.01)
+    analyzed = _said("analyze", path)
+    assert "NPV, 24 months at 10% -$0.00041 " in analyzed
+    assert analyzed.endswith("NPV -$0.00041 over 24 months at 10%")
+    assert "$0.00 over" not in analyzed
+    answer = _json("analyze", path)["portfolio"]
+    assert answer["alternatives"][0]["npv_usd"] == pytest.approx(-0.02 + 0.0009 * ANNUITY)
+    assert answer["verdict"].endswith("NPV -$0.00041 over 24 months at 10%")
+    code, _, err = run("report", path, "-o", tmp_path / "p.md")
+    assert code == 0, err
+    md = (tmp_path / "p.md").read_text()
+    assert "| NPV, 24 months at 10% | -\\$0.00041 |" in md
+    # $0.0005 + $0.0005 up front: a one-time cost of $0.001, not "$0.00"
+    cheap = _portfolio(tmp_path, 2, 1, 0.0005)
+    assert "One-time cost $0.001 ($0.00 shared, the rest per workload)" in _said("analyze", cheap)
+    code, _, err = run("report", cheap, "-o", tmp_path / "c.md")
+    assert code == 0, err
+    assert "| one-time cost | \\$0.001 (\\$0.00 shared) |" in (tmp_path / "c.md").read_text()
+
+
+def test_the_portfolios_shared_row_is_no_float_noise(tmp_path: Path) -> None:
+    # nothing shared: the row is the nets less the NPV, 0 but for float noise, which the
+    # column's rule under a cent wrote as "$0.00000000000091" beside $12,000
+    for one, two in [(2, 1), (1_234_567, 98_765), (3_333_333, 4_321)]:
+        said = _said("analyze", _portfolio(tmp_path, one, two, 1000.0))
+        (row,) = re.findall(r"shared ops, shared (-?\$[^ ]+) one-time", said) or re.findall(
+            r"shared ops, shared one-time (-?\$[^ ]+)", said
+        )
+        assert row in ("$0", "$0.00"), said
 
 
 def test_a_saving_under_a_cent_is_said_with_its_month(tmp_path: Path) -> None:
