@@ -290,6 +290,43 @@ def test_the_portfolios_shared_row_is_no_float_noise(tmp_path: Path) -> None:
         assert row in ("$0", "$0.00"), said
 
 
+def test_the_page_shows_the_npv_and_the_one_time_cost(tmp_path: Path) -> None:
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    import payback
+    from payback.web.state import Held
+
+    # 1 request, $0.001 up front, errors priced: $0.0003 + $0.0001 saved a month, NPV
+    # -0.001 + 0.0004 × 21.7651 = $0.0077 (read "$0.01"); without the errors -0.001 +
+    # 0.0003 × 21.7651 = $0.0055, back in month 0.001 / 0.0003 = 3.33 (read "$0.01")
+    path = _priced_errors(_scenario(tmp_path, 1, 0.001))
+    app = Path(payback.__file__).parent / "web" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=60)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at = at.run()
+    assert [str(m.value) for m in at.metric if m.label.startswith("NPV")] == ["$0.0077"]
+    captions = " ".join(c.value for c in at.caption)
+    # month 1: $0.00015 + $0.0001 of errors against $0.00045 + $0.0002
+    assert "One-time cost $0.001; month 1 costs $0.00025 against $0.00065" in captions
+    assert (
+        "Infrastructure only (errors and waiting left out): break-even month 3.33; NPV $0.0055."
+        in captions
+    )
+
+
+def test_the_pages_portfolio_caption_says_the_one_time_cost(tmp_path: Path) -> None:
+    from payback.scenario import load_scenario
+    from payback.studies.portfolio import analyze_portfolio
+    from payback.web.portfolio import moved_words
+
+    analysis = analyze_portfolio(load_scenario(_portfolio(tmp_path, 2, 1, 0.0005)))
+    assert moved_words(analysis, 0) == (
+        "The 2 workloads moved together: one-time cost $0.001; month 1 costs $0.00045 "
+        "against $0.00135 for the baseline."
+    )
+
+
 def test_a_saving_under_a_cent_is_said_with_its_month(tmp_path: Path) -> None:
     # 1 request, $0.02 up front: $0.0003 saved a month recovers 24 × 0.0003 = $0.0072 by
     # month 24; the 0.02 - 0.0072 = $0.0128 left takes 0.0128 / 0.0003 = 42.7 months more,
