@@ -3,7 +3,9 @@ there), and one rule for a figure under a cent wherever a sentence says it (``an
 verdict, explain's prose, the reports' words): the places that write it within 1% and tell
 it from the sentence's other figures (:func:`small_usd`), so "$0.0019" is never "$0.00"
 in one output and "$0.0019" in another (:func:`fine_usd` writes a figure alone so). A
-chart's hover or a table's column of money takes the places :func:`money_places` gives.
+chart's hover or a table's column of money takes the places :func:`money_places` gives;
+two ends read as a pair (a sparkline's) :func:`ends_usd`; whether an amount under a cent is
+one to state at all (a saving of 10^-37 a month is not), :func:`stated`.
 Imports only :mod:`payback.figures`, so the analysis and the reports write money alike."""
 
 from __future__ import annotations
