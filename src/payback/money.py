@@ -3,7 +3,9 @@ there), and one rule for a figure under a cent wherever a sentence says it (``an
 verdict, explain's prose, the reports' words): the places that write it within 1% and tell
 it from the sentence's other figures (:func:`small_usd`), so "$0.0019" is never "$0.00"
 in one output and "$0.0019" in another (:func:`fine_usd` writes a figure alone so). A
-chart's hover or a table's column of money takes the places :func:`money_places` gives.
+chart's hover or a table's column of money takes the places :func:`money_places` gives;
+two ends read as a pair (a sparkline's) :func:`ends_usd`; whether an amount under a cent is
+one to state at all (a saving of 10^-37 a month is not), :func:`stated`.
 Imports only :mod:`payback.figures`, so the analysis and the reports write money alike."""
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from payback.figures import WRITTEN_OUT, digits_text, far_text, half_up, tick_pl
 __all__ = [
     "CENT",
     "cents_kept",
+    "ends_usd",
     "fine_usd",
     "money_places",
     "small_usd",
+    "stated",
     "tiny_usd",
     "usd",
 ]
@@ -135,6 +139,36 @@ def fine_usd(value: float, decimals: int | None = None) -> str:
     if 0 < abs(value) < CENT:
         return small_usd(value)(value)
     return usd(value, decimals)
+
+
+def stated(value: float) -> bool:
+    """Whether an amount a sentence could give (a month's saving, what a month costs more)
+    is one to give: a cent or more, or under a cent one written out in full (from 10^-12 dollars,
+    :data:`~payback.figures.WRITTEN_OUT`: "$0.0003", as :func:`fine_usd` writes it);
+    smaller, as traffic shrunk toward nothing leaves, it is no cost and no saving to state.
+
+    >>> stated(0.005), stated(0.0003), stated(-2e-12), stated(2e-37), stated(0.0)
+    (True, True, True, False, False)
+    """
+    return abs(value) >= WRITTEN_OUT[0]  # a cent or more, and what fine_usd writes out
+
+
+def ends_usd(values: Sequence[float], short: Callable[[float], str]) -> list[str]:
+    """Money figures read as a pair (a sparkline's first and last month, an NPV's low and
+    high end), each by ``short`` (a compact form: whole dollars below $1,000, "$2.9k"),
+    but where one is under a cent (not zero) those under $10 as one sentence writes them
+    (:func:`small_usd`): "-$0.02 → $0.0016", where whole dollars read "$0 → $0".
+
+    >>> short = lambda v: f"{'-' if round(v) < 0 else ''}${abs(v):,.0f}"
+    >>> ends_usd([-0.02, 0.0016], short), ends_usd([-0.001, 0.0062], short)
+    (['-$0.02', '$0.0016'], ['-$0.001', '$0.0062'])
+    >>> ends_usd([-2_859.0, 0.004], short), ends_usd([-0.3, 400.0], short)
+    (['-$2,859', '$0.004'], ['$0', '$400'])
+    """
+    if not any(0 < abs(v) < CENT for v in values):
+        return [short(v) for v in values]
+    money = small_usd(*values)
+    return [money(v) if round(abs(v), 2) < 10 else short(v) for v in values]
 
 
 def money_places(values: Sequence[float]) -> int:

@@ -108,7 +108,9 @@ def test_a_saving_under_a_cent_is_not_a_cost_nor_a_month_count(tmp_path: Path) -
 
 
 def test_a_cost_of_a_cent_or_more_is_still_said() -> None:
-    """A last month $12.50 worse than the baseline is said, as before."""
+    """A last month $12.50 worse than the baseline is said, as before; $0.004 worse is said
+    as analyze writes money under a cent (it was left out: "$0.00 more" was no cost), and
+    10^-33 dollars, traffic shrunk toward nothing, is still no cost to state."""
     import numpy as np
 
     from payback.analysis.verdict import never_reason
@@ -120,6 +122,11 @@ def test_a_cost_of_a_cent_or_more_is_still_said() -> None:
     )
     saved = np.array([300.0, 100.0, -0.004])
     cumulative = np.array([-1000.0, -700.0, -600.0, -600.004])
+    assert never_reason(saved, cumulative) == (
+        "savings end in month 3 (costs $0.004 more in month 3), $600 is never recovered"
+    )
+    saved = np.array([300.0, 100.0, -1e-33])
+    cumulative = np.array([-1000.0, -700.0, -600.0, -600.0])
     assert never_reason(saved, cumulative) == "savings end in month 3, $600 is never recovered"
 
 

@@ -27,6 +27,7 @@ from payback.analysis.gap import (
 from payback.analysis.gap import cents as _cents
 from payback.figures import (
     TIES_BELOW,
+    WRITTEN_OUT,
     counted,
     far_text,
     half_up,
@@ -37,7 +38,7 @@ from payback.figures import (
 )
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
-from payback.money import fine_usd, usd
+from payback.money import fine_usd, stated, usd
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
@@ -157,11 +158,14 @@ def requests_text(requests: float) -> str:
 
 def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) -> str:
     """The cost of 1,000 requests of an alternative against the baseline's, over a month
-    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``; in a month
-    with no cost of 1,000 requests (:func:`has_cost_per_1k`), how few, and no comparison.
+    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``, under a cent
+    ``$0.001 vs $0.004`` (:func:`~payback.money.fine_usd`); in a month with no cost of
+    1,000 requests (:func:`has_cost_per_1k`), how few, and no comparison.
 
     >>> per_1k_text(730.0, 2000.0, 1e6), per_1k_text(730.0, 0.9765625, 488.28125)
     ('$0.73 vs $2.00', '$1,495 vs $2.00')
+    >>> per_1k_text(10_000.0, 40_000.0, 1e10)
+    '$0.001 vs $0.004'
     >>> per_1k_text(730.0, 4.1e-05, 0.0205), per_1k_text(8760.0, 2500.0, 1.25e6)
     ('n/a: 0.0205 requests', '$7.01 vs $2.00')
     >>> per_1k_text(0.0, 0.0, 1e-33)
@@ -171,7 +175,7 @@ def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) ->
         return f"n/a: {requests_text(requests)} requests"
     # divided as the results divide it (usd_per_1k): the same figure to the cent
     alt, base = usd_per_1k(np.array([alternative_usd, baseline_usd]), requests)
-    return f"{usd(float(alt))} vs {usd(float(base))}"
+    return f"{fine_usd(float(alt))} vs {fine_usd(float(base))}"
 
 
 def usd_column(values: Sequence[float]) -> list[str]:
@@ -256,13 +260,24 @@ def _more_in(
     amount: float, month: int, costs: str = "", money: Callable[[float], str] = prose_usd
 ) -> str:
     """`` (costs $13 more in month 40)`` after a phrase that says an alternative costs
-    more, ``amount`` more than the baseline that month; ``""`` where it rounds to no cent
-    (traffic shrunk toward nothing): "$0.00 more" is no cost.
+    more, ``amount`` more than the baseline that month (under a cent as ``money`` writes
+    it: "$0.0003 more"); ``""`` where it is no cost to state (traffic shrunk toward
+    nothing, :func:`~payback.money.stated`).
 
     >>> _more_in(12.5, 40), _more_in(7.25, 40, "costs "), _more_in(1e-33, 40)
     (' ($13 more in month 40)', ' (costs $7.25 more in month 40)', '')
+    >>> _more_in(0.0003, 1)
+    ' ($0.0003 more in month 1)'
     """
-    return f" ({costs}{money(amount)} more in month {month})" if _cents(amount) else ""
+    return f" ({costs}{money(amount)} more in month {month})" if stated(amount) else ""
+
+
+def _recovers(horizon: int, shortfall: float, saving: float) -> float | None:
+    """:func:`~payback.analysis.gap.recovered_in` for a saving kept up that is one to state
+    (:func:`~payback.money.stated`; under a cent, where the month is written out: 10^18
+    months at the most); ``None`` for one too small: it never recovers ``shortfall``."""
+    needed = recovered_in(horizon, shortfall, saving) if stated(saving) else None
+    return needed if _cents(saving) or (needed or math.inf) <= WRITTEN_OUT[1] else None
 
 
 def _shrinking(
@@ -313,12 +328,12 @@ def never_reason(
     if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
         retrained = 0.0 if retraining is None or not len(retraining) else float(retraining[-1])
         running = last + retrained
-        needed = recovered_in(horizon, shortfall, running) if _cents(running) else None
+        needed = _recovers(horizon, shortfall, running)
         month = f"month {horizon}" + (
             f", before its {money(retrained)} retraining" if retrained > 0 else ""
         )
         if needed is None:
-            per_month = f"{money(running)}/month" if _cents(running) else "under a cent a month"
+            per_month = f"{money(running)}/month" if stated(running) else "under a cent a month"
             return (
                 f"saves {per_month} ({month}), too little to ever recover the "
                 f"{money(shortfall)} still owed"
@@ -374,7 +389,7 @@ def _never_text(
     if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
         retrained = (retraining or [0.0])[-1]
         running = last + retrained
-        needed = recovered_in(horizon, short, running) if _cents(running) else None
+        needed = _recovers(horizon, short, running)
         recovered = (
             f"by month {horizon} it has recovered {money(owed - short)} of the "
             f"{money(owed)} up front"
@@ -385,7 +400,7 @@ def _never_text(
         if needed is None:
             never = "the rest is never recovered" if owed - short >= 0 else "it never catches up"
             return (
-                f"{recovered}, and at {money(running) if _cents(running) else 'under a cent'} a "
+                f"{recovered}, and at {money(running) if stated(running) else 'under a cent'} a "
                 f"month (month {horizon}) {never}"
             )
         before = f" before its {money(retrained)} retraining" if retrained > 0 else ""
@@ -409,9 +424,9 @@ def _never_text(
     )
     if (words := retrained_words(monthly, retraining, short, money, True)) is not None:
         return f"{saves}, {words}"
-    then = (  # traffic shrunk toward nothing: under a cent either way is no cost
+    then = (  # traffic shrunk toward nothing: no cost to state either way
         f"then costs more than the baseline from month {worse} on{_more_in(-last, horizon, money=money)}"
-        if any(_cents(m) for m in monthly[worse - 1 :])
+        if any(_cents(m) for m in monthly[worse - 1 :]) or stated(last)
         else f"then differs from the baseline by under a cent a month from month {worse} on"
     )
     return f"{saves}, {then}; by month {horizon} it is {money(short)} behind, and {up_front}"

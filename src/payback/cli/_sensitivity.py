@@ -52,7 +52,7 @@ def _show_tornado(
             }
         )
         return
-    from payback.analysis.result import usd as money
+    from payback.money import fine_usd  # "NPV -$0.00041", never "$0.00"
     from payback.report import tornado_table
 
     for name, npv, drivers in rows:
@@ -60,7 +60,7 @@ def _show_tornado(
             tornado_table(
                 drivers,
                 top,
-                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+                title=f"{name}: NPV {fine_usd(npv)} with every input central; each input moved alone",
                 horizon=horizon,
                 replaced=replaced,
             )

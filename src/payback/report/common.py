@@ -26,6 +26,7 @@ from payback.catalog import rent_text as rent_text
 from payback.figures import complement_text, far_text, power_text, tick_places, whole_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
+from payback.money import fine_usd
 from payback.report.labels import unit_suffix
 from payback.report.palette import ALTERNATIVE_COLOURS as ALTERNATIVE_COLOURS
 from payback.report.palette import BAND_COLOUR as BAND_COLOUR
@@ -362,7 +363,7 @@ def shown_below(name: str, month: float | None, npv_usd: float, horizon: int) ->
         if month is None
         else f"pays back {in_month_text(month)}"
     )
-    return f" Shown below: {quoted(name)}, which {when}; NPV {usd(npv_usd, 0)}."
+    return f" Shown below: {quoted(name)}, which {when}; NPV {fine_usd(npv_usd, 0)}."
 
 
 def unit_value(path: str, value: float) -> str:
@@ -531,18 +532,19 @@ class Table:
 def summary_table(analysis: Analysis) -> Table:
     """One row per alternative: one-time cost, month-1 cost, break-even, the requests
     until then (every digit: the headline rounds them), NPV, within a quarter; and, when
-    quality or latency are priced, the infrastructure-only answer."""
+    quality or latency are priced, the infrastructure-only answer. Money under a cent as
+    ``analyze`` writes it (:func:`~payback.money.fine_usd`: "-$0.00041", never "$0.00")."""
     horizon = analysis.horizon_months
     rows = [
         [
             alt.name,
-            usd(alt.one_time_usd),
-            usd(alt.monthly_cost_usd[0]),
+            fine_usd(alt.one_time_usd),
+            fine_usd(alt.monthly_cost_usd[0]),
             pays_back_text(alt, horizon),
             "—"  # none, or nothing saved: month 0 by the formula, no requests to count
             if alt.break_even_requests is None or saves_nothing(alt.cumulative_savings_usd)
             else whole_text(alt.break_even_requests),
-            usd(alt.npv_usd),
+            fine_usd(alt.npv_usd),
             quarter_text(alt.pays_back_within),
         ]
         for alt in analysis.alternatives
@@ -564,7 +566,7 @@ def summary_table(analysis: Analysis) -> Table:
             month = plain.get("break_even_month")
             row.append(
                 (f"not within {months_text(horizon)}" if month is None else month_text(month))
-                + f", {usd(plain.get('npv_usd') or 0.0)}"
+                + f", {fine_usd(plain.get('npv_usd') or 0.0)}"
                 if plain
                 else ""
             )

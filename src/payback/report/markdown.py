@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import payback
-from payback.analysis.result import Analysis, usd
+from payback.analysis.result import Analysis
 from payback.figures import share_text
+from payback.money import fine_usd
 from payback.report import charts as ch
 from payback.report.axes import money_tick_labels
 from payback.report.common import (
@@ -271,7 +272,7 @@ def _tornado(ax: Axes, chart: ch.Chart) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylabel("")
     ax.annotate(
-        f"central NPV {usd(center)}",
+        f"central NPV {fine_usd(center)}",
         (center, 1),
         xycoords=("data", "axes fraction"),
         textcoords="offset points",

@@ -12,9 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from payback.analysis.result import months_text
-from payback.analysis.result import usd as money
 from payback.analysis.verdict import requests_text as count_text
 from payback.figures import rate_text
+from payback.money import fine_usd as money  # under a cent as analyze: "$0.001"
 from payback.report.common import kind_text, within_text
 from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (

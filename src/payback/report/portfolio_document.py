@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import payback
-from payback.analysis.result import usd as money
+from payback.money import fine_usd as money  # under a cent as analyze: "$0.001"
 from payback.report.charts import Chart
 from payback.report.common import MARKER, Table, kind_text
 from payback.report.controls import clean

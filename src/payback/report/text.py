@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
-from payback.analysis.result import usd as money
 from payback.analysis.verdict import (
     has_cost_per_1k,
     month_figure,
@@ -28,7 +27,7 @@ from payback.analysis.verdict import (
 from payback.figures import counted, fixed_text, rate_text, whole_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
-from payback.money import fine_usd, tiny_usd
+from payback.money import ends_usd, fine_usd, tiny_usd
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -269,7 +268,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             f"{month_text(alt.break_even_month, 2)}, after {counted(whole_text(alt.break_even_requests or 0), 'request')}",
         )
     cum = alt.cumulative_savings_usd or []
-    ends = f"  {compact(cum[0], True)} → {compact(cum[-1], True)}"
+    first, last = ends_usd([cum[0], cum[-1]], lambda v: compact(v, True))  # "-$0.02 → $0.0016"
+    ends = f"  {first} → {last}"
     grid.add_row("Cumulative savings", Sparkline(cum, ends))
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
@@ -368,7 +368,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
             tornado_table(
                 u.drivers,
                 top=5,
-                title=f"What dominates ({shown} of {len(u.drivers)}): NPV {money(analysis.alternatives[index].npv_usd)} "
+                title=f"What dominates ({shown} of {len(u.drivers)}): NPV {fine_usd(analysis.alternatives[index].npv_usd)} "
                 "with every input central; each moved alone",
                 horizon=analysis.horizon_months,
             )
@@ -461,9 +461,9 @@ def tornado_table(
     listed, quiet = (shown, []) if top else split_drivers(shown)
     for rank, d in enumerate(listed, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
+        low, high = ends_usd([d.npv_low_usd, d.npv_high_usd], lambda v: compact(v, True))
         detail = (
-            f"{unit_span(d.parameter, d.low, d.high)}: "
-            f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
+            f"{unit_span(d.parameter, d.low, d.high)}: NPV {low} → {high}; "
             "break-even "
             + break_even_span(
                 d.break_even_month_low, d.break_even_month_high, horizon, " → ", _month_figure

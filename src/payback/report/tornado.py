@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from payback.analysis.result import usd
+from payback.money import fine_usd
 from payback.report import charts as ch
 from payback.report.axes import TICK_CHAR_PX, money_axis_of, money_hover
 from payback.report.axes import money_ticks as money_ticks
@@ -66,7 +66,7 @@ def draw(fig: go.Figure, chart: ch.Chart) -> None:
     fig.add_vline(x=center, line={"color": "#111"})
     fig.add_annotation(  # above the plot, on the roomier side of the line
         name="central",
-        text=f"central NPV {usd(center)}",
+        text=f"central NPV {fine_usd(center)}",
         x=center,
         xref="x",
         y=1,

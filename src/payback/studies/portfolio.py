@@ -41,7 +41,7 @@ from payback.analysis.portfolio import (
     shared_fleet_costs,
     subset_flows,
 )
-from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, floats, months_text, usd
+from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, floats, months_text
 from payback.analysis.verdict import (
     NOT_CHEAPER,
     behind_again_text,
@@ -53,6 +53,7 @@ from payback.analysis.verdict import (
 from payback.figures import rate_text
 from payback.finance._types import BoolArray, FloatArray
 from payback.finance.cashflow import saves_nothing as none_saved
+from payback.money import fine_usd
 from payback.scenario import Scenario
 from payback.studies.portfolio_fleets import one_fleet_gpus, separate_gpus, spare_gpus
 from payback.studies.portfolio_quarter import quarter_sentence
@@ -355,7 +356,7 @@ class PortfolioAnalysis(ScenarioFacts):
     def verdict(self) -> str:
         best = max(self.alternatives, key=lambda a: a.npv_usd)
         rate = self.scenario.scenario.discount_rate_annual
-        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
+        npv = f"NPV {fine_usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
             f" at {rate_text(rate)}" if rate else ""
         )
         n = len(best.workloads)
@@ -453,7 +454,11 @@ def _contributions(
             gpu_share = None
         out.append(Contribution(names[j], savings, fleet, gpu_share))
     shared = sum(c.net_usd for c in out) + joint - npv
-    return out, shared
+    # a difference of sums: with nothing shared it is 0 but for float noise, which money
+    # under a cent writes ("$0.00000000000091" beside $12,059): noise of the flows is 0
+    flows = float(np.sum(np.abs(pieces.baseline_usd)) + np.sum(np.abs(pieces.own_usd)))
+    flows += abs(npv) + sum(abs(c.fleet_usd) for c in out)
+    return out, shared if abs(shared) > 1e-12 * flows else 0.0
 
 
 def _steps(

@@ -22,9 +22,10 @@ import streamlit as st  # this module is the page Streamlit runs: it draws as it
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
-from payback.analysis.result import QUARTER_MONTHS, Analysis, usd
+from payback.analysis.result import QUARTER_MONTHS, Analysis
 from payback.analysis.verdict import months_text, quoted, usd_column
 from payback.limits import MAX_SCENARIO_BYTES
+from payback.money import fine_usd
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
@@ -403,7 +404,7 @@ with rest:
                         if month is None
                         else f"break-even {month_text(month, 2)}"
                     )
-                    + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
+                    + f"; NPV {fine_usd(plain['npv_usd'] or 0.0)}."
                 )
             )
         if portfolio is None:
@@ -412,7 +413,7 @@ with rest:
             )
             st.caption(  # the pair written alike, as the terminal's month-1 column writes it
                 written(
-                    f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against "
+                    f"One-time cost {fine_usd(alt.one_time_usd)}; month 1 costs {ours} against "
                     f"{theirs} for the baseline. Recomputed in {ms:.0f} ms."
                 )
             )

@@ -69,8 +69,8 @@ def moved_words(analysis: PortfolioAnalysis, index: int) -> str:
     month against the baseline's, for the workloads moved together, as `payback analyze
     --json` gives them (``one_time_usd``, ``monthly_cost_usd[0]``, ``baseline_usd[0]``);
     the first workload's figures stood there under the portfolio's headline."""
-    from payback.analysis.result import usd
     from payback.analysis.verdict import usd_column
+    from payback.money import fine_usd
 
     alt = analysis.alternatives[index]
     ours, theirs = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])
@@ -82,7 +82,7 @@ def moved_words(analysis: PortfolioAnalysis, index: int) -> str:
     else:
         moved = f"The {count} workloads moved together"
     return (
-        f"{moved}: one-time cost {usd(alt.one_time_usd)}; "
+        f"{moved}: one-time cost {fine_usd(alt.one_time_usd)}; "
         f"month 1 costs {ours} against {theirs} for the baseline."
     )
 

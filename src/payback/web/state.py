@@ -16,10 +16,11 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from payback.analysis.result import Analysis, analyze, usd
+from payback.analysis.result import Analysis, analyze
 from payback.analysis.verdict import months_text, saves_nothing
 from payback.errors import PaybackError
 from payback.figures import whole_text
+from payback.money import fine_usd
 from payback.report.common import (
     is_rate,
     pays_back_text,
@@ -203,7 +204,7 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     portfolio's: both give the break-even, its requests, the quarter and the NPV), each as
     ``payback analyze`` writes it in its table: the break-even month to two places and the
     requests to every digit ("month 1.54, after 30,769 requests"), the NPV in cents below
-    $1,000 (``usd``)."""
+    $1,000 and under a cent as its verdict says it (``fine_usd``: "-$0.00041")."""
     requests = alt.break_even_requests
     if saves_nothing(alt.cumulative_savings_usd):  # month 0 by the formula, no payback
         requests = None
@@ -225,7 +226,7 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
             "the month it falls in.",
         ),
         Figure("quarter", "Within a quarter?", quarter_text(alt.pays_back_within)),
-        Figure("npv", f"NPV over {months_text(horizon)}", usd(alt.npv_usd)),
+        Figure("npv", f"NPV over {months_text(horizon)}", fine_usd(alt.npv_usd)),
     ]
 
 
