@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from payback.catalog import Catalog
 
-__all__ = ["GpuSwap", "names_another_gpu", "swap_gpus"]
+__all__ = ["GpuSwap", "swap_gpus"]
 
 _EDGE_BEFORE = r"(?<![\w.-])"
 _EDGE_AFTER = r"(?![\w.-])"
@@ -134,16 +134,6 @@ def swap_gpus(
         if m[0].lower() not in known and word not in aliases and not _other_word(word, catalog):
             unsure.append(m[0])
     return GpuSwap(new, replaced, unsure)
-
-
-def names_another_gpu(text: str, gpu: str, catalog: Catalog) -> bool:
-    """Whether ``text`` mentions a catalog GPU that cannot be ``gpu``: "catalog: l40s at
-    runpod" for an L4, not "on-demand L4 rent" nor "an H100" for an h100-sxm."""
-    aliases = _aliases(catalog)
-    return any(
-        gpu not in aliases[re.sub(r"\s+", " ", m["gpu"]).lower()]
-        for m in _pattern(catalog).finditer(text)
-    )
 
 
 def _chosen(

@@ -309,8 +309,6 @@ def with_winner(
     Each line the winner replaces stays as a comment under the new one (``# replaced by
     payback recommend: ...``), the other comments and the layout stay, and relative file
     paths are rewritten to point at the same files from ``output``'s folder; notes say so."""
-    from payback.studies.kept_rent import mark_kept_rent
-
     path, output = Path(path), Path(output)
     best, index = result.best, result.alternative
     where = f"alternatives.{index}"
@@ -347,8 +345,6 @@ def with_winner(
             replaced.extend(_yaml_apply(document, index, apply, model, option, lines))
         else:
             replaced.extend(apply(document))
-        if rented_gpu(option, ran_on) != best.gpu and rent_kept(option, best, ran_on, catalog)[0]:
-            mark_kept_rent(document["alternatives"][index], best.gpu, catalog)  # another's?
         measured.extend(drop_workload_capacities(document, option.name, lines))
         relocated.extend(relocate_paths(document, path.parent, output.parent))
 
