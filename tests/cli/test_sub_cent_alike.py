@@ -20,19 +20,7 @@ import pytest
 
 from helpers import run
 
-SCENARIO = """
-[scenario]
-name = "a handful of requests"
-horizon_months = 24
-discount_rate_annual = 0.10
-
-[traffic]
-requests_per_month = {requests}
-input_tokens = 100
-output_tokens = 10
-cached_input_share = 0.0
-
-[baseline]
+PAIR = """[baseline]
 name = "big api"
 kind = "hosted_api"
 input_usd_per_mtok = 3.0
@@ -45,7 +33,22 @@ kind = "hosted_api"
 input_usd_per_mtok = 1.0
 cached_input_usd_per_mtok = 0.10
 output_usd_per_mtok = 5.0
+"""
+"""The baseline and the alternative both files compare."""
 
+SCENARIO = """
+[scenario]
+name = "a handful of requests"
+horizon_months = 24
+discount_rate_annual = 0.10
+
+[traffic]
+requests_per_month = {requests}
+input_tokens = 100
+output_tokens = 10
+cached_input_share = 0.0
+
+{pair}
 [alternatives.one_time]
 data_usd = {data}
 """
@@ -55,7 +58,7 @@ ANNUITY = (1 - 1.1**-2) / (1.1 ** (1 / 12) - 1)  # 21.7651
 
 def _scenario(tmp_path: Path, requests: int, data: float) -> Path:
     path = tmp_path / f"tiny-{requests}-{data}.toml"
-    path.write_text(SCENARIO.format(requests=requests, data=data))
+    path.write_text(SCENARIO.format(requests=requests, data=data, pair=PAIR))
     return path
 
 
@@ -142,20 +145,7 @@ name = "a handful of requests, two tasks"
 horizon_months = 24
 discount_rate_annual = 0.10
 
-[baseline]
-name = "big api"
-kind = "hosted_api"
-input_usd_per_mtok = 3.0
-cached_input_usd_per_mtok = 0.30
-output_usd_per_mtok = 15.0
-
-[[alternatives]]
-name = "small api"
-kind = "hosted_api"
-input_usd_per_mtok = 1.0
-cached_input_usd_per_mtok = 0.10
-output_usd_per_mtok = 5.0
-
+{pair}
 [[workloads]]
 name = "one"
 traffic = {{ requests_per_month = {one}, input_tokens = 100, output_tokens = 10, cached_input_share = 0.0 }}
@@ -183,7 +173,7 @@ def _priced_errors(path: Path) -> Path:
 
 def _portfolio(tmp_path: Path, one: float, two: float, data: float) -> Path:
     path = tmp_path / f"tiny-portfolio-{one}-{two}-{data}.toml"
-    path.write_text(PORTFOLIO.format(one=one, two=two, data=data))
+    path.write_text(PORTFOLIO.format(one=one, two=two, data=data, pair=PAIR))
     return path
 
 
